@@ -1,0 +1,141 @@
+"""Settings. The only module that reads os.environ; every value has a safe default.
+
+Development runs on embedded defaults: SQLite in instance/, a filesystem Celery
+transport (a real worker, no Redis), and a Maildir mail sink readable at /dev/mail.
+Production (TACENTER_ENV=production) takes its settings from the environment and
+refuses to start with unsafe values (see ProductionConfig.check).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TACENTER_INSTANCE", BASE_DIR / "instance"))
+DEV_SECRET = "dev-only-secret-key-do-not-use-in-production"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _celery_settings(broker_url: str, transport_options: dict) -> dict:
+    """Celery settings shared by every environment.
+
+    acks_late + reject_on_worker_lost: a task whose worker dies is redelivered.
+    Short socket timeouts: a stalled Redis must never block a web request.
+    """
+    return {
+        "broker_url": broker_url,
+        "broker_transport_options": transport_options,
+        "broker_connection_timeout": 1.0,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_publish_retry": False,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": 300,
+        "task_soft_time_limit": 240,
+        "timezone": "UTC",
+        "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
+    }
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tacenter.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Without Redis a real worker still runs, on kombu's filesystem transport.
+    BROKER_DIR = INSTANCE_DIR / "broker"
+    CELERY = _celery_settings(
+        os.environ.get("REDIS_URL") or "filesystem://",
+        {
+            "socket_timeout": 1.0,
+            "socket_connect_timeout": 1.0,
+            "visibility_timeout": 600,
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "data_folder_in": str(INSTANCE_DIR / "broker"),
+            "data_folder_out": str(INSTANCE_DIR / "broker"),
+            "processed_folder": str(INSTANCE_DIR / "broker-processed"),
+            "store_processed": False,
+        },
+    )
+    # How often the worker replays notifications the broker never delivered.
+    OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
+
+    # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "TA Center <ta-center@example.org>")
+    MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", str(INSTANCE_DIR / "mail"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")
+
+    # Sessions: revocable on the server, idle and absolute limits.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Login throttling (Flask-Limiter): per account and per address, no hard lockout.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 15 minutes")
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
+    PAGE_SIZE = 25
+    SHOW_DEV_MAIL = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise if the settings are unsafe for this environment."""
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    SHOW_DEV_MAIL = False
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://")
+    )
+
+    @classmethod
+    def check(cls) -> None:
+        problems = []
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET or len(cls.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be set to a random value of 32+ characters")
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            problems.append("DATABASE_URL must point at PostgreSQL in production")
+        if not cls.REDIS_URL:
+            problems.append("REDIS_URL must be set in production")
+        if not cls.MAIL_SERVER:
+            problems.append("MAIL_SERVER must be set in production")
+        if _bool("FLASK_DEBUG", False):
+            problems.append("FLASK_DEBUG must be off in production")
+        if problems:
+            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
+def get_config():
+    """The settings class chosen by TACENTER_ENV (development by default)."""
+    if os.environ.get("TACENTER_ENV", "development") == "production":
+        return ProductionConfig
+    return Config

@@ -1,0 +1,1 @@
+"""Accounts: organizations, users and server-side sign-in sessions (the bottom layer)."""

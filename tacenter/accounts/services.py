@@ -1,0 +1,154 @@
+"""Account use cases: sign-in sessions, users, registration and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from tacenter.accounts import passwords
+from tacenter.accounts.models import LoginSession, Organization, User
+from tacenter.db import utcnow
+from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
+from tacenter.extensions import db
+from tacenter.vocab import STATES, OrgType, Role
+
+SESSION_TOUCH_SECONDS = 60
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_or_create_organization(name: str, org_type: str = OrgType.OTHER.value,
+                               state: str = "DC") -> Organization:
+    org = db.session.scalar(
+        select(Organization).where(func.lower(Organization.name) == name.strip().lower())
+    )
+    if org is None:
+        if state not in STATES:
+            raise DomainError(f"Unknown state or territory: {state}")
+        org = Organization(name=name.strip(), org_type=org_type, state=state)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def create_user(email: str, name: str, role: str, password: str, *,
+                organization: Organization | None = None) -> User:
+    """Create an active user. Requesters must belong to an organization."""
+    role_value = Role(role).value
+    if role_value == Role.REQUESTER and organization is None:
+        raise DomainError("A requester must belong to an organization.")
+    problem = passwords.password_problem(password)
+    if problem:
+        raise DomainError(problem)
+    if find_user_by_email(email):
+        raise Conflict("An account with that email already exists.")
+    user = User(email=normalize_email(email), name=name.strip(), role=role_value,
+                organization=organization if role_value == Role.REQUESTER else None,
+                password_hash=passwords.hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_requester(email: str, name: str, password: str, *, organization_name: str,
+                       org_type: str, state: str) -> User:
+    """Open registration founds a new organization; joining an existing one needs an invitation.
+
+    Otherwise anyone could read an organization's requests by registering under its name.
+    """
+    exists = db.session.scalar(
+        select(Organization.id).where(func.lower(Organization.name) == organization_name.strip().lower())
+    )
+    if exists:
+        raise Conflict("That organization already has an account. Ask a colleague or the TA "
+                       "center to invite you.")
+    org = get_or_create_organization(organization_name, org_type, state)
+    user = create_user(email, name, Role.REQUESTER, password, organization=org)
+    db.session.commit()
+    return user
+
+
+def deactivate_user(user_id: int, *, actor: User) -> User:
+    """Deactivate an account and end all its sessions; its history stays."""
+    if actor.role_enum != Role.ADMIN:
+        raise NotAllowed()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    user.active = False
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.commit()
+    return user
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Costs the same whether or not the user exists."""
+    user = find_user_by_email(email)
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def start_session(user: User, *, now: datetime | None = None) -> str:
+    """Record a new sign-in and return the token the cookie will carry."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id,
+                                created_at=now, last_seen_at=now))
+    db.session.commit()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.commit()
+
+
+def user_for_session(user_id: str, token: str | None, *, idle_minutes: int, absolute_hours: int,
+                     now: datetime | None = None) -> User | None:
+    """The signed-in user if the server still honours this session, else None.
+
+    A session ends at logout, at deactivation, after `idle_minutes` without a request
+    and `absolute_hours` after sign-in, whatever the cookie says.
+    """
+    if not token or not user_id.isdigit():
+        return None
+    now = now or utcnow()
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if row is None or row.user_id != int(user_id):
+        return None
+    expired = (now - row.last_seen_at > timedelta(minutes=idle_minutes)
+               or now - row.created_at > timedelta(hours=absolute_hours))
+    user = db.session.get(User, row.user_id)
+    if expired or user is None or not user.active:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if (now - row.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
+        row.last_seen_at = now
+        db.session.commit()
+    return user

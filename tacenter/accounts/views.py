@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from tacenter.accounts import services
+from tacenter.accounts.forms import LoginForm, RegisterForm
+from tacenter.accounts.permissions import public, signed_in
+from tacenter.errors import DomainError
+from tacenter.extensions import limiter, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    config = current_app.config
+    return services.user_for_session(user_id, session.get("sid"),
+                                     idle_minutes=config["SESSION_IDLE_MINUTES"],
+                                     absolute_hours=config["SESSION_ABSOLUTE_HOURS"])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an unchecked `next` is an open redirect."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("home.index")
+
+
+def _login_email_key() -> str:
+    return "login:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code == 200  # a re-shown form is a failed attempt
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], key_func=_login_email_key,
+               methods=["POST"], deduct_when=_failed, scope="login-account")
+@limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed, scope="login-ip")
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a new session id at every sign-in (no fixation)
+            session["sid"] = services.start_session(user)
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("That email and password do not match an active account.")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    services.end_session(session.get("sid"))
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register_requester(
+                form.email.data, form.name.data, form.password.data,
+                organization_name=form.organization_name.data, org_type=form.org_type.data,
+                state=form.state.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("Your account is ready. Sign in to submit your first request.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/register.html", form=form)

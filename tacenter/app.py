@@ -1,0 +1,117 @@
+"""The application factory: registers extensions, blueprints, handlers and commands.
+
+No queries and no network here: create_app must be cheap and side-effect free.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, g
+
+from config import INSTANCE_DIR, get_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    config = get_config()
+    if test_config is None:
+        config.check()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # as in Flask's tutorial
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    from tacenter.errors import register_errorhandlers
+
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from tacenter import jobs, models  # noqa: F401  (models: every table, for Alembic)
+    from tacenter.db import render_migration_type
+    from tacenter.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     render_item=render_migration_type)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    jobs.celery_init_app(app)
+    jobs.register_session_hooks(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from tacenter.db import tune_sqlite
+
+        with app.app_context():
+            tune_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tacenter.accounts.views import bp as accounts
+    from tacenter.home.views import bp as home
+    from tacenter.intake.views import bp as intake
+    from tacenter.invitations.views import bp as invitations
+    from tacenter.notifications.views import bp as notifications
+    from tacenter.workflow.views import bp as workflow
+
+    for blueprint in (home, accounts, invitations, intake, workflow, notifications):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _request_id():
+        g.request_id = secrets.token_hex(8)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tacenter.workflow.rules import LABELS, Stage
+
+    @app.template_filter("stage_label")
+    def stage_label(value: str | None) -> str:
+        try:
+            return LABELS[Stage(value)]
+        except ValueError:
+            return value or ""
+
+    @app.template_filter("when")
+    def when(value) -> str:
+        if value is None:
+            return ""
+        from zoneinfo import ZoneInfo
+
+        local = value.astimezone(ZoneInfo(app.config["CENTER_TIMEZONE"]))
+        return local.strftime("%b %-d, %Y %-I:%M %p %Z")
+
+
+def register_commands(app: Flask) -> None:
+    from tacenter.accounts.cli import create_user_command
+    from tacenter.demo.cli import seed_demo_command
+
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Catalog: the lists admins edit (topic areas, grant programs)."""

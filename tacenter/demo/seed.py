@@ -1,0 +1,182 @@
+"""Idempotent demo data: organizations across states, staff, one login per role, requests.
+
+Requests are inserted in bulk (not through the intake service) so that benchmarks can
+seed 100,000 of them quickly; their history is consistent with the workflow table.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select, text
+
+from tacenter.accounts.models import Organization, User
+from tacenter.accounts.passwords import hash_password
+from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS
+from tacenter.extensions import db
+from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.vocab import DeliveryMode, OrgType, Role, Tier, Urgency
+from tacenter.workflow.models import Assignment, StageChange
+from tacenter.workflow.rules import Stage
+
+DEMO_PASSWORD = "demo-password"
+
+ORGANIZATIONS = [
+    ("New Mexico Children, Youth and Families Department", OrgType.STATE_AGENCY, "NM"),
+    ("Ohio Project LAUNCH", OrgType.SAMHSA_GRANTEE, "OH"),
+    ("Vermont Agency of Human Services", OrgType.STATE_AGENCY, "VT"),
+    ("Navajo Nation Early Childhood Partnership", OrgType.TRIBAL, "AZ"),
+    ("Guam Behavioral Health and Wellness Center", OrgType.TERRITORY_AGENCY, "GU"),
+    ("Little Rock Family Wellness Clinic", OrgType.COMMUNITY_PROVIDER, "AR"),
+    ("Michigan IECMH Grant Program", OrgType.SAMHSA_GRANTEE, "MI"),
+    ("Puerto Rico Departamento de Salud", OrgType.TERRITORY_AGENCY, "PR"),
+]
+
+# (email, name, role, organization index or None)
+PEOPLE = [
+    ("requester@demo.tacenter.org", "Rosa Requester", Role.REQUESTER, 0),
+    ("requester2@demo.tacenter.org", "Omar Okafor", Role.REQUESTER, 1),
+    ("staff@demo.tacenter.org", "Sam Specialist", Role.STAFF, None),
+    ("staff2@demo.tacenter.org", "Priya Patel", Role.STAFF, None),
+    ("staff3@demo.tacenter.org", "Luis Hernández", Role.STAFF, None),
+    ("lead@demo.tacenter.org", "Lee Lead", Role.LEAD, None),
+    ("leadership@demo.tacenter.org", "Dana Director", Role.LEADERSHIP, None),
+    ("admin@demo.tacenter.org", "Ada Admin", Role.ADMIN, None),
+]
+
+TITLES = [
+    "Billing Medicaid for dyadic services",
+    "Building an IECMH consultation workforce",
+    "Choosing a developmental screening tool",
+    "Training clinicians in DC:0-5 crosswalks",
+    "Perinatal depression screening in pediatric clinics",
+    "Aligning Part C eligibility with social-emotional delays",
+    "Reflective supervision for home visitors",
+    "Embedding mental health consultation in child care",
+    "Family advisory council for our LAUNCH project",
+    "Evaluation plan for year 3",
+    "State IECMH endorsement and reciprocity",
+    "Culturally responsive practice in tribal communities",
+]
+
+# Stages a demo request can be in, with the path that led there.
+PATHS = {
+    Stage.SUBMITTED: [Stage.SUBMITTED],
+    Stage.TRIAGE: [Stage.SUBMITTED, Stage.TRIAGE],
+    Stage.ASSIGNED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.ASSIGNED],
+    Stage.IN_PROGRESS: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS],
+    Stage.WAITING_ON_REQUESTER: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS,
+                                 Stage.WAITING_ON_REQUESTER],
+    Stage.DELIVERED: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS, Stage.DELIVERED],
+    Stage.CLOSED: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED],
+    Stage.DECLINED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.DECLINED],
+    Stage.REFERRED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.REFERRED],
+}
+STAGE_WEIGHTS = [8, 6, 8, 14, 4, 5, 40, 3, 3]
+
+
+def _ensure(model, **key):
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        db.session.add(row)
+    return row
+
+
+def _base_data() -> tuple[list[Organization], list[User], list[User]]:
+    for name in DEFAULT_TOPICS:
+        _ensure(Topic, name=name)
+    for name in DEFAULT_PROGRAMS:
+        _ensure(GrantProgram, name=name)
+    orgs = []
+    for name, org_type, state in ORGANIZATIONS:
+        org = _ensure(Organization, name=name)
+        org.org_type, org.state = org_type.value, state
+        orgs.append(org)
+    db.session.flush()
+    password_hash = None
+    people = []
+    for email, name, role, org_index in PEOPLE:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            user = User(email=email, name=name, role=role.value, password_hash=password_hash,
+                        organization=orgs[org_index] if org_index is not None else None)
+            db.session.add(user)
+        people.append(user)
+    db.session.flush()
+    requesters = [p for p in people if p.role == Role.REQUESTER]
+    staff = [p for p in people if p.role in (Role.STAFF, Role.LEAD)]
+    return orgs, requesters, staff
+
+
+def seed_demo(*, request_count: int = 40, random_seed: int = 2026, now: datetime | None = None,
+              batch_size: int = 2000) -> str:
+    """Create the demo center; add `request_count` requests not already made by this seed."""
+    now = now or datetime.now(UTC)
+    rng = random.Random(random_seed)
+    orgs, requesters, staff = _base_data()
+    lead = db.session.scalar(select(User).where(User.role == Role.LEAD.value))
+    topic_ids = list(db.session.scalars(select(Topic.id).order_by(Topic.id)))
+    program_ids = list(db.session.scalars(select(GrantProgram.id).order_by(GrantProgram.id)))
+    prefix = f"demo-{random_seed}-"
+    have = db.session.scalar(select(func.count()).where(TARequest.submission_token.like(prefix + "%")))
+    next_id = (db.session.scalar(select(func.max(TARequest.id))) or 0) + 1
+    todo = range(have, request_count)
+    for start in range(0, len(todo), batch_size):
+        rows, links, changes, assignments = [], [], [], []
+        for i in todo[start:start + batch_size]:
+            requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
+            stage = rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
+            submitted = now - timedelta(days=rng.uniform(0.2, 720 if stage in (
+                Stage.CLOSED, Stage.DECLINED, Stage.REFERRED) else 60))
+            path = PATHS[stage]
+            assignee = rng.choice(staff) if Stage.ASSIGNED in path else None
+            request_id = next_id
+            next_id += 1
+            rows.append({
+                "id": request_id, "reference": f"TA-{submitted.year}-{request_id:04d}",
+                "submission_token": f"{prefix}{i}", "title": rng.choice(TITLES),
+                "description": "We would like help to plan and carry out this work with our "
+                               "partners over the next few months.",
+                "desired_outcome": "A plan our partners agree on.",
+                "program_id": rng.choice(program_ids), "state": requester.organization.state,
+                "tier": rng.choice(list(Tier)).value, "urgency": rng.choice(list(Urgency)).value,
+                "needed_by": (submitted + timedelta(days=rng.randint(20, 120))).date()
+                if rng.random() < 0.6 else None,
+                "preferred_mode": rng.choice(list(DeliveryMode)).value,
+                "requester_id": requester.id, "organization_id": requester.organization_id,
+                "stage": stage.value, "assignee_id": assignee.id if assignee else None,
+                "submitted_at": submitted, "created_at": submitted, "updated_at": submitted,
+                "version": len(path),
+            })
+            for topic_id in rng.sample(topic_ids, rng.randint(1, 3)):
+                links.append({"ta_request_id": request_id, "topic_id": topic_id})
+            at, previous = submitted, None
+            for step in path:
+                actor = requester if step == Stage.SUBMITTED else (
+                    assignee if step in (Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED) else lead)
+                changes.append({"ta_request_id": request_id, "from_stage": previous,
+                                "to_stage": step.value, "actor_id": actor.id, "created_at": at,
+                                "note": "Reason recorded at triage." if step in (
+                                    Stage.DECLINED, Stage.REFERRED) else ""})
+                if step == Stage.ASSIGNED:
+                    assignments.append({"ta_request_id": request_id, "assignee_id": assignee.id,
+                                        "assigned_by_id": lead.id, "assigned_at": at, "note": ""})
+                previous = step.value
+                at = min(now, at + timedelta(hours=rng.uniform(2, 96)))
+        db.session.execute(insert(TARequest), rows)
+        db.session.execute(insert(ta_request_topic), links)
+        db.session.execute(insert(StageChange), changes)
+        if assignments:
+            db.session.execute(insert(Assignment), assignments)
+        db.session.commit()
+    if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequence behind
+        db.session.execute(text(
+            "SELECT setval(pg_get_serial_sequence('ta_request', 'id'), "
+            "(SELECT COALESCE(MAX(id), 1) FROM ta_request))"))
+    db.session.commit()
+    total = db.session.scalar(select(func.count()).select_from(TARequest))
+    return f"{len(orgs)} organizations, {len(PEOPLE)} demo logins, {total} requests"

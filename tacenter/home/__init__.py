@@ -1,0 +1,1 @@
+"""Home: where each role lands, and the health check."""

@@ -1,0 +1,1 @@
+"""Intake: the TA request itself, the submission form and the requester's list."""

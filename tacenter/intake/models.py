@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tacenter.accounts.models import Organization, User
+from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.db import TimestampMixin, utcnow
+from tacenter.extensions import db
+from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
+
+ta_request_topic = Table(
+    "ta_request_topic",
+    db.Model.metadata,
+    Column("ta_request_id", ForeignKey("ta_request.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topic.id"), primary_key=True, index=True),
+)
+
+
+class TARequest(TimestampMixin, db.Model):
+    """A request for technical assistance from one organization."""
+
+    __tablename__ = "ta_request"
+    __table_args__ = (
+        Index("ix_ta_request_stage_submitted", "stage", "submitted_at"),
+        Index("ix_ta_request_org_submitted", "organization_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # A token from the form: the same submission posted twice makes one request.
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("grant_program.id"), index=True)
+    state: Mapped[str] = mapped_column(String(2), index=True)
+    tier: Mapped[str] = mapped_column(String(16), default=Tier.TARGETED.value)
+    urgency: Mapped[str] = mapped_column(String(16), default=Urgency.ROUTINE.value)
+    needed_by: Mapped[date | None]
+    preferred_mode: Mapped[str] = mapped_column(String(32), default=DeliveryMode.VIRTUAL_MEETING.value)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    stage: Mapped[str] = mapped_column(String(32))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic locking: every UPDATE checks the version it read.
+    __mapper_args__ = {"version_id_col": version}
+
+    topics: Mapped[list[Topic]] = relationship(secondary=ta_request_topic, lazy="selectin",
+                                               order_by=Topic.name)
+    program: Mapped[GrantProgram | None] = relationship(lazy="joined")
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+    @property
+    def state_name(self) -> str:
+        return STATES.get(self.state, self.state)
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label
+
+    @property
+    def urgency_label(self) -> str:
+        return Urgency(self.urgency).label
+
+    @property
+    def preferred_mode_label(self) -> str:
+        return DeliveryMode(self.preferred_mode).label
+
+    def __repr__(self) -> str:
+        return f"<TARequest {self.reference} {self.stage}>"

@@ -1,0 +1,26 @@
+"""Who may see which TA request: one scoping query for every list and detail page."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+
+from tacenter.accounts.models import User
+from tacenter.intake.models import TARequest
+from tacenter.vocab import STAFF_SIDE, Role
+
+
+def visible_requests(actor: User) -> Select[tuple[TARequest]]:
+    """Requests `actor` may read. Lists, counts, searches and detail pages all start here."""
+    query = select(TARequest)
+    if actor is None or not actor.is_authenticated or not actor.active:
+        return query.where(false())
+    role = actor.role_enum
+    if role in STAFF_SIDE:
+        return query
+    if role == Role.REQUESTER and actor.organization_id is not None:
+        return query.where(TARequest.organization_id == actor.organization_id)
+    return query.where(false())
+
+
+def may_submit(actor: User) -> bool:
+    return actor.is_authenticated and actor.role_enum == Role.REQUESTER and actor.organization_id is not None

@@ -1,0 +1,91 @@
+"""Submitting a TA request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tacenter.accounts.models import User
+from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.db import utcnow
+from tacenter.errors import DomainError, NotAllowed
+from tacenter.extensions import db
+from tacenter.intake.models import TARequest
+from tacenter.intake.permissions import may_submit
+from tacenter.notifications.services import notify
+from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
+from tacenter.workflow.rules import INITIAL
+from tacenter.workflow.services import record_initial_stage
+
+
+@dataclass
+class RequestDraft:
+    """What a requester typed; shape already checked by the form."""
+
+    title: str
+    description: str
+    desired_outcome: str
+    topic_ids: list[int]
+    state: str
+    tier: str = Tier.TARGETED.value
+    urgency: str = Urgency.ROUTINE.value
+    preferred_mode: str = DeliveryMode.VIRTUAL_MEETING.value
+    program_id: int | None = None
+    needed_by: date | None = None
+
+
+def _check(draft: RequestDraft, today: date) -> list[Topic]:
+    if draft.state not in STATES:
+        raise DomainError("Choose a state or territory from the list.")
+    Tier(draft.tier), Urgency(draft.urgency), DeliveryMode(draft.preferred_mode)
+    if draft.needed_by and draft.needed_by < today:
+        raise DomainError("The needed-by date is in the past.")
+    topics = list(db.session.scalars(
+        select(Topic).where(Topic.id.in_(draft.topic_ids), Topic.active)
+    ))
+    if not topics or len(topics) != len(set(draft.topic_ids)):
+        raise DomainError("Choose at least one topic from the list.")
+    if draft.program_id is not None and not db.session.get(GrantProgram, draft.program_id):
+        raise DomainError("Choose a program from the list.")
+    return topics
+
+
+def submit_request(draft: RequestDraft, *, submission_token: str, actor: User,
+                   now: datetime | None = None) -> TARequest:
+    """A requester submits a request for their organization.
+
+    Idempotent per `submission_token`: a double-click or a retried POST returns the
+    request the first one made. Tells the requester it was received.
+    """
+    if not may_submit(actor):
+        raise NotAllowed("Only requesters can submit TA requests.")
+    existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+    if existing is not None:
+        if existing.requester_id != actor.id:
+            raise DomainError("This form was already used. Reload the page and try again.")
+        return existing
+    now = now or utcnow()
+    topics = _check(draft, now.date())
+    ta_request = TARequest(
+        submission_token=submission_token, title=draft.title.strip(),
+        description=draft.description.strip(), desired_outcome=draft.desired_outcome.strip(),
+        topics=topics, program_id=draft.program_id, state=draft.state, tier=draft.tier,
+        urgency=draft.urgency, needed_by=draft.needed_by, preferred_mode=draft.preferred_mode,
+        requester_id=actor.id, organization_id=actor.organization_id, stage=INITIAL.value,
+        submitted_at=now, created_at=now, updated_at=now,
+    )
+    db.session.add(ta_request)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same token raced in from another worker
+        db.session.rollback()
+        return db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+    ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
+    record_initial_stage(ta_request, actor=actor, now=now)
+    notify(actor, "request_received", f"We received your request {ta_request.reference}.",
+           ta_request=ta_request, now=now)
+    db.session.commit()
+    return ta_request

@@ -1,0 +1,1 @@
+"""Invitations: leads invite requesters into an organization; admins invite staff."""

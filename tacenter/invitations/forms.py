@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from tacenter.accounts.forms import PasswordMixin
+from tacenter.vocab import Role, choices
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=choices(Role), default=Role.REQUESTER.value)
+    organization_id = SelectField("Organization (for requesters)", coerce=lambda v: int(v) if str(v).isdigit() else None,
+                                  validators=[Optional()])
+
+
+class AcceptForm(PasswordMixin, FlaskForm):
+    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])

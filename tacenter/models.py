@@ -1,0 +1,12 @@
+"""Imports every feature's tables so Alembic and create_all see the whole schema."""
+
+from tacenter.accounts.models import LoginSession, Organization, User
+from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.invitations.models import Invitation
+from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.workflow.models import Assignment, StageChange
+
+__all__ = ["Assignment", "EmailOutbox", "GrantProgram", "Invitation", "LoginSession",
+           "Notification", "Organization", "StageChange", "TARequest", "Topic", "User",
+           "ta_request_topic"]

@@ -1,0 +1,1 @@
+"""Notifications: in-app notices and the email outbox the workers deliver."""

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tacenter.accounts.models import User
+from tacenter.db import utcnow
+from tacenter.extensions import db
+
+
+class StageChange(db.Model):
+    """One move of a request from a stage to another: who, when, from, to, why."""
+
+    __tablename__ = "stage_change"
+    __table_args__ = (Index("ix_stage_change_request_time", "ta_request_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Assignment(db.Model):
+    """Who held a request and when; exactly one open row (ended_at NULL) per assigned request."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (Index("ix_assignment_request", "ta_request_id", "assigned_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id], lazy="joined")

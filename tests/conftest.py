@@ -1,0 +1,143 @@
+"""Fixtures: a real database (SQLite file or a scratch PostgreSQL database) built by the migrations.
+
+TACENTER_TEST_DB=postgresql runs the suite on the machine's PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+TMP = Path(tempfile.mkdtemp(prefix="tacenter-test-"))
+os.environ.setdefault("TACENTER_INSTANCE", str(TMP / "instance"))
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKEND = os.environ.get("TACENTER_TEST_DB", "sqlite")
+
+
+def _database_url() -> str:
+    if BACKEND == "postgresql":
+        name = f"tacenter_test_{secrets.token_hex(4)}"
+        engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    return f"sqlite:///{TMP / 'test.sqlite'}"
+
+
+DATABASE_URL = _database_url()
+
+
+def _drop_pg_database() -> None:
+    if BACKEND != "postgresql":
+        return
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def test_settings(**extra) -> dict:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "MAIL_SERVER": "",
+        "MAIL_SINK_DIR": str(TMP / "mail"),
+        "BASE_URL": "http://tacenter.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    settings.update(extra)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    from tacenter import create_app
+
+    app = create_app(test_settings())
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+    yield app
+    with app.app_context():
+        from tacenter.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    _drop_pg_database()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Each test starts with empty tables (kept: the schema and alembic's version)."""
+    from tacenter.extensions import db, limiter
+
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    db.session.remove()
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
+                                 + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+    limiter.reset()
+    ctx.pop()
+
+
+@pytest.fixture
+def db_session(app):
+    from tacenter.extensions import db
+
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = "correct horse battery"):
+        token = csrf_token(self.client, "/login")
+        response = self.client.post("/login", data={"email": user.email, "password": password,
+                                                    "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def post(self, path: str, data: dict, *, form_page: str | None = None, **kwargs):
+        token = csrf_token(self.client, form_page or path)
+        return self.client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+    def logout(self):
+        return self.post("/logout", {}, form_page="/")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

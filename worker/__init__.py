@@ -1,0 +1,3 @@
+"""The Celery worker: `celery -A worker worker -B` (beat embedded) or separate beat."""
+
+from worker.app import celery  # noqa: F401
