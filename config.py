@@ -13,7 +13,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TACENTER_INSTANCE", BASE_DIR / "instance"))
-DEV_SECRET = "dev-only-secret-key-do-not-use-in-production"
+DEV_SECRET = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 (refused in production)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -49,9 +49,7 @@ def _celery_settings(broker_url: str, transport_options: dict) -> dict:
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tacenter.sqlite'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tacenter.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
     # Without Redis a real worker still runs, on kombu's filesystem transport.
@@ -113,9 +111,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"
     SHOW_DEV_MAIL = False
-    RATELIMIT_STORAGE_URI = os.environ.get(
-        "RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://")
-    )
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
 
     @classmethod
     def check(cls) -> None:

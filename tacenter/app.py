@@ -17,8 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     config = get_config()
     if test_config is None:
         config.check()
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=str(INSTANCE_DIR))
+    app = Flask(
+        __name__, template_folder="../templates", static_folder="../static", instance_path=str(INSTANCE_DIR)
+    )
     app.config.from_object(config)
     if test_config:
         app.config.update(test_config)
@@ -40,8 +41,7 @@ def register_extensions(app: Flask) -> None:
     from tacenter.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
-                     render_item=render_migration_type)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -82,10 +82,10 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
         if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 

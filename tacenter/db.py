@@ -44,8 +44,9 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    registry = registry(metadata=MetaData(naming_convention=NAMING),
-                        type_annotation_map={datetime: UTCDateTime()})
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING), type_annotation_map={datetime: UTCDateTime()}
+    )
 
 
 class TimestampMixin:

@@ -57,8 +57,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _respond(400, "Form expired", "The form expired or was not sent from this site. "
-                        "Go back, reload the page and try again.")
+        return _respond(
+            400,
+            "Form expired",
+            "The form expired or was not sent from this site. Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -67,5 +70,6 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         app.logger.exception("Unhandled error")
-        return _respond(500, "Something went wrong",
-                        "The error was logged. Nothing you saved before this was lost.")
+        return _respond(
+            500, "Something went wrong", "The error was logged. Nothing you saved before this was lost."
+        )

@@ -7,6 +7,17 @@ from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.workflow.models import Assignment, StageChange
 
-__all__ = ["Assignment", "EmailOutbox", "GrantProgram", "Invitation", "LoginSession",
-           "Notification", "Organization", "StageChange", "TARequest", "Topic", "User",
-           "ta_request_topic"]
+__all__ = [
+    "Assignment",
+    "EmailOutbox",
+    "GrantProgram",
+    "Invitation",
+    "LoginSession",
+    "Notification",
+    "Organization",
+    "StageChange",
+    "TARequest",
+    "Topic",
+    "User",
+    "ta_request_topic",
+]

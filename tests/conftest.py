@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 TMP = Path(tempfile.mkdtemp(prefix="tacenter-test-"))
 os.environ.setdefault("TACENTER_INSTANCE", str(TMP / "instance"))
@@ -58,6 +60,16 @@ def test_settings(**extra) -> dict:
     return settings
 
 
+class FreshUserClient(FlaskClient):
+    """Requests reuse the test's app context, and so `g`; start each with a clean `g`
+    as a real request would (Flask-Login and Flask-WTF cache the user and token there)."""
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     from flask_migrate import upgrade
@@ -65,6 +77,7 @@ def app():
     from tacenter import create_app
 
     app = create_app(test_settings())
+    app.test_client_class = FreshUserClient
     with app.app_context():
         upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
     yield app
@@ -85,11 +98,12 @@ def _clean_database(request, app):
     ctx.push()
     yield
     db.session.remove()
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
-                                 + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
         else:
             for table in tables:
                 conn.execute(table.delete())
@@ -125,8 +139,9 @@ class Auth:
 
     def login(self, user, password: str = "correct horse battery"):
         token = csrf_token(self.client, "/login")
-        response = self.client.post("/login", data={"email": user.email, "password": password,
-                                                    "csrf_token": token})
+        response = self.client.post(
+            "/login", data={"email": user.email, "password": password, "csrf_token": token}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return response
 
@@ -135,7 +150,7 @@ class Auth:
         return self.client.post(path, data={**data, "csrf_token": token}, **kwargs)
 
     def logout(self):
-        return self.post("/logout", {}, form_page="/")
+        return self.post("/logout", {}, form_page="/requests")
 
 
 @pytest.fixture

@@ -67,9 +67,13 @@ class ProgramFactory(Base):
 def draft(topic_ids, **overrides):
     from tacenter.intake.services import RequestDraft
 
-    values = dict(title="Medicaid billing for dyadic services",
-                  description="We need help setting up billing codes for dyadic care.",
-                  desired_outcome="A billing guide.", topic_ids=topic_ids, state="NM")
+    values = {
+        "title": "Medicaid billing for dyadic services",
+        "description": "We need help setting up billing codes for dyadic care.",
+        "desired_outcome": "A billing guide.",
+        "topic_ids": topic_ids,
+        "state": "NM",
+    }
     values.update(overrides)
     return RequestDraft(**values)
 
@@ -78,5 +82,6 @@ def submit(requester, topic=None, **overrides):
     from tacenter.intake.services import submit_request
 
     topic = topic or TopicFactory()
-    return submit_request(draft([topic.id], **overrides), submission_token=secrets.token_hex(8),
-                          actor=requester)
+    return submit_request(
+        draft([topic.id], **overrides), submission_token=secrets.token_hex(8), actor=requester
+    )

@@ -21,7 +21,8 @@ def test_submitting_gives_a_reference_records_history_and_queues_the_receipt(db_
     assert [(c.from_stage, c.to_stage) for c in changes] == [(None, "submitted")]
     outbox = db_session.scalars(select(EmailOutbox)).all()
     assert [(o.to_address, o.kind, o.status) for o in outbox] == [
-        (requester.email, "request_received", "pending")]
+        (requester.email, "request_received", "pending")
+    ]
     assert ta_request.reference in outbox[0].subject
 
 
@@ -34,12 +35,15 @@ def test_the_same_submission_posted_twice_makes_one_request(db_session):
     assert db_session.scalar(select(func.count()).select_from(EmailOutbox)) == 1
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"needed_by": date.today() - timedelta(days=2)}, "past"),
-    ({"state": "ZZ"}, "state"),
-    ({"topic_ids": [99999]}, "topic"),
-    ({"topic_ids": []}, "topic"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"needed_by": date.today() - timedelta(days=2)}, "past"),
+        ({"state": "ZZ"}, "state"),
+        ({"topic_ids": [99999]}, "topic"),
+        ({"topic_ids": []}, "topic"),
+    ],
+)
 def test_bad_values_are_refused_and_nothing_is_saved(db_session, overrides, message):
     requester, topic = RequesterFactory(), TopicFactory()
     values = {"topic_ids": [topic.id], **overrides}

@@ -28,12 +28,22 @@ def test_lead_assigns_and_staff_work_it_through_to_closed(db_session, people):
         change_stage(ref, target, actor=people["staff"])
     history = db_session.scalars(select(StageChange).order_by(StageChange.id)).all()
     assert [(h.from_stage, h.to_stage) for h in history] == [
-        (None, "submitted"), ("submitted", "assigned"), ("assigned", "in_progress"),
-        ("in_progress", "delivered"), ("delivered", "closed")]
+        (None, "submitted"),
+        ("submitted", "assigned"),
+        ("assigned", "in_progress"),
+        ("in_progress", "delivered"),
+        ("delivered", "closed"),
+    ]
     assert history[1].actor_id == people["lead"].id and history[1].note == "Financing expert"
     kinds = [o.kind for o in db_session.scalars(select(EmailOutbox).order_by(EmailOutbox.id))]
-    assert kinds == ["request_received", "stage_changed", "assigned", "stage_changed",
-                     "stage_changed", "stage_changed"]
+    assert kinds == [
+        "request_received",
+        "stage_changed",
+        "assigned",
+        "stage_changed",
+        "stage_changed",
+        "stage_changed",
+    ]
 
 
 def test_staff_cannot_move_a_request_assigned_to_someone_else(db_session, people):
@@ -70,8 +80,9 @@ def test_a_stale_form_is_told_someone_else_changed_it(db_session, people):
     seen_version = ta_request.version
     change_stage(ta_request.reference, "triage", actor=people["lead"])
     with pytest.raises(Conflict, match="changed by someone else"):
-        change_stage(ta_request.reference, "declined", actor=people["lead"], note="dup",
-                     expected_version=seen_version)
+        change_stage(
+            ta_request.reference, "declined", actor=people["lead"], note="dup", expected_version=seen_version
+        )
     assert ta_request.stage == "triage"
 
 
@@ -81,7 +92,9 @@ def test_reassigning_closes_the_previous_assignment(db_session, people):
     assign_request(ref, people["other_staff"].id, actor=people["lead"], note="Rebalancing")
     rows = db_session.scalars(select(Assignment).order_by(Assignment.id)).all()
     assert [(r.assignee_id, r.ended_at is None) for r in rows] == [
-        (people["staff"].id, False), (people["other_staff"].id, True)]
+        (people["staff"].id, False),
+        (people["other_staff"].id, True),
+    ]
 
 
 def test_requester_of_another_organization_cannot_find_the_request(db_session, people):

@@ -38,8 +38,9 @@ def test_requester_may_only_resume_their_own_organizations_waiting_request():
     assert rules.may_make(resume, Role.REQUESTER, is_assignee=False, is_own_organization=True)
     assert not rules.may_make(resume, Role.REQUESTER, is_assignee=False, is_own_organization=False)
     others = [t for t in rules.TRANSITIONS if t is not resume]
-    assert not any(rules.may_make(t, Role.REQUESTER, is_assignee=False, is_own_organization=True)
-                   for t in others)
+    assert not any(
+        rules.may_make(t, Role.REQUESTER, is_assignee=False, is_own_organization=True) for t in others
+    )
 
 
 def test_leadership_watches_but_never_moves_requests():

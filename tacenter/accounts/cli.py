@@ -16,10 +16,15 @@ from tacenter.vocab import STATES, Role
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--org", "org_name", help="Organization (requesters); created if new.")
-@click.option("--org-state", default="DC", type=click.Choice(sorted(STATES)),
-              help="State of a new organization.")
-@click.option("--password-stdin", is_flag=True, required=True,
-              help="Read the password from standard input (never from the command line).")
+@click.option(
+    "--org-state", default="DC", type=click.Choice(sorted(STATES)), help="State of a new organization."
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from standard input (never from the command line).",
+)
 @with_appcontext
 def create_user_command(email, name, role, org_name, org_state, password_stdin):
     """Create a user; the organization is created if it is new."""

@@ -33,11 +33,10 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def get_or_create_organization(name: str, org_type: str = OrgType.OTHER.value,
-                               state: str = "DC") -> Organization:
-    org = db.session.scalar(
-        select(Organization).where(func.lower(Organization.name) == name.strip().lower())
-    )
+def get_or_create_organization(
+    name: str, org_type: str = OrgType.OTHER.value, state: str = "DC"
+) -> Organization:
+    org = db.session.scalar(select(Organization).where(func.lower(Organization.name) == name.strip().lower()))
     if org is None:
         if state not in STATES:
             raise DomainError(f"Unknown state or territory: {state}")
@@ -47,8 +46,9 @@ def get_or_create_organization(name: str, org_type: str = OrgType.OTHER.value,
     return org
 
 
-def create_user(email: str, name: str, role: str, password: str, *,
-                organization: Organization | None = None) -> User:
+def create_user(
+    email: str, name: str, role: str, password: str, *, organization: Organization | None = None
+) -> User:
     """Create an active user. Requesters must belong to an organization."""
     role_value = Role(role).value
     if role_value == Role.REQUESTER and organization is None:
@@ -58,16 +58,21 @@ def create_user(email: str, name: str, role: str, password: str, *,
         raise DomainError(problem)
     if find_user_by_email(email):
         raise Conflict("An account with that email already exists.")
-    user = User(email=normalize_email(email), name=name.strip(), role=role_value,
-                organization=organization if role_value == Role.REQUESTER else None,
-                password_hash=passwords.hash_password(password))
+    user = User(
+        email=normalize_email(email),
+        name=name.strip(),
+        role=role_value,
+        organization=organization if role_value == Role.REQUESTER else None,
+        password_hash=passwords.hash_password(password),
+    )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def register_requester(email: str, name: str, password: str, *, organization_name: str,
-                       org_type: str, state: str) -> User:
+def register_requester(
+    email: str, name: str, password: str, *, organization_name: str, org_type: str, state: str
+) -> User:
     """Open registration founds a new organization; joining an existing one needs an invitation.
 
     Otherwise anyone could read an organization's requests by registering under its name.
@@ -76,8 +81,9 @@ def register_requester(email: str, name: str, password: str, *, organization_nam
         select(Organization.id).where(func.lower(Organization.name) == organization_name.strip().lower())
     )
     if exists:
-        raise Conflict("That organization already has an account. Ask a colleague or the TA "
-                       "center to invite you.")
+        raise Conflict(
+            "That organization already has an account. Ask a colleague or the TA center to invite you."
+        )
     org = get_or_create_organization(organization_name, org_type, state)
     user = create_user(email, name, Role.REQUESTER, password, organization=org)
     db.session.commit()
@@ -116,8 +122,9 @@ def start_session(user: User, *, now: datetime | None = None) -> str:
     """Record a new sign-in and return the token the cookie will carry."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id,
-                                created_at=now, last_seen_at=now))
+    db.session.add(
+        LoginSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now)
+    )
     db.session.commit()
     return token
 
@@ -128,8 +135,9 @@ def end_session(token: str | None) -> None:
         db.session.commit()
 
 
-def user_for_session(user_id: str, token: str | None, *, idle_minutes: int, absolute_hours: int,
-                     now: datetime | None = None) -> User | None:
+def user_for_session(
+    user_id: str, token: str | None, *, idle_minutes: int, absolute_hours: int, now: datetime | None = None
+) -> User | None:
     """The signed-in user if the server still honours this session, else None.
 
     A session ends at logout, at deactivation, after `idle_minutes` without a request
@@ -141,8 +149,9 @@ def user_for_session(user_id: str, token: str | None, *, idle_minutes: int, abso
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
     if row is None or row.user_id != int(user_id):
         return None
-    expired = (now - row.last_seen_at > timedelta(minutes=idle_minutes)
-               or now - row.created_at > timedelta(hours=absolute_hours))
+    expired = now - row.last_seen_at > timedelta(minutes=idle_minutes) or now - row.created_at > timedelta(
+        hours=absolute_hours
+    )
     user = db.session.get(User, row.user_id)
     if expired or user is None or not user.active:
         db.session.delete(row)

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from tacenter.accounts import services
@@ -17,9 +26,12 @@ bp = Blueprint("accounts", __name__)
 @login_manager.user_loader
 def load_user(user_id: str):
     config = current_app.config
-    return services.user_for_session(user_id, session.get("sid"),
-                                     idle_minutes=config["SESSION_IDLE_MINUTES"],
-                                     absolute_hours=config["SESSION_ABSOLUTE_HOURS"])
+    return services.user_for_session(
+        user_id,
+        session.get("sid"),
+        idle_minutes=config["SESSION_IDLE_MINUTES"],
+        absolute_hours=config["SESSION_ABSOLUTE_HOURS"],
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,8 +52,13 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], key_func=_login_email_key,
-               methods=["POST"], deduct_when=_failed, scope="login-account")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=_login_email_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-account",
+)
 @limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed, scope="login-ip")
 @public
 def login():
@@ -78,9 +95,13 @@ def register():
     if form.validate_on_submit():
         try:
             services.register_requester(
-                form.email.data, form.name.data, form.password.data,
-                organization_name=form.organization_name.data, org_type=form.org_type.data,
-                state=form.state.data)
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                organization_name=form.organization_name.data,
+                org_type=form.org_type.data,
+                state=form.state.data,
+            )
         except DomainError as error:
             form.form_errors.append(error.message)
         else:

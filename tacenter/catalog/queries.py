@@ -33,9 +33,7 @@ DEFAULT_PROGRAMS = [
 
 
 def topic_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Topic.id, Topic.name).where(Topic.active).order_by(Topic.name)
-    )
+    rows = db.session.execute(select(Topic.id, Topic.name).where(Topic.active).order_by(Topic.name))
     return [(row.id, row.name) for row in rows]
 
 

@@ -7,8 +7,13 @@ from tacenter.demo.seed import DEMO_PASSWORD, seed_demo
 
 
 @click.command("seed-demo")
-@click.option("--requests", "request_count", default=40, show_default=True,
-              help="How many random requests to add (beyond those already there).")
+@click.option(
+    "--requests",
+    "request_count",
+    default=40,
+    show_default=True,
+    help="How many random requests to add (beyond those already there).",
+)
 @click.option("--seed", "random_seed", default=2026, show_default=True)
 @with_appcontext
 def seed_demo_command(request_count: int, random_seed: int):

@@ -21,7 +21,7 @@ from tacenter.vocab import DeliveryMode, OrgType, Role, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (published demo logins)
 
 ORGANIZATIONS = [
     ("New Mexico Children, Youth and Families Department", OrgType.STATE_AGENCY, "NM"),
@@ -67,8 +67,12 @@ PATHS = {
     Stage.TRIAGE: [Stage.SUBMITTED, Stage.TRIAGE],
     Stage.ASSIGNED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.ASSIGNED],
     Stage.IN_PROGRESS: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS],
-    Stage.WAITING_ON_REQUESTER: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS,
-                                 Stage.WAITING_ON_REQUESTER],
+    Stage.WAITING_ON_REQUESTER: [
+        Stage.SUBMITTED,
+        Stage.ASSIGNED,
+        Stage.IN_PROGRESS,
+        Stage.WAITING_ON_REQUESTER,
+    ],
     Stage.DELIVERED: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS, Stage.DELIVERED],
     Stage.CLOSED: [Stage.SUBMITTED, Stage.ASSIGNED, Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED],
     Stage.DECLINED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.DECLINED],
@@ -102,8 +106,13 @@ def _base_data() -> tuple[list[Organization], list[User], list[User]]:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
-            user = User(email=email, name=name, role=role.value, password_hash=password_hash,
-                        organization=orgs[org_index] if org_index is not None else None)
+            user = User(
+                email=email,
+                name=name,
+                role=role.value,
+                password_hash=password_hash,
+                organization=orgs[org_index] if org_index is not None else None,
+            )
             db.session.add(user)
         people.append(user)
     db.session.flush()
@@ -112,8 +121,9 @@ def _base_data() -> tuple[list[Organization], list[User], list[User]]:
     return orgs, requesters, staff
 
 
-def seed_demo(*, request_count: int = 40, random_seed: int = 2026, now: datetime | None = None,
-              batch_size: int = 2000) -> str:
+def seed_demo(
+    *, request_count: int = 40, random_seed: int = 2026, now: datetime | None = None, batch_size: int = 2000
+) -> str:
     """Create the demo center; add `request_count` requests not already made by this seed."""
     now = now or datetime.now(UTC)
     rng = random.Random(random_seed)
@@ -127,44 +137,74 @@ def seed_demo(*, request_count: int = 40, random_seed: int = 2026, now: datetime
     todo = range(have, request_count)
     for start in range(0, len(todo), batch_size):
         rows, links, changes, assignments = [], [], [], []
-        for i in todo[start:start + batch_size]:
+        for i in todo[start : start + batch_size]:
             requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
             stage = rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
-            submitted = now - timedelta(days=rng.uniform(0.2, 720 if stage in (
-                Stage.CLOSED, Stage.DECLINED, Stage.REFERRED) else 60))
+            submitted = now - timedelta(
+                days=rng.uniform(0.2, 720 if stage in (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED) else 60)
+            )
             path = PATHS[stage]
             assignee = rng.choice(staff) if Stage.ASSIGNED in path else None
             request_id = next_id
             next_id += 1
-            rows.append({
-                "id": request_id, "reference": f"TA-{submitted.year}-{request_id:04d}",
-                "submission_token": f"{prefix}{i}", "title": rng.choice(TITLES),
-                "description": "We would like help to plan and carry out this work with our "
-                               "partners over the next few months.",
-                "desired_outcome": "A plan our partners agree on.",
-                "program_id": rng.choice(program_ids), "state": requester.organization.state,
-                "tier": rng.choice(list(Tier)).value, "urgency": rng.choice(list(Urgency)).value,
-                "needed_by": (submitted + timedelta(days=rng.randint(20, 120))).date()
-                if rng.random() < 0.6 else None,
-                "preferred_mode": rng.choice(list(DeliveryMode)).value,
-                "requester_id": requester.id, "organization_id": requester.organization_id,
-                "stage": stage.value, "assignee_id": assignee.id if assignee else None,
-                "submitted_at": submitted, "created_at": submitted, "updated_at": submitted,
-                "version": len(path),
-            })
+            rows.append(
+                {
+                    "id": request_id,
+                    "reference": f"TA-{submitted.year}-{request_id:04d}",
+                    "submission_token": f"{prefix}{i}",
+                    "title": rng.choice(TITLES),
+                    "description": "We would like help to plan and carry out this work with our "
+                    "partners over the next few months.",
+                    "desired_outcome": "A plan our partners agree on.",
+                    "program_id": rng.choice(program_ids),
+                    "state": requester.organization.state,
+                    "tier": rng.choice(list(Tier)).value,
+                    "urgency": rng.choice(list(Urgency)).value,
+                    "needed_by": (submitted + timedelta(days=rng.randint(20, 120))).date()
+                    if rng.random() < 0.6
+                    else None,
+                    "preferred_mode": rng.choice(list(DeliveryMode)).value,
+                    "requester_id": requester.id,
+                    "organization_id": requester.organization_id,
+                    "stage": stage.value,
+                    "assignee_id": assignee.id if assignee else None,
+                    "submitted_at": submitted,
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                    "version": len(path),
+                }
+            )
             for topic_id in rng.sample(topic_ids, rng.randint(1, 3)):
                 links.append({"ta_request_id": request_id, "topic_id": topic_id})
             at, previous = submitted, None
             for step in path:
-                actor = requester if step == Stage.SUBMITTED else (
-                    assignee if step in (Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED) else lead)
-                changes.append({"ta_request_id": request_id, "from_stage": previous,
-                                "to_stage": step.value, "actor_id": actor.id, "created_at": at,
-                                "note": "Reason recorded at triage." if step in (
-                                    Stage.DECLINED, Stage.REFERRED) else ""})
+                actor = (
+                    requester
+                    if step == Stage.SUBMITTED
+                    else (assignee if step in (Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED) else lead)
+                )
+                changes.append(
+                    {
+                        "ta_request_id": request_id,
+                        "from_stage": previous,
+                        "to_stage": step.value,
+                        "actor_id": actor.id,
+                        "created_at": at,
+                        "note": "Reason recorded at triage."
+                        if step in (Stage.DECLINED, Stage.REFERRED)
+                        else "",
+                    }
+                )
                 if step == Stage.ASSIGNED:
-                    assignments.append({"ta_request_id": request_id, "assignee_id": assignee.id,
-                                        "assigned_by_id": lead.id, "assigned_at": at, "note": ""})
+                    assignments.append(
+                        {
+                            "ta_request_id": request_id,
+                            "assignee_id": assignee.id,
+                            "assigned_by_id": lead.id,
+                            "assigned_at": at,
+                            "note": "",
+                        }
+                    )
                 previous = step.value
                 at = min(now, at + timedelta(hours=rng.uniform(2, 96)))
         db.session.execute(insert(TARequest), rows)
@@ -174,9 +214,12 @@ def seed_demo(*, request_count: int = 40, random_seed: int = 2026, now: datetime
             db.session.execute(insert(Assignment), assignments)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequence behind
-        db.session.execute(text(
-            "SELECT setval(pg_get_serial_sequence('ta_request', 'id'), "
-            "(SELECT COALESCE(MAX(id), 1) FROM ta_request))"))
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('ta_request', 'id'), "
+                "(SELECT COALESCE(MAX(id), 1) FROM ta_request))"
+            )
+        )
     db.session.commit()
     total = db.session.scalar(select(func.count()).select_from(TARequest))
     return f"{len(orgs)} organizations, {len(PEOPLE)} demo logins, {total} requests"

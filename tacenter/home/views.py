@@ -44,4 +44,5 @@ def healthz():
     healthy = database == "ok"
     # The broker is reported but does not fail the check: intake works without it (outbox).
     return jsonify(status="ok" if healthy else "degraded", database=database, broker=broker), (
-        200 if healthy else 503)
+        200 if healthy else 503
+    )

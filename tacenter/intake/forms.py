@@ -3,10 +3,18 @@ from __future__ import annotations
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tacenter.formkit import options
 from tacenter.vocab import STATE_CHOICES, DeliveryMode, Tier, Urgency, choices
 
 
@@ -20,27 +28,46 @@ def _optional_int(value):
 
 
 class RequestForm(FlaskForm):
-    submission_token = HiddenField(default=lambda: secrets.token_urlsafe(24),
-                                   validators=[DataRequired(), Length(max=64)])
-    title = StringField("Short title", description="A few words, e.g. “Medicaid billing for dyadic services”.",
-                        validators=[DataRequired(message="Give your request a short title."),
-                                    Length(min=5, max=200)])
-    description = TextAreaField("What do you need help with?",
-                                description="The situation, what you have tried, who is involved.",
-                                validators=[DataRequired(message="Describe what you need."),
-                                            Length(min=20, max=10000)])
-    desired_outcome = TextAreaField("What would success look like?",
-                                    validators=[Optional(), Length(max=5000)])
-    topic_ids = CheckboxesField("Topics", coerce=int,
-                                validators=[DataRequired(message="Choose at least one topic.")])
+    submission_token = HiddenField(
+        default=lambda: secrets.token_urlsafe(24), validators=[DataRequired(), Length(max=64)]
+    )
+    title = StringField(
+        "Short title",
+        description="A few words, e.g. “Medicaid billing for dyadic services”.",
+        validators=[DataRequired(message="Give your request a short title."), Length(min=5, max=200)],
+    )
+    description = TextAreaField(
+        "What do you need help with?",
+        description="The situation, what you have tried, who is involved.",
+        validators=[DataRequired(message="Describe what you need."), Length(min=20, max=10000)],
+    )
+    desired_outcome = TextAreaField(
+        "What would success look like?", validators=[Optional(), Length(max=5000)]
+    )
+    topic_ids = CheckboxesField(
+        "Topics", coerce=int, validators=[DataRequired(message="Choose at least one topic.")]
+    )
     program_id = SelectField("Grant program", coerce=_optional_int, validators=[Optional()])
-    state = SelectField("State or territory", choices=STATE_CHOICES,
-                        validators=[DataRequired(message="Choose a state or territory.")])
-    tier = SelectField("Kind of help", choices=choices(Tier), default=Tier.TARGETED.value,
-                       description="Universal: webinars and resources. Targeted: short-term help on "
-                                   "a defined need. Intensive: sustained help with a TA plan.")
-    urgency = SelectField("Urgency", choices=choices(Urgency), default=Urgency.ROUTINE.value)
-    needed_by = DateField("Needed by (optional)", validators=[Optional()],
-                          description="The date you need the help by, if there is one.")
-    preferred_mode = SelectField("Preferred way to get help", choices=choices(DeliveryMode),
-                                 default=DeliveryMode.VIRTUAL_MEETING.value)
+    state = SelectField(
+        "State or territory",
+        choices=options(STATE_CHOICES),
+        validators=[DataRequired(message="Choose a state or territory.")],
+    )
+    tier = SelectField(
+        "Kind of help",
+        choices=options(choices(Tier)),
+        default=Tier.TARGETED.value,
+        description="Universal: webinars and resources. Targeted: short-term help on "
+        "a defined need. Intensive: sustained help with a TA plan.",
+    )
+    urgency = SelectField("Urgency", choices=options(choices(Urgency)), default=Urgency.ROUTINE.value)
+    needed_by = DateField(
+        "Needed by (optional)",
+        validators=[Optional()],
+        description="The date you need the help by, if there is one.",
+    )
+    preferred_mode = SelectField(
+        "Preferred way to get help",
+        choices=options(choices(DeliveryMode)),
+        default=DeliveryMode.VIRTUAL_MEETING.value,
+    )

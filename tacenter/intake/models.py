@@ -51,8 +51,9 @@ class TARequest(TimestampMixin, db.Model):
     # Optimistic locking: every UPDATE checks the version it read.
     __mapper_args__ = {"version_id_col": version}
 
-    topics: Mapped[list[Topic]] = relationship(secondary=ta_request_topic, lazy="selectin",
-                                               order_by=Topic.name)
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=ta_request_topic, lazy="selectin", order_by=Topic.name
+    )
     program: Mapped[GrantProgram | None] = relationship(lazy="joined")
     requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")

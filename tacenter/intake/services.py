@@ -43,9 +43,7 @@ def _check(draft: RequestDraft, today: date) -> list[Topic]:
     Tier(draft.tier), Urgency(draft.urgency), DeliveryMode(draft.preferred_mode)
     if draft.needed_by and draft.needed_by < today:
         raise DomainError("The needed-by date is in the past.")
-    topics = list(db.session.scalars(
-        select(Topic).where(Topic.id.in_(draft.topic_ids), Topic.active)
-    ))
+    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(draft.topic_ids), Topic.active)))
     if not topics or len(topics) != len(set(draft.topic_ids)):
         raise DomainError("Choose at least one topic from the list.")
     if draft.program_id is not None and not db.session.get(GrantProgram, draft.program_id):
@@ -53,8 +51,9 @@ def _check(draft: RequestDraft, today: date) -> list[Topic]:
     return topics
 
 
-def submit_request(draft: RequestDraft, *, submission_token: str, actor: User,
-                   now: datetime | None = None) -> TARequest:
+def submit_request(
+    draft: RequestDraft, *, submission_token: str, actor: User, now: datetime | None = None
+) -> TARequest:
     """A requester submits a request for their organization.
 
     Idempotent per `submission_token`: a double-click or a retried POST returns the
@@ -70,12 +69,23 @@ def submit_request(draft: RequestDraft, *, submission_token: str, actor: User,
     now = now or utcnow()
     topics = _check(draft, now.date())
     ta_request = TARequest(
-        submission_token=submission_token, title=draft.title.strip(),
-        description=draft.description.strip(), desired_outcome=draft.desired_outcome.strip(),
-        topics=topics, program_id=draft.program_id, state=draft.state, tier=draft.tier,
-        urgency=draft.urgency, needed_by=draft.needed_by, preferred_mode=draft.preferred_mode,
-        requester_id=actor.id, organization_id=actor.organization_id, stage=INITIAL.value,
-        submitted_at=now, created_at=now, updated_at=now,
+        submission_token=submission_token,
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        desired_outcome=draft.desired_outcome.strip(),
+        topics=topics,
+        program_id=draft.program_id,
+        state=draft.state,
+        tier=draft.tier,
+        urgency=draft.urgency,
+        needed_by=draft.needed_by,
+        preferred_mode=draft.preferred_mode,
+        requester_id=actor.id,
+        organization_id=actor.organization_id,
+        stage=INITIAL.value,
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
     )
     db.session.add(ta_request)
     try:
@@ -85,7 +95,12 @@ def submit_request(draft: RequestDraft, *, submission_token: str, actor: User,
         return db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
     ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
     record_initial_stage(ta_request, actor=actor, now=now)
-    notify(actor, "request_received", f"We received your request {ta_request.reference}.",
-           ta_request=ta_request, now=now)
+    notify(
+        actor,
+        "request_received",
+        f"We received your request {ta_request.reference}.",
+        ta_request=ta_request,
+        now=now,
+    )
     db.session.commit()
     return ta_request

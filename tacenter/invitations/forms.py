@@ -5,14 +5,18 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tacenter.accounts.forms import PasswordMixin
+from tacenter.formkit import options
 from tacenter.vocab import Role, choices
 
 
 class InviteForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=choices(Role), default=Role.REQUESTER.value)
-    organization_id = SelectField("Organization (for requesters)", coerce=lambda v: int(v) if str(v).isdigit() else None,
-                                  validators=[Optional()])
+    role = SelectField("Role", choices=options(choices(Role)), default=Role.REQUESTER.value)
+    organization_id = SelectField(
+        "Organization (for requesters)",
+        coerce=lambda v: int(v) if str(v).isdigit() else None,
+        validators=[Optional()],
+    )
 
 
 class AcceptForm(PasswordMixin, FlaskForm):

@@ -24,8 +24,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_user(email: str, role: str, *, actor: User, organization_id: int | None = None,
-                now: datetime | None = None) -> tuple[Invitation, str]:
+def invite_user(
+    email: str, role: str, *, actor: User, organization_id: int | None = None, now: datetime | None = None
+) -> tuple[Invitation, str]:
     """Invite someone by email. Leads invite requesters; admins invite anyone."""
     role_value = Role(role).value
     if actor.role_enum not in (Role.LEAD, Role.ADMIN):
@@ -39,14 +40,26 @@ def invite_user(email: str, role: str, *, actor: User, organization_id: int | No
         raise Conflict("An account with that email already exists.")
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(token_hash=_token_hash(token), email=normalize_email(email),
-                            role=role_value, organization=org if role_value == Role.REQUESTER else None,
-                            invited_by_id=actor.id, created_at=now,
-                            expires_at=now + timedelta(days=INVITATION_DAYS))
+    invitation = Invitation(
+        token_hash=_token_hash(token),
+        email=normalize_email(email),
+        role=role_value,
+        organization=org if role_value == Role.REQUESTER else None,
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
     db.session.add(invitation)
-    queue_email(invitation.email, "invitation",
-                {"token": token, "inviter": actor.name, "organization": org.name if org else None,
-                 "role": Role(role_value).label})
+    queue_email(
+        invitation.email,
+        "invitation",
+        {
+            "token": token,
+            "inviter": actor.name,
+            "organization": org.name if org else None,
+            "role": Role(role_value).label,
+        },
+    )
     db.session.commit()
     return invitation, token
 
@@ -63,8 +76,9 @@ def accept_invitation(token: str, name: str, password: str, *, now: datetime | N
     """Create the invited account; the link works once."""
     now = now or utcnow()
     invitation = find_invitation(token, now=now)
-    user = create_user(invitation.email, name, invitation.role, password,
-                       organization=invitation.organization)
+    user = create_user(
+        invitation.email, name, invitation.role, password, organization=invitation.organization
+    )
     invitation.accepted_at = now
     db.session.commit()
     return user

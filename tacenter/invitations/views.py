@@ -8,6 +8,7 @@ from tacenter.accounts.models import Organization
 from tacenter.accounts.permissions import public, require_roles
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.formkit import options
 from tacenter.invitations import services
 from tacenter.invitations.forms import AcceptForm, InviteForm
 from tacenter.vocab import Role
@@ -20,13 +21,16 @@ bp = Blueprint("invitations", __name__)
 def new():
     form = InviteForm()
     if current_user.role_enum == Role.LEAD:
-        form.role.choices = [(Role.REQUESTER.value, Role.REQUESTER.label)]
-    form.organization_id.choices = [("", "Choose…")] + [
-        (o.id, o.name) for o in db.session.scalars(select(Organization).order_by(Organization.name))]
+        form.role.choices = options([(Role.REQUESTER.value, Role.REQUESTER.label)])
+    form.organization_id.choices = options(
+        [("", "Choose…")]
+        + [(o.id, o.name) for o in db.session.scalars(select(Organization).order_by(Organization.name))]
+    )
     if form.validate_on_submit():
         try:
-            services.invite_user(form.email.data, form.role.data, actor=current_user,
-                                 organization_id=form.organization_id.data)
+            services.invite_user(
+                form.email.data, form.role.data, actor=current_user, organization_id=form.organization_id.data
+            )
         except DomainError as error:
             form.form_errors.append(error.message)
         else:

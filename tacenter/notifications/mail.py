@@ -13,8 +13,9 @@ from pathlib import Path
 from flask import current_app
 
 
-def build_message(*, sender: str, to: str, subject: str, text: str, html: str,
-                  message_id: str) -> EmailMessage:
+def build_message(
+    *, sender: str, to: str, subject: str, text: str, html: str, message_id: str
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -34,8 +35,7 @@ def send(message: EmailMessage) -> None:
         sink.parent.mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(sink, create=True).add(message)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                      timeout=config["MAIL_TIMEOUT"]) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
@@ -53,8 +53,13 @@ def read_sink(limit: int = 50) -> list[dict]:
     for key in box.iterkeys():
         parsed = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
         body = parsed.get_body(("plain",))
-        found.append({"subject": parsed["Subject"], "to": parsed["To"],
-                      "date": datetime.fromtimestamp(box.get_message(key).get_date(), UTC),
-                      "text": body.get_content() if body else ""})
+        found.append(
+            {
+                "subject": parsed["Subject"],
+                "to": parsed["To"],
+                "date": datetime.fromtimestamp(box.get_message(key).get_date(), UTC),
+                "text": body.get_content() if body else "",
+            }
+        )
     found.sort(key=lambda m: m["date"], reverse=True)
     return found[:limit]

@@ -27,13 +27,16 @@ def _lock_seconds() -> int:
     return int(current_app.config.get("OUTBOX_LOCK_SECONDS", 300))
 
 
-def queue_email(to_address: str, kind: str, context: dict, *,
-                notification: Notification | None = None) -> EmailOutbox:
+def queue_email(
+    to_address: str, kind: str, context: dict, *, notification: Notification | None = None
+) -> EmailOutbox:
     """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction."""
     context = {**context, "base_url": current_app.config["BASE_URL"].rstrip("/")}
     subject = render_template(f"email/{kind}.subject.txt", **context).strip()
     row = EmailOutbox(
-        to_address=to_address, kind=kind, subject=subject[:200],
+        to_address=to_address,
+        kind=kind,
+        subject=subject[:200],
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", subject=subject, **context),
         notification_id=notification.id if notification else None,
@@ -44,18 +47,32 @@ def queue_email(to_address: str, kind: str, context: dict, *,
     return row
 
 
-def notify(user: User, kind: str, message: str, *, ta_request=None, context: dict | None = None,
-           now: datetime | None = None) -> Notification:
+def notify(
+    user: User,
+    kind: str,
+    message: str,
+    *,
+    ta_request=None,
+    context: dict | None = None,
+    now: datetime | None = None,
+) -> Notification:
     """Tell `user` in the app and by email, in the caller's transaction."""
-    notification = Notification(user_id=user.id, kind=kind, message=message[:300],
-                                ta_request_id=ta_request.id if ta_request else None,
-                                created_at=now or utcnow())
+    notification = Notification(
+        user_id=user.id,
+        kind=kind,
+        message=message[:300],
+        ta_request_id=ta_request.id if ta_request else None,
+        created_at=now or utcnow(),
+    )
     db.session.add(notification)
     db.session.flush()
     if user.active:
-        queue_email(user.email, kind,
-                    {"user": user, "ta_request": ta_request, "message": message, **(context or {})},
-                    notification=notification)
+        queue_email(
+            user.email,
+            kind,
+            {"user": user, "ta_request": ta_request, "message": message, **(context or {})},
+            notification=notification,
+        )
     return notification
 
 
@@ -70,29 +87,41 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
     claimed = db.session.execute(
         update(EmailOutbox)
         .where(EmailOutbox.id == outbox_id)
-        .where(or_(
-            (EmailOutbox.status == OutboxStatus.PENDING) & (EmailOutbox.next_attempt_at <= now),
-            (EmailOutbox.status == OutboxStatus.SENDING) & (EmailOutbox.locked_until < now),
-        ))
-        .values(status=OutboxStatus.SENDING, attempts=EmailOutbox.attempts + 1,
-                locked_until=now + timedelta(seconds=_lock_seconds()))
+        .where(
+            or_(
+                (EmailOutbox.status == OutboxStatus.PENDING) & (EmailOutbox.next_attempt_at <= now),
+                (EmailOutbox.status == OutboxStatus.SENDING) & (EmailOutbox.locked_until < now),
+            )
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            attempts=EmailOutbox.attempts + 1,
+            locked_until=now + timedelta(seconds=_lock_seconds()),
+        )
     ).rowcount
     db.session.commit()
     if claimed != 1:
         return "skipped"
     row = db.session.get(EmailOutbox, outbox_id)
-    message = mail.build_message(sender=current_app.config["MAIL_SENDER"], to=row.to_address,
-                                 subject=row.subject, text=row.text_body, html=row.html_body,
-                                 message_id=row.message_id)
+    message = mail.build_message(
+        sender=current_app.config["MAIL_SENDER"],
+        to=row.to_address,
+        subject=row.subject,
+        text=row.text_body,
+        html=row.html_body,
+        message_id=row.message_id,
+    )
     try:
         mail.send(message)
     except Exception as exc:  # SMTP refused, timed out, or the sink failed: retry later
-        current_app.logger.warning("email %s not sent (attempt %s): %s", row.id, row.attempts,
-                                   type(exc).__name__)
+        current_app.logger.warning(
+            "email %s not sent (attempt %s): %s", row.id, row.attempts, type(exc).__name__
+        )
         failed = row.attempts >= MAX_ATTEMPTS
         row.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
         row.next_attempt_at = now + timedelta(
-            seconds=BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1])
+            seconds=BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1]
+        )
         row.locked_until = None
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
         db.session.commit()
@@ -107,12 +136,16 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
 def due_outbox_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Rows the broker never delivered or whose worker died: the sweep re-nudges them."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(EmailOutbox.id)
-        .where(or_(
-            (EmailOutbox.status == OutboxStatus.PENDING) & (EmailOutbox.next_attempt_at <= now),
-            (EmailOutbox.status == OutboxStatus.SENDING) & (EmailOutbox.locked_until < now),
-        ))
-        .order_by(EmailOutbox.id)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(EmailOutbox.id)
+            .where(
+                or_(
+                    (EmailOutbox.status == OutboxStatus.PENDING) & (EmailOutbox.next_attempt_at <= now),
+                    (EmailOutbox.status == OutboxStatus.SENDING) & (EmailOutbox.locked_until < now),
+                )
+            )
+            .order_by(EmailOutbox.id)
+            .limit(limit)
+        )
+    )

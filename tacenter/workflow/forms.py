@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tacenter.formkit import options
 from tacenter.vocab import STATE_CHOICES
 from tacenter.workflow.rules import LABELS
 
@@ -22,28 +23,38 @@ class QueueFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField("Words", validators=[Optional(), Length(max=200)])
-    stage = SelectField("Stage", choices=[("", "Any open stage"), ("all", "Any stage")]
-                        + [(s.value, label) for s, label in LABELS.items()],
-                        validators=[Optional()])
+    stage = SelectField(
+        "Stage",
+        choices=options(
+            [("", "Any open stage"), ("all", "Any stage")] + [(s.value, label) for s, label in LABELS.items()]
+        ),
+        validators=[Optional()],
+    )
     topic = SelectField("Topic", coerce=str, validators=[Optional()])
-    state = SelectField("State", choices=[("", "Any state")] + STATE_CHOICES, validators=[Optional()])
+    state = SelectField(
+        "State", choices=options([("", "Any state")] + STATE_CHOICES), validators=[Optional()]
+    )
     program = SelectField("Program", coerce=str, validators=[Optional()])
     assignee = SelectField("Assignee", coerce=str, validators=[Optional()])
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="oldest",
-                       validators=[Optional()])
+    sort = SelectField(
+        "Sort by", choices=options(list(SORTS.items())), default="oldest", validators=[Optional()]
+    )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
 class StageForm(FlaskForm):
     target = SelectField("Move to", validators=[DataRequired(message="Choose the next stage.")])
-    note = TextAreaField("Note", description="Required when declining, referring, reopening "
-                                             "or asking the requester a question.",
-                         validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(
+        "Note",
+        description="Required when declining, referring, reopening or asking the requester a question.",
+        validators=[Optional(), Length(max=5000)],
+    )
     version = HiddenField(validators=[DataRequired()])
 
 
 class AssignForm(FlaskForm):
-    assignee_id = SelectField("Assign to", coerce=int,
-                              validators=[DataRequired(message="Choose a staff member.")])
+    assignee_id = SelectField(
+        "Assign to", coerce=int, validators=[DataRequired(message="Choose a staff member.")]
+    )
     note = TextAreaField("Note for the assignee", validators=[Optional(), Length(max=5000)])
     version = HiddenField(validators=[DataRequired()])

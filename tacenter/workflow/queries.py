@@ -50,8 +50,11 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
     else:
         query = query.where(TARequest.stage.in_([s.value for s in OPEN]))
     if (topic_id := _int(filters.topic)) is not None:
-        query = query.where(TARequest.id.in_(
-            select(ta_request_topic.c.ta_request_id).where(ta_request_topic.c.topic_id == topic_id)))
+        query = query.where(
+            TARequest.id.in_(
+                select(ta_request_topic.c.ta_request_id).where(ta_request_topic.c.topic_id == topic_id)
+            )
+        )
     if filters.state in STATES:
         query = query.where(TARequest.state == filters.state)
     if (program_id := _int(filters.program)) is not None:
@@ -64,20 +67,31 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
         query = query.where(TARequest.assignee_id == assignee_id)
     if filters.q.strip():
         words = f"%{filters.q.strip()[:200]}%"
-        query = query.where(or_(TARequest.title.ilike(words), TARequest.description.ilike(words),
-                                TARequest.reference.ilike(words)))
+        query = query.where(
+            or_(
+                TARequest.title.ilike(words),
+                TARequest.description.ilike(words),
+                TARequest.reference.ilike(words),
+            )
+        )
     return query.order_by(*SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["oldest"]))
 
 
 def stage_history(ta_request: TARequest) -> list[StageChange]:
-    return list(db.session.scalars(
-        select(StageChange).where(StageChange.ta_request_id == ta_request.id)
-        .order_by(StageChange.created_at, StageChange.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(StageChange)
+            .where(StageChange.ta_request_id == ta_request.id)
+            .order_by(StageChange.created_at, StageChange.id)
+        )
+    )
 
 
 def assignment_history(ta_request: TARequest) -> list[Assignment]:
-    return list(db.session.scalars(
-        select(Assignment).where(Assignment.ta_request_id == ta_request.id)
-        .order_by(Assignment.assigned_at, Assignment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.ta_request_id == ta_request.id)
+            .order_by(Assignment.assigned_at, Assignment.id)
+        )
+    )

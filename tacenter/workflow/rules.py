@@ -70,16 +70,19 @@ TRANSITIONS: list[Transition] = [
     *_t([Stage.SUBMITTED], Stage.TRIAGE, "Start triage", _LEADS),
     *_t([Stage.SUBMITTED, Stage.TRIAGE], Stage.ASSIGNED, "Assign", _LEADS, by_assignment=True),
     *_t([Stage.ASSIGNED], Stage.IN_PROGRESS, "Start work", _STAFF),
-    *_t([Stage.IN_PROGRESS], Stage.WAITING_ON_REQUESTER, "Ask the requester", _STAFF,
-        note_required=True),
-    *_t([Stage.WAITING_ON_REQUESTER], Stage.IN_PROGRESS, "Resume work",
-        _STAFF | {Role.REQUESTER}),
+    *_t([Stage.IN_PROGRESS], Stage.WAITING_ON_REQUESTER, "Ask the requester", _STAFF, note_required=True),
+    *_t([Stage.WAITING_ON_REQUESTER], Stage.IN_PROGRESS, "Resume work", _STAFF | {Role.REQUESTER}),
     *_t([Stage.IN_PROGRESS], Stage.DELIVERED, "Mark delivered", _STAFF),
     *_t([Stage.DELIVERED], Stage.IN_PROGRESS, "More work needed", _STAFF),
     *_t([Stage.DELIVERED], Stage.CLOSED, "Close", _STAFF),
     *_t([Stage.SUBMITTED, Stage.TRIAGE], Stage.DECLINED, "Decline", _LEADS, note_required=True),
-    *_t([Stage.SUBMITTED, Stage.TRIAGE, Stage.ASSIGNED, Stage.IN_PROGRESS], Stage.REFERRED,
-        "Refer elsewhere", _LEADS, note_required=True),
+    *_t(
+        [Stage.SUBMITTED, Stage.TRIAGE, Stage.ASSIGNED, Stage.IN_PROGRESS],
+        Stage.REFERRED,
+        "Refer elsewhere",
+        _LEADS,
+        note_required=True,
+    ),
     *_t([Stage.CLOSED], Stage.IN_PROGRESS, "Reopen", _STAFF, note_required=True),
     *_t([Stage.DECLINED, Stage.REFERRED], Stage.TRIAGE, "Reopen", _LEADS, note_required=True),
 ]
@@ -94,8 +97,7 @@ def find_transition(source: str, target: str) -> Transition | None:
         return None
 
 
-def may_make(transition: Transition, role: Role, *, is_assignee: bool,
-             is_own_organization: bool) -> bool:
+def may_make(transition: Transition, role: Role, *, is_assignee: bool, is_own_organization: bool) -> bool:
     """Whether a person in `role` may make `transition` on a given request."""
     if role not in transition.roles:
         return False

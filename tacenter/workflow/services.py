@@ -14,7 +14,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
-from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
+from tacenter.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+)
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
@@ -35,14 +41,23 @@ def get_visible_request(reference: str, *, actor: User) -> TARequest:
 
 
 def record_initial_stage(ta_request: TARequest, *, actor: User, now: datetime) -> None:
-    db.session.add(StageChange(ta_request_id=ta_request.id, from_stage=None,
-                               to_stage=ta_request.stage, actor_id=actor.id, created_at=now))
+    db.session.add(
+        StageChange(
+            ta_request_id=ta_request.id,
+            from_stage=None,
+            to_stage=ta_request.stage,
+            actor_id=actor.id,
+            created_at=now,
+        )
+    )
 
 
 def _check_version(ta_request: TARequest, expected_version: int | None) -> None:
     if expected_version is not None and ta_request.version != expected_version:
-        raise Conflict("This request was changed by someone else since you opened it. "
-                       "Review the latest version below and try again.")
+        raise Conflict(
+            "This request was changed by someone else since you opened it. "
+            "Review the latest version below and try again."
+        )
 
 
 def _flush() -> None:
@@ -51,45 +66,72 @@ def _flush() -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("This request was changed by someone else at the same moment. "
-                       "Review the latest version below and try again.") from None
+        raise Conflict(
+            "This request was changed by someone else at the same moment. "
+            "Review the latest version below and try again."
+        ) from None
 
 
-def _move(ta_request: TARequest, transition: rules.Transition, *, actor: User, note: str,
-          now: datetime) -> None:
+def _move(
+    ta_request: TARequest, transition: rules.Transition, *, actor: User, note: str, now: datetime
+) -> None:
     """The only writer of stage: record it and tell the requester. Caller commits."""
     source = ta_request.stage
     ta_request.stage = transition.target.value
     ta_request.updated_at = now
     _flush()
-    db.session.add(StageChange(ta_request_id=ta_request.id, from_stage=source,
-                               to_stage=transition.target.value, actor_id=actor.id,
-                               note=note, created_at=now))
-    notify(ta_request.requester, "stage_changed",
-           f"{ta_request.reference} is now {transition.target.label.lower()}.",
-           ta_request=ta_request, context={"note": note, "stage": transition.target.label},
-           now=now)
+    db.session.add(
+        StageChange(
+            ta_request_id=ta_request.id,
+            from_stage=source,
+            to_stage=transition.target.value,
+            actor_id=actor.id,
+            note=note,
+            created_at=now,
+        )
+    )
+    notify(
+        ta_request.requester,
+        "stage_changed",
+        f"{ta_request.reference} is now {transition.target.label.lower()}.",
+        ta_request=ta_request,
+        context={"note": note, "stage": transition.target.label},
+        now=now,
+    )
 
 
 def allowed_transitions(ta_request: TARequest, actor: User) -> list[rules.Transition]:
     """Transitions `actor` may make now from the stage form (not those made by assigning)."""
     return [
-        t for t in rules.transitions_from(ta_request.stage)
-        if not t.by_assignment and rules.may_make(
-            t, actor.role_enum, is_assignee=ta_request.assignee_id == actor.id,
-            is_own_organization=ta_request.organization_id == actor.organization_id)
+        t
+        for t in rules.transitions_from(ta_request.stage)
+        if not t.by_assignment
+        and rules.may_make(
+            t,
+            actor.role_enum,
+            is_assignee=ta_request.assignee_id == actor.id,
+            is_own_organization=ta_request.organization_id == actor.organization_id,
+        )
     ]
 
 
-def change_stage(reference: str, target: str, *, actor: User, note: str = "",
-                 expected_version: int | None = None, now: datetime | None = None) -> TARequest:
+def change_stage(
+    reference: str,
+    target: str,
+    *,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TARequest:
     """Move a request to `target` if the workflow allows `actor` to."""
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
     transition = rules.find_transition(ta_request.stage, target)
     if transition is None or transition.by_assignment:
-        raise InvalidTransition(f"A request cannot go from {rules.Stage(ta_request.stage).label} "
-                                f"to that stage.")
+        raise InvalidTransition(
+            f"A request cannot go from {rules.Stage(ta_request.stage).label} to that stage."
+        )
     if transition not in allowed_transitions(ta_request, actor):
         raise NotAllowed("You are not allowed to make that change on this request.")
     note = note.strip()
@@ -102,13 +144,22 @@ def change_stage(reference: str, target: str, *, actor: User, note: str = "",
 
 
 def assignable_staff() -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active).order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active).order_by(User.name)
+        )
+    )
 
 
-def assign_request(reference: str, assignee_id: int, *, actor: User, note: str = "",
-                   expected_version: int | None = None, now: datetime | None = None) -> TARequest:
+def assign_request(
+    reference: str,
+    assignee_id: int,
+    *,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TARequest:
     """Give a request to a staff member (or reassign it). Leads and admins only.
 
     Closes the previous assignment, opens a new one, moves an unassigned request to
@@ -133,19 +184,38 @@ def assign_request(reference: str, assignee_id: int, *, actor: User, note: str =
     except Conflict:
         winner = db.session.scalar(select(TARequest).where(TARequest.id == ta_request.id))
         who = winner.assignee.name if winner and winner.assignee else "someone else"
-        raise Conflict(f"Someone else changed this request at the same moment: it is now "
-                       f"with {who}.") from None
+        raise Conflict(
+            f"Someone else changed this request at the same moment: it is now with {who}."
+        ) from None
     db.session.execute(
         update(Assignment)
         .where(Assignment.ta_request_id == ta_request.id, Assignment.ended_at.is_(None))
         .values(ended_at=now)
     )
-    db.session.add(Assignment(ta_request_id=ta_request.id, assignee_id=assignee.id,
-                              assigned_by_id=actor.id, note=note.strip(), assigned_at=now))
+    db.session.add(
+        Assignment(
+            ta_request_id=ta_request.id,
+            assignee_id=assignee.id,
+            assigned_by_id=actor.id,
+            note=note.strip(),
+            assigned_at=now,
+        )
+    )
     if ta_request.stage in rules.UNASSIGNED:
-        _move(ta_request, rules.find_transition(ta_request.stage, rules.Stage.ASSIGNED),
-              actor=actor, note=note.strip(), now=now)
-    notify(assignee, "assigned", f"{ta_request.reference} was assigned to you.",
-           ta_request=ta_request, context={"note": note.strip(), "actor": actor}, now=now)
+        _move(
+            ta_request,
+            rules.find_transition(ta_request.stage, rules.Stage.ASSIGNED),
+            actor=actor,
+            note=note.strip(),
+            now=now,
+        )
+    notify(
+        assignee,
+        "assigned",
+        f"{ta_request.reference} was assigned to you.",
+        ta_request=ta_request,
+        context={"note": note.strip(), "actor": actor},
+        now=now,
+    )
     db.session.commit()
     return ta_request
