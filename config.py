@@ -23,6 +23,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Publishing fails fast when Redis is down or stalled: the outbox row is already saved
+# and the worker's sweep sends it later. (kombu would otherwise retry for seconds.)
+REDIS_TRANSPORT_OPTIONS = {
+    "socket_timeout": 1.0,
+    "socket_connect_timeout": 1.0,
+    "max_retries": 0,
+    "visibility_timeout": 600,
+}
+
+
 def _celery_settings(broker_url: str, transport_options: dict) -> dict:
     """Celery settings shared by every environment.
 
@@ -56,11 +66,7 @@ class Config:
     BROKER_DIR = INSTANCE_DIR / "broker"
     CELERY = _celery_settings(
         os.environ.get("REDIS_URL") or "filesystem://",
-        {
-            "socket_timeout": 1.0,
-            "socket_connect_timeout": 1.0,
-            "visibility_timeout": 600,
-        }
+        REDIS_TRANSPORT_OPTIONS
         if os.environ.get("REDIS_URL")
         else {
             "data_folder_in": str(INSTANCE_DIR / "broker"),
@@ -71,6 +77,8 @@ class Config:
     )
     # How often the worker replays notifications the broker never delivered.
     OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
+    # A row a worker claimed but never marked sent (the worker died) is retried after this.
+    OUTBOX_LOCK_SECONDS = int(os.environ.get("OUTBOX_LOCK_SECONDS", "300"))
 
     # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -21,6 +21,9 @@ os.environ.setdefault("TACENTER_INSTANCE", str(TMP / "instance"))
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKEND = os.environ.get("TACENTER_TEST_DB", "sqlite")
 
+from config import REDIS_TRANSPORT_OPTIONS, _celery_settings  # noqa: E402  (after TACENTER_INSTANCE is set)
+from tests.services import REDIS_URL, SMTPSink, WorkerProcess, flush_redis  # noqa: E402
+
 
 def _database_url() -> str:
     if BACKEND == "postgresql":
@@ -46,7 +49,7 @@ def _drop_pg_database() -> None:
     engine.dispose()
 
 
-def test_settings(**extra) -> dict:
+def config_for_tests(broker_url: str = REDIS_URL, **extra) -> dict:
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -55,6 +58,8 @@ def test_settings(**extra) -> dict:
         "MAIL_SINK_DIR": str(TMP / "mail"),
         "BASE_URL": "http://tacenter.test",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Web requests in tests publish to the machine's Redis, like production.
+        "CELERY": _celery_settings(broker_url, REDIS_TRANSPORT_OPTIONS),
     }
     settings.update(extra)
     return settings
@@ -70,14 +75,21 @@ class FreshUserClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def make_app(**settings):
+    from tacenter import create_app
+
+    app = create_app(config_for_tests(**settings))
+    app.test_client_class = FreshUserClient
+    return app
+
+
 @pytest.fixture(scope="session")
 def app():
     from flask_migrate import upgrade
 
     from tacenter import create_app
 
-    app = create_app(test_settings())
-    app.test_client_class = FreshUserClient
+    app = make_app()
     with app.app_context():
         upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
     yield app
@@ -156,3 +168,18 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def smtp_sink():
+    with SMTPSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def worker(smtp_sink, tmp_path):
+    """A real Celery worker (with beat) on Redis, delivering to `smtp_sink`."""
+    flush_redis()
+    process = WorkerProcess(DATABASE_URL, smtp_sink.port, tmp_path / "worker").start()
+    yield process
+    process.stop()

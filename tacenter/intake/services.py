@@ -72,7 +72,7 @@ def submit_request(
         submission_token=submission_token,
         title=draft.title.strip(),
         description=draft.description.strip(),
-        desired_outcome=draft.desired_outcome.strip(),
+        desired_outcome=(draft.desired_outcome or "").strip(),
         topics=topics,
         program_id=draft.program_id,
         state=draft.state,

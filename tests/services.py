@@ -1,0 +1,132 @@
+"""Real collaborators for tests: a local SMTP server and a Celery worker process on Redis."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+REPO = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPSink:
+    """An SMTP server on loopback that keeps what it receives; can be told to refuse."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refusing = False
+        self._lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.refusing:
+            return "451 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def wait_for(self, predicate, timeout: float = 30.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                found = [m for m in self.messages if predicate(m)]
+            if found:
+                return found
+            time.sleep(0.1)
+        return []
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+class WorkerProcess:
+    """`celery -A worker worker -B` as a child process, against the test database and Redis."""
+
+    def __init__(self, database_url: str, smtp_port: int, instance: Path, *, extra_env=None):
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp_port),
+            "TACENTER_INSTANCE": str(instance),
+            "OUTBOX_SWEEP_SECONDS": "1",
+            "OUTBOX_LOCK_SECONDS": "5",
+            **(extra_env or {}),
+        }
+        self.instance = instance
+        self.process: subprocess.Popen | None = None
+        self.log = instance / "worker.log"
+
+    def start(self, timeout: float = 60.0) -> WorkerProcess:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "-B",
+                "-Q",
+                "notify,periodic",
+                "-c",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                "-s",
+                str(self.instance / "beat-schedule"),
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text():
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError("worker did not start:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
