@@ -44,9 +44,22 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def _respond(status: int, title: str, message: str):
+TITLES = {
+    400: "Please check your request",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    409: "Someone else changed this",
+    413: "That upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "The service is unavailable",
+}
+
+
+def _respond(status: int, error: str, message: str):
     if _wants_json():
-        return jsonify(error=title, message=message), status
+        return jsonify(error=error, message=message), status
+    title = TITLES.get(status, error)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -65,7 +78,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _respond(error.code or 500, error.name, error.description or "")
+        return _respond(error.code or 500, error.name.replace(" ", ""), error.description or "")
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
