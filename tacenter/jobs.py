@@ -9,6 +9,7 @@ the worker's periodic sweep finds the row instead.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask, current_app, g, has_request_context
@@ -42,6 +43,9 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
+    if celery_app.conf.broker_url.startswith("filesystem"):  # the embedded default: no server
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            Path(celery_app.conf.broker_transport_options[key]).mkdir(parents=True, exist_ok=True)
     celery_app.conf.task_default_queue = Queues.NOTIFY
     celery_app.conf.beat_schedule = {
         "sweep-outbox": {

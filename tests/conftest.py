@@ -183,3 +183,45 @@ def worker(smtp_sink, tmp_path):
     process = WorkerProcess(DATABASE_URL, smtp_sink.port, tmp_path / "worker").start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(app):
+    from tests.browser import LiveServer
+
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(user) -> a signed-in Playwright page in its own browser context."""
+    contexts = []
+
+    def open_page(user=None, password="correct horse battery"):
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        if user is not None:
+            page.goto("/login")
+            page.get_by_label("Email address").fill(user.email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,43 @@
+# The two commands: `make run` (the demo on embedded defaults) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app tacenter
+
+.PHONY: run test lint services chromium clean
+
+$(VENV)/.installed-run: requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+## make run: install, migrate, load the demo, serve web + a real worker on SQLite (no Redis needed)
+run: $(VENV)/.installed-run
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "==> http://127.0.0.1:$(PORT)  (demo logins in README.md; password: demo-password)"
+	$(BIN)/honcho start -f Procfile.dev -p $(PORT)
+
+## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
+test: $(VENV)/.installed-test chromium services
+	$(BIN)/ruff check .
+	$(BIN)/pytest -p no:cacheprovider
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+services:
+	@bash scripts/ensure-services.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) instance test-artifacts
