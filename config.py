@@ -89,7 +89,7 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "TA Center <ta-center@example.org>")
     MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", str(INSTANCE_DIR / "mail"))
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")
 
     # Sessions: revocable on the server, idle and absolute limits.

@@ -87,7 +87,6 @@ def make_app(**settings):
 def app():
     from flask_migrate import upgrade
 
-    from tacenter import create_app
 
     app = make_app()
     with app.app_context():

@@ -24,7 +24,8 @@ def test_request_goes_from_requester_to_lead_to_staff_and_back(page_for):
     expect(page.get_by_role("heading", level=1)).to_have_text("Request technical assistance")
     page.get_by_label("Short title").fill("Medicaid billing for dyadic services")
     page.get_by_label("What do you need help with?").fill(
-        "Our clinics want to bill Medicaid for dyadic caregiver-child sessions.")
+        "Our clinics want to bill Medicaid for dyadic caregiver-child sessions."
+    )
     page.get_by_label("Financing and Medicaid").check()
     page.get_by_role("button", name="Submit request").click()
     expect(page.get_by_role("status")).to_contain_text("was received")

@@ -15,10 +15,23 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_create_user_reads_the_password_from_stdin_and_creates_the_organization(app, db_session):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--email", "Kim@Example.org", "--name", "Kim Lee",
-                                 "--role", "requester", "--org", "Idaho Home Visiting",
-                                 "--org-state", "ID", "--password-stdin"],
-                           input="a long passphrase here\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Kim@Example.org",
+            "--name",
+            "Kim Lee",
+            "--role",
+            "requester",
+            "--org",
+            "Idaho Home Visiting",
+            "--org-state",
+            "ID",
+            "--password-stdin",
+        ],
+        input="a long passphrase here\n",
+    )
     assert result.exit_code == 0, result.output
     user = db_session.scalar(select(User).where(User.email == "kim@example.org"))
     assert user.organization.name == "Idaho Home Visiting" and user.organization.state == "ID"
@@ -27,8 +40,7 @@ def test_create_user_reads_the_password_from_stdin_and_creates_the_organization(
 
 def test_create_user_refuses_a_short_password_and_a_duplicate(app, db_session):
     runner = app.test_cli_runner()
-    args = ["create-user", "--email", "x@example.org", "--name", "X", "--role", "staff",
-            "--password-stdin"]
+    args = ["create-user", "--email", "x@example.org", "--name", "X", "--role", "staff", "--password-stdin"]
     assert "at least 8" in runner.invoke(args=args, input="short\n").output
     assert runner.invoke(args=args, input="long enough!\n").exit_code == 0
     assert "already exists" in runner.invoke(args=args, input="long enough!\n").output
@@ -44,8 +56,12 @@ def test_seed_demo_is_idempotent_and_consistent(app, db_session):
     assert roles == {"requester", "staff", "lead", "leadership", "admin"}
     # Each request's last recorded stage is its stage.
     for ta_request in db_session.scalars(select(TARequest)):
-        last = db_session.scalar(select(StageChange.to_stage).where(
-            StageChange.ta_request_id == ta_request.id).order_by(StageChange.id.desc()).limit(1))
+        last = db_session.scalar(
+            select(StageChange.to_stage)
+            .where(StageChange.ta_request_id == ta_request.id)
+            .order_by(StageChange.id.desc())
+            .limit(1)
+        )
         assert last == ta_request.stage
     assert runner.invoke(args=["seed-demo", "--requests", "45"]).exit_code == 0
     assert db_session.scalar(select(func.count()).select_from(TARequest)) == 45
@@ -60,38 +76,56 @@ def test_the_migrations_match_the_models(app):
     from tacenter.extensions import db
 
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                          "render_item": render_migration_type})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "render_item": render_migration_type}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 
 
-@pytest.mark.parametrize("env, problem", [
-    ({"SECRET_KEY": ""}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
-    ({"DATABASE_URL": "sqlite:///x.db"}, "DATABASE_URL"),
-    ({"REDIS_URL": ""}, "REDIS_URL"),
-    ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
-])
+@pytest.mark.parametrize(
+    "env, problem",
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DATABASE_URL": "sqlite:///x.db"}, "DATABASE_URL"),
+        ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
+    ],
+)
 def test_production_refuses_unsafe_settings(env, problem):
-    base = {"TACENTER_ENV": "production", "SECRET_KEY": "x" * 40,
-            "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db", "REDIS_URL": "redis://127.0.0.1:6379/0",
-            "MAIL_SERVER": "127.0.0.1", "PATH": "/usr/bin:/bin"}
+    base = {
+        "TACENTER_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "MAIL_SERVER": "127.0.0.1",
+        "PATH": "/usr/bin:/bin",
+    }
     code = "from tacenter import create_app; create_app(); print('started')"
     ok = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=base, capture_output=True, text=True)
     assert "started" in ok.stdout, ok.stderr
-    bad = subprocess.run([sys.executable, "-c", code], cwd=REPO, env={**base, **env},
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env={**base, **env}, capture_output=True, text=True
+    )
     assert bad.returncode != 0 and problem in bad.stderr
 
 
 def test_production_cookies_and_headers():
-    code = ("from tacenter import create_app; app = create_app(); c = app.test_client(); "
-            "r = c.get('/login'); print(r.headers['Strict-Transport-Security']); "
-            "print(r.headers['Content-Security-Policy']); print(r.headers.getlist('Set-Cookie'))")
-    env = {"TACENTER_ENV": "production", "SECRET_KEY": "x" * 40,
-           "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db", "REDIS_URL": "redis://127.0.0.1:1/0",
-           "MAIL_SERVER": "127.0.0.1", "PATH": "/usr/bin:/bin", "RATELIMIT_STORAGE_URI": "memory://"}
+    code = (
+        "from tacenter import create_app; app = create_app(); c = app.test_client(); "
+        "r = c.get('/login'); print(r.headers['Strict-Transport-Security']); "
+        "print(r.headers['Content-Security-Policy']); print(r.headers.getlist('Set-Cookie'))"
+    )
+    env = {
+        "TACENTER_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "MAIL_SERVER": "127.0.0.1",
+        "PATH": "/usr/bin:/bin",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     assert "max-age=31536000; includeSubDomains" in out.stdout, out.stderr
     assert "object-src 'none'" in out.stdout and "frame-ancestors 'none'" in out.stdout
