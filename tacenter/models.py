@@ -2,6 +2,7 @@
 
 from tacenter.accounts.models import LoginSession, Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.delivery.models import SurveyResponse, TAActivity, ta_activity_topic
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
@@ -16,8 +17,11 @@ __all__ = [
     "Notification",
     "Organization",
     "StageChange",
+    "SurveyResponse",
+    "TAActivity",
     "TARequest",
     "Topic",
     "User",
+    "ta_activity_topic",
     "ta_request_topic",
 ]

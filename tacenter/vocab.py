@@ -83,6 +83,16 @@ class DeliveryMode(enum.StrEnum):
         }[self.value]
 
 
+class GoalMet(enum.StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
+
+
 STATES: dict[str, str] = {
     "AL": "Alabama",
     "AK": "Alaska",

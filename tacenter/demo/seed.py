@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select, text
 
 from tacenter.accounts.models import Organization, User
@@ -17,6 +18,7 @@ from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.timeliness.business_days import business_days_between
 from tacenter.vocab import DeliveryMode, OrgType, Role, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
@@ -78,6 +80,16 @@ PATHS = {
     Stage.DECLINED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.DECLINED],
     Stage.REFERRED: [Stage.SUBMITTED, Stage.TRIAGE, Stage.REFERRED],
 }
+MILESTONE_KEYS = (
+    "first_response_at",
+    "days_to_first_response",
+    "assigned_at",
+    "days_to_assignment",
+    "delivered_at",
+    "days_to_delivery",
+    "finished_at",
+    "goal_met",
+)
 STAGE_WEIGHTS = [8, 6, 8, 14, 4, 5, 40, 3, 3]
 
 
@@ -121,12 +133,32 @@ def _base_data() -> tuple[list[Organization], list[User], list[User]]:
     return orgs, requesters, staff
 
 
+def _record_milestone(row: dict, step: Stage, at: datetime, tz: str) -> None:
+    """The milestones timeliness.milestones would have recorded (demo paths never wait)."""
+    days = business_days_between(row["submitted_at"], at, tz=tz)
+    if step != Stage.SUBMITTED and row.get("first_response_at") is None:
+        row["first_response_at"], row["days_to_first_response"] = at, days
+    if step == Stage.ASSIGNED:
+        row["assigned_at"], row["days_to_assignment"] = at, days
+    if step == Stage.DELIVERED:
+        row["delivered_at"], row["days_to_delivery"] = at, days
+    if step in (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED):
+        row["finished_at"] = at
+        if step == Stage.CLOSED:
+            row["goal_met"] = "yes" if days % 3 else "partly"
+            row["outcome_summary"] = "The plan was adopted by the partners."
+        else:
+            row["closing_reason"] = "Outside the center's scope."
+            row["referred_to"] = "Part C TA center" if step == Stage.REFERRED else ""
+
+
 def seed_demo(
     *, request_count: int = 40, random_seed: int = 2026, now: datetime | None = None, batch_size: int = 2000
 ) -> str:
     """Create the demo center; add `request_count` requests not already made by this seed."""
     now = now or datetime.now(UTC)
     rng = random.Random(random_seed)
+    tz = current_app.config["CENTER_TIMEZONE"]
     orgs, requesters, staff = _base_data()
     lead = db.session.scalar(select(User).where(User.role == Role.LEAD.value))
     topic_ids = list(db.session.scalars(select(Topic.id).order_by(Topic.id)))
@@ -177,7 +209,9 @@ def seed_demo(
             for topic_id in rng.sample(topic_ids, rng.randint(1, 3)):
                 links.append({"ta_request_id": request_id, "topic_id": topic_id})
             at, previous = submitted, None
+            row = rows[-1]
             for step in path:
+                _record_milestone(row, step, at, tz)
                 actor = (
                     requester
                     if step == Stage.SUBMITTED

@@ -48,6 +48,24 @@ class TARequest(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
+    # Milestones, kept by tacenter.timeliness.milestones; durations in business days, net of
+    # time waiting on the requester, so reports aggregate them in SQL.
+    first_response_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)  # closed, declined, referred
+    waiting_since: Mapped[datetime | None]
+    waiting_days: Mapped[int] = mapped_column(default=0)
+    days_to_first_response: Mapped[int | None]
+    days_to_assignment: Mapped[int | None]
+    days_to_delivery: Mapped[int | None]
+
+    # How it ended: the outcome at closing, or the reason for declining or referring.
+    goal_met: Mapped[str | None] = mapped_column(String(8))  # GoalMet
+    outcome_summary: Mapped[str] = mapped_column(Text, default="")
+    closing_reason: Mapped[str] = mapped_column(Text, default="")
+    referred_to: Mapped[str] = mapped_column(String(200), default="")
+
     # Optimistic locking: every UPDATE checks the version it read.
     __mapper_args__ = {"version_id_col": version}
 

@@ -25,6 +25,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.notifications.services import notify
+from tacenter.timeliness import milestones
 from tacenter.vocab import Role
 from tacenter.workflow import rules
 from tacenter.workflow.models import Assignment, StageChange
@@ -79,6 +80,9 @@ def _move(
     source = ta_request.stage
     ta_request.stage = transition.target.value
     ta_request.updated_at = now
+    milestones.record_stage(
+        ta_request, source, transition.target.value, by_staff=actor.is_staff_side, now=now
+    )
     _flush()
     db.session.add(
         StageChange(
@@ -179,6 +183,7 @@ def assign_request(
     _check_version(ta_request, expected_version)
     ta_request.assignee_id = assignee.id
     ta_request.updated_at = now
+    milestones.record_assignment(ta_request, now=now)
     try:
         _flush()
     except Conflict:

@@ -1,0 +1,1 @@
+"""Timeliness: business days (U.S. federal holidays excluded) and each request's milestones."""
