@@ -15,6 +15,17 @@ from tests.factories import RequesterFactory, TopicFactory
 pytestmark = pytest.mark.worker
 
 
+def wait_for_outbox(predicate, timeout: float = 20.0) -> EmailOutbox:
+    """The first outbox row once `predicate(row)` holds (the worker marks it after sending)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.expire_all()
+        row = db.session.scalar(select(EmailOutbox).order_by(EmailOutbox.id))
+        if (row is not None and predicate(row)) or time.monotonic() > deadline:
+            return row
+        time.sleep(0.1)
+
+
 def _submit_form(client, topic_id: int) -> dict:
     from tests.conftest import csrf_token
 
@@ -43,8 +54,7 @@ def test_requester_gets_the_receipt_email_through_the_worker(client, auth, worke
     assert message["To"] == requester.email
     assert f"http://tacenter.test/requests/{reference}" in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
-    db.session.expire_all()
-    row = db.session.scalar(select(EmailOutbox))
+    row = wait_for_outbox(lambda r: r.status == "sent")
     assert (row.status, row.attempts) == ("sent", 1)
 
 
@@ -80,18 +90,12 @@ def test_smtp_refusing_is_retried_until_it_accepts(client, auth, worker, smtp_si
     smtp_sink.refusing = True
     auth.login(RequesterFactory())
     client.post("/requests/new", data=_submit_form(client, TopicFactory().id))
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        row = db.session.scalar(select(EmailOutbox))
-        if row.attempts >= 1 and row.status == "pending":
-            break
-        time.sleep(0.2)
+    row = wait_for_outbox(lambda r: r.attempts >= 1 and r.status == "pending")
     assert row.last_error.startswith("SMTP")
     # Make the retry due now rather than after the backoff, then let it through.
     row.next_attempt_at = row.created_at
     db.session.commit()
     smtp_sink.refusing = False
     assert smtp_sink.wait_for(lambda m: "We received" in m["Subject"])
-    db.session.expire_all()
-    assert db.session.scalar(select(EmailOutbox.status)) == "sent"
+    assert wait_for_outbox(lambda r: r.status == "sent").status == "sent"
+    assert len(smtp_sink.messages) == 1
