@@ -19,7 +19,7 @@ from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.timeliness.business_days import business_days_between
-from tacenter.vocab import DeliveryMode, OrgType, Role, Tier, Urgency
+from tacenter.vocab import STATES, DeliveryMode, OrgType, Role, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
 
@@ -101,6 +101,40 @@ def _ensure(model, **key):
     return row
 
 
+def _extra_people(organizations: int, staff: int) -> None:
+    """More organizations (each with a requester) and TA staff, for benchmarks at scale."""
+    states = sorted(STATES)
+    have = db.session.scalar(select(func.count()).select_from(Organization)) - len(ORGANIZATIONS)
+    password_hash = hash_password(DEMO_PASSWORD) if organizations > have or staff else None
+    for n in range(max(0, have), organizations):
+        org = Organization(
+            name=f"Grantee organization {n + 1:03d}",
+            state=states[n % len(states)],
+            org_type=list(OrgType)[n % len(OrgType)].value,
+        )
+        db.session.add(org)
+        db.session.add(
+            User(
+                email=f"requester{n + 1:03d}@bench.tacenter.org",
+                name=f"Requester {n + 1:03d}",
+                role=Role.REQUESTER.value,
+                organization=org,
+                password_hash=password_hash,
+            )
+        )
+    have_staff = db.session.scalar(select(func.count()).where(User.email.like("staff%@bench.tacenter.org")))
+    for n in range(have_staff, staff):
+        db.session.add(
+            User(
+                email=f"staff{n + 1:03d}@bench.tacenter.org",
+                name=f"Specialist {n + 1:03d}",
+                role=Role.STAFF.value,
+                password_hash=password_hash,
+            )
+        )
+    db.session.flush()
+
+
 def _base_data() -> tuple[list[Organization], list[User], list[User]]:
     for name in DEFAULT_TOPICS:
         _ensure(Topic, name=name)
@@ -128,8 +162,14 @@ def _base_data() -> tuple[list[Organization], list[User], list[User]]:
             db.session.add(user)
         people.append(user)
     db.session.flush()
-    requesters = [p for p in people if p.role == Role.REQUESTER]
-    staff = [p for p in people if p.role in (Role.STAFF, Role.LEAD)]
+    requesters = list(
+        db.session.scalars(select(User).where(User.role == Role.REQUESTER.value).order_by(User.id))
+    )
+    staff = list(
+        db.session.scalars(
+            select(User).where(User.role.in_([Role.STAFF.value, Role.LEAD.value])).order_by(User.id)
+        )
+    )
     return orgs, requesters, staff
 
 
@@ -153,12 +193,24 @@ def _record_milestone(row: dict, step: Stage, at: datetime, tz: str) -> None:
 
 
 def seed_demo(
-    *, request_count: int = 40, random_seed: int = 2026, now: datetime | None = None, batch_size: int = 2000
+    *,
+    request_count: int = 40,
+    random_seed: int = 2026,
+    now: datetime | None = None,
+    batch_size: int = 2000,
+    extra_organizations: int = 0,
+    extra_staff: int = 0,
+    history_days: int = 720,
 ) -> str:
-    """Create the demo center; add `request_count` requests not already made by this seed."""
+    """Create the demo center; add `request_count` requests not already made by this seed.
+
+    Finished requests spread over `history_days`; open ones over the last 60 days.
+    """
     now = now or datetime.now(UTC)
     rng = random.Random(random_seed)
     tz = current_app.config["CENTER_TIMEZONE"]
+    orgs, _requesters, _staff = _base_data()
+    _extra_people(extra_organizations, extra_staff)
     orgs, requesters, staff = _base_data()
     lead = db.session.scalar(select(User).where(User.role == Role.LEAD.value))
     topic_ids = list(db.session.scalars(select(Topic.id).order_by(Topic.id)))
@@ -167,10 +219,12 @@ def seed_demo(
     have = db.session.scalar(select(func.count()).where(TARequest.submission_token.like(prefix + "%")))
     next_id = (db.session.scalar(select(func.max(TARequest.id))) or 0) + 1
     todo = range(have, request_count)
+    org_by_id = {org.id: org for org in db.session.scalars(select(Organization))}
     for start in range(0, len(todo), batch_size):
         rows, links, changes, assignments = [], [], [], []
         for i in todo[start : start + batch_size]:
             requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
+            requester_org = org_by_id[requester.organization_id]
             stage = rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
             submitted = now - timedelta(
                 days=rng.uniform(0.2, 720 if stage in (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED) else 60)
@@ -189,7 +243,7 @@ def seed_demo(
                     "partners over the next few months.",
                     "desired_outcome": "A plan our partners agree on.",
                     "program_id": rng.choice(program_ids),
-                    "state": requester.organization.state,
+                    "state": requester_org.state,
                     "tier": rng.choice(list(Tier)).value,
                     "urgency": rng.choice(list(Urgency)).value,
                     "needed_by": (submitted + timedelta(days=rng.randint(20, 120))).date()
@@ -256,4 +310,5 @@ def seed_demo(
         )
     db.session.commit()
     total = db.session.scalar(select(func.count()).select_from(TARequest))
-    return f"{len(orgs)} organizations, {len(PEOPLE)} demo logins, {total} requests"
+    org_total = db.session.scalar(select(func.count()).select_from(Organization))
+    return f"{org_total} organizations, {len(PEOPLE)} demo logins, {total} requests"

@@ -1,0 +1,44 @@
+-- wrk script: a signed-in session (cookie), real CSRF token, unique submission tokens,
+-- and a count of 2xx/3xx answers so the runner can check nothing was lost or doubled.
+-- Arguments after `--`: METHOD COOKIE CSRF_TOKEN FORM_BODY (FORM_BODY may contain {TOKEN}).
+local threads = {}
+local next_id = 1
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  method, cookie, csrf, form = args[1], args[2], args[3], args[4] or ""
+  ok, bad, n = 0, 0, 0
+end
+
+function request()
+  n = n + 1
+  local headers = { ["Cookie"] = cookie }
+  local body = nil
+  if method == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    body = form:gsub("{TOKEN}", "bench-" .. id .. "-" .. n .. "-" .. os.time()) .. "&csrf_token=" .. csrf
+  end
+  return wrk.format(method, nil, headers, body)
+end
+
+function response(status, headers, body)
+  if status >= 200 and status < 400 then ok = ok + 1 else bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local good, failed = 0, 0
+  for _, t in ipairs(threads) do
+    good = good + t:get("ok")
+    failed = failed + t:get("bad")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, "ok": %d, "bad": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    good, failed, e.connect + e.read + e.write + e.timeout))
+end
