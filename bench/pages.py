@@ -335,14 +335,14 @@ def print_table(rows: list[dict]) -> None:
         if row["bad"] or row["socket_errors"]:
             notes.append(f"{row['bad']} non-2xx/3xx, {row['socket_errors']} socket errors")
         if "rows_created" in row:
-            lost_or_doubled = row["rows_created"] - row["ok"]
+            extra = row["rows_created"] - row["ok"]
             notes.append(
-                f"{row['ok']} accepted, {row['rows_created']} created ({lost_or_doubled:+d} in flight at stop)"
+                f"{row['ok']} accepted, {row['rows_created']} created ({extra:+d} in flight at stop)"
             )
         print(
             f"{row['db']:<10} {row['page']:<22} {rps:8.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
-            f"{row['queries']:7d} {row['ceiling']:>10} {row['ceiling_rps']:10.0f} {rps / row['ceiling_rps']:6.2f}  "
-            + "; ".join(notes)
+            f"{row['queries']:7d} {row['ceiling']:>10} {row['ceiling_rps']:10.0f} "
+            f"{rps / row['ceiling_rps']:6.2f}  " + "; ".join(notes)
         )
 
 
