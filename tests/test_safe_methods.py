@@ -1,0 +1,54 @@
+"""GET changes nothing, and no view is exempt from CSRF (quality.md S6, D9, D14)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from tacenter.accounts.models import User
+from tacenter.demo.seed import seed_demo
+from tacenter.extensions import csrf, db
+from tacenter.intake.models import TARequest
+
+# Sign-in bookkeeping may change on any request; it is not the user's data.
+IGNORED_TABLES = {"login_session"}
+
+
+def database_fingerprint() -> dict[str, str]:
+    digest = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in IGNORED_TABLES:
+            continue
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        digest[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digest
+
+
+def get_routes(app, reference: str) -> list[str]:
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if set(rule.arguments) <= {"reference"}:
+            paths.append(rule.build({"reference": reference} if rule.arguments else {})[1])
+    return paths
+
+
+@pytest.mark.parametrize("role", ["anonymous", "requester", "staff", "lead", "leadership", "admin"])
+def test_every_get_leaves_the_database_unchanged(app, client, auth, role):
+    seed_demo(request_count=20)
+    reference = db.session.scalar(select(TARequest.reference).order_by(TARequest.id))
+    if role != "anonymous":
+        user = db.session.scalar(select(User).where(User.role == role).order_by(User.id))
+        auth.login(user, password="demo-password")
+    before = database_fingerprint()
+    for path in get_routes(app, reference):
+        client.get(path)
+        db.session.expire_all()
+        assert database_fingerprint() == before, f"GET {path} as {role} changed the database"
+
+
+def test_no_view_is_exempt_from_csrf(app):
+    assert not csrf._exempt_views and not csrf._exempt_blueprints
