@@ -138,3 +138,20 @@ def test_posts_without_a_csrf_token_are_refused(client, auth):
     auth.login(UserFactory(role="lead"))
     assert client.post("/logout").status_code == 400
     assert client.get("/queue").status_code == 200  # still signed in
+
+
+def test_common_and_guessable_passwords_are_refused_long_ones_accepted(db_session):
+    import pytest
+
+    from tacenter.accounts.services import create_user
+    from tacenter.errors import DomainError
+
+    for weak in ("password123", "qwertyuiop", "shortpw"):
+        with pytest.raises(DomainError):
+            create_user("weak@example.org", "Weak", "staff", weak)
+    long_one = "a sentence that is long enough to be a passphrase " * 3  # 150 characters, not truncated
+    user = create_user("strong@example.org", "Strong", "staff", long_one)
+    from tacenter.accounts.passwords import verify_password
+
+    assert verify_password(user.password_hash, long_one)
+    assert not verify_password(user.password_hash, long_one[:72])

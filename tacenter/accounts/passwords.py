@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so both paths cost the same.
@@ -28,12 +29,19 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is unacceptable, or None."""
+def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is unacceptable, or None.
+
+    Length 8 to 256, nothing truncated; common and easily guessed passwords (zxcvbn's
+    dictionaries of leaked passwords, names and keyboard patterns) are refused.
+    """
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters (15 or more is better)."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
-    if password.strip() == "" or len(set(password)) < 3:
-        return "Choose a password that is harder to guess."
+    # zxcvbn reads at most 72 characters; a longer password is judged by its start.
+    estimate = zxcvbn(password[:72], user_inputs=[u for u in user_inputs if u])
+    if estimate["score"] < 2:
+        warning = estimate["feedback"]["warning"] or "It would be easy to guess."
+        return f"Choose a password that is harder to guess. {warning}".strip()
     return None

@@ -53,7 +53,7 @@ def create_user(
     role_value = Role(role).value
     if role_value == Role.REQUESTER and organization is None:
         raise DomainError("A requester must belong to an organization.")
-    problem = passwords.password_problem(password)
+    problem = passwords.password_problem(password, user_inputs=(email, name))
     if problem:
         raise DomainError(problem)
     if find_user_by_email(email):
