@@ -105,6 +105,8 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 15 minutes")
 
+    # How many reverse proxies in front of the app add X-Forwarded-* headers (0: none, trust none).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
     PAGE_SIZE = 25
     SHOW_DEV_MAIL = True

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, get_config
 
@@ -24,6 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # as in Flask's tutorial
+    if app.config["PROXY_COUNT"]:
+        # Behind N trusted proxies, the client address comes from X-Forwarded-For (and only
+        # the entries those proxies added), so per-address throttling sees real clients.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)

@@ -155,3 +155,22 @@ def test_common_and_guessable_passwords_are_refused_long_ones_accepted(db_sessio
 
     assert verify_password(user.password_hash, long_one)
     assert not verify_password(user.password_hash, long_one[:72])
+
+
+def test_forwarded_addresses_are_trusted_only_behind_a_configured_proxy():
+    from flask import request
+
+    from tests.conftest import make_app
+
+    def seen_address(proxy_count: int) -> str:
+        application = make_app(PROXY_COUNT=proxy_count)
+        application.add_url_rule("/test-whoami", "whoami", lambda: request.remote_addr)
+        response = application.test_client().get(
+            "/test-whoami",
+            headers={"X-Forwarded-For": "6.6.6.6, 1.2.3.4"},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
+        return response.get_data(as_text=True)
+
+    assert seen_address(0) == "10.0.0.9"  # no proxy: a client cannot choose its address
+    assert seen_address(1) == "1.2.3.4"  # one proxy: only the entry it added is believed
