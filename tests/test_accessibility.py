@@ -63,15 +63,29 @@ def pages_for(app, world, role: str) -> list[str]:
     return urls
 
 
-def visit_all(page, urls, label_prefix, found, visited):
+def watch_console(page) -> list[str]:
+    """Errors the page logs, CSP refusals included (inline scripts and styles stay forbidden)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def visit_all(page, urls, label_prefix, found, visited, errors):
     for url in urls:
         if (label_prefix, url) in visited:
             continue
         visited.add((label_prefix, url))
+        errors.clear()
         response = page.goto(url)
         if "text/html" not in (response.headers.get("content-type") or ""):
             continue
-        check(page, f"{label_prefix} {url}", found)
+        label = f"{label_prefix} {url}"
+        check(page, label, found)
+        # The error pages log their own status; anything else logged is a defect.
+        logged = [e for e in errors if "status of 40" not in e]
+        if logged:
+            found[label] = found[label] + [{"id": "console-error", "help": logged}]
 
 
 def test_every_page_meets_wcag_21_aa_for_every_role(app, page_for):
@@ -80,17 +94,18 @@ def test_every_page_meets_wcag_21_aa_for_every_role(app, page_for):
     visited: set = set()
     for role in ROLES:
         page = page_for(world.users.get(role))
+        errors = watch_console(page)
         page.goto("/")
         urls = list(dict.fromkeys(nav_links(page) + pages_for(app, world, role)))
-        visit_all(page, urls, role, found, visited)
+        visit_all(page, urls, role, found, visited, errors)
         if role in ("requester", "staff"):
             page.goto("/")
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"home-{role}.png"), full_page=True)
         # The error pages, in the same design.
-        visit_all(page, [f"/requests/{MISSING_TEXT}", "/no-such-page"], role, found, visited)
+        visit_all(page, [f"/requests/{MISSING_TEXT}", "/no-such-page"], role, found, visited, errors)
         if role == "requester":
-            visit_all(page, ["/admin/users"], role, found, visited)  # a 403 page
+            visit_all(page, ["/admin/users"], role, found, visited, errors)  # a 403 page
 
     failures = {label: v for label, v in found.items() if v}
     ARTIFACTS.mkdir(exist_ok=True)

@@ -39,10 +39,9 @@ def nav_items(user) -> list[NavItem]:
     if role == Role.REQUESTER:
         items += [NavItem("Our requests", "intake.my_requests"), NavItem("Request TA", "intake.new_request")]
     else:
-        items += [
-            NavItem("Queue", "workflow.queue"),
-            NavItem("My caseload", "workflow.queue", {"assignee": "me"}),
-        ]
+        items.append(NavItem("Queue", "workflow.queue"))
+        if role != Role.LEADERSHIP:  # leadership hold no caseload
+            items.append(NavItem("My caseload", "workflow.queue", {"assignee": "me"}))
     if role in (Role.LEAD, Role.ADMIN):
         items.append(NavItem("Invite", "invitations.new"))
     if role == Role.ADMIN:

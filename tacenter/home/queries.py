@@ -12,6 +12,7 @@ from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
+from tacenter.vocab import Role
 from tacenter.workflow.models import StageChange
 from tacenter.workflow.rules import OPEN, UNASSIGNED, Stage
 
@@ -90,9 +91,10 @@ def headline_figures(actor: User, *, now: datetime | None = None) -> Headlines:
 
 def people_and_settings() -> dict:
     """Counts for the admin's home page."""
-    by_role = dict(
+    counts = dict(
         db.session.execute(select(User.role, func.count()).where(User.active).group_by(User.role)).all()
     )
+    by_role = [(role.label, counts.get(role.value, 0)) for role in Role]
     inactive = db.session.scalar(select(func.count()).where(User.active.is_(False)))
     organizations = db.session.scalar(select(func.count()).select_from(Organization))
     return {"by_role": by_role, "inactive": inactive or 0, "organizations": organizations or 0}
