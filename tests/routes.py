@@ -32,7 +32,30 @@ FOREIGN_CANARY = "Canary-Ohio-7731 infant care workforce plan"
 @dataclass
 class World:
     users: dict[str, object] = field(default_factory=dict)  # role -> User (none for anonymous)
+    objects: dict[str, object] = field(default_factory=dict)  # what SAMPLES build URLs from
     ids: dict[str, dict[str, object]] = field(default_factory=dict)  # parameter -> {case: value}
+
+
+# How to fill each URL parameter: parameter name -> world -> {case: value}. A feature adding a
+# route with a new parameter adds one line here (and to OWNED_BY_ORGANIZATION if a requester's
+# organization owns the object); until then the route is still checked by role.
+SAMPLES = {
+    "reference": lambda w: {
+        OWN: w.objects["own_request"].reference,
+        FOREIGN: w.objects["foreign_request"].reference,
+        MISSING: MISSING_TEXT,
+    },
+    "token": lambda w: {OWN: w.objects["invitation_token"], MISSING: "no-such-invitation"},
+    "user_id": lambda w: {
+        OWN: w.objects["colleague"].id,
+        FOREIGN: w.objects["other_requester"].id,
+        MISSING: MISSING_ID,
+    },
+    "org_id": lambda w: {OWN: w.objects["ours"].id, FOREIGN: w.objects["theirs"].id, MISSING: MISSING_ID},
+    "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
+    "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
+}
+SAMPLES["organization_id"] = SAMPLES["org_id"]
 
 
 def build_world() -> World:
@@ -62,16 +85,20 @@ def build_world() -> World:
     change_stage(own.reference, "in_progress", actor=staff)
     assign_request(second.reference, staff.id, actor=lead)
     _, token = invite_user("new.person@cyfd.example", "requester", actor=lead, organization_id=ours.id)
-    ids = {
-        "reference": {OWN: own.reference, FOREIGN: foreign.reference, MISSING: MISSING_TEXT},
-        "token": {OWN: token, MISSING: "no-such-invitation"},
-        "user_id": {OWN: colleague.id, FOREIGN: other_requester.id, MISSING: MISSING_ID},
-        "org_id": {OWN: ours.id, FOREIGN: theirs.id, MISSING: MISSING_ID},
-        "organization_id": {OWN: ours.id, FOREIGN: theirs.id, MISSING: MISSING_ID},
-        "topic_id": {OWN: topics[0].id, MISSING: MISSING_ID},
-        "program_id": {OWN: program.id, MISSING: MISSING_ID},
+    world = World(users=users)
+    world.objects = {
+        "ours": ours,
+        "theirs": theirs,
+        "own_request": own,
+        "foreign_request": foreign,
+        "other_requester": other_requester,
+        "colleague": colleague,
+        "topics": topics,
+        "program": program,
+        "invitation_token": token,
     }
-    return World(users=users, ids=ids)
+    world.ids = {name: make(world) for name, make in SAMPLES.items()}
+    return world
 
 
 # Parameters whose objects belong to an organization: a requester of another one gets a 404.
