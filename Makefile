@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app tacenter
 
-.PHONY: run test lint services chromium clean
+.PHONY: run test lint services chromium clean assets
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,15 +17,29 @@ $(VENV)/.installed-test: $(VENV)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# Front-end assets from the npm registry (package-lock.json pins them): USWDS's compiled css, js,
+# fonts and images are copied into static/vendor/uswds/ (gitignored); axe-core stays in
+# node_modules for the accessibility tests.
+USWDS_DIST := node_modules/@uswds/uswds/dist
+ASSETS     := static/vendor/uswds/.copied
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf static/vendor/uswds && mkdir -p static/vendor/uswds
+	cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/fonts $(USWDS_DIST)/img static/vendor/uswds/
+	touch $@
+
+assets: $(ASSETS)
+
 ## make run: install, migrate, load the demo, serve web + a real worker on SQLite (no Redis needed)
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run $(ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "==> http://127.0.0.1:$(PORT)  (demo logins in README.md; password: demo-password)"
 	$(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test chromium services
+test: $(VENV)/.installed-test $(ASSETS) chromium services
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider
@@ -40,4 +54,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) instance test-artifacts
+	rm -rf $(VENV) instance test-artifacts node_modules static/vendor

@@ -110,6 +110,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
     PAGE_SIZE = 25
     SHOW_DEV_MAIL = True
+    # The USWDS "official website of the United States government" banner: for .gov deployments.
+    SHOW_GOV_BANNER = os.environ.get("SHOW_GOV_BANNER", "1").lower() not in ("0", "false", "no")
 
     @classmethod
     def check(cls) -> None:

@@ -65,13 +65,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tacenter.accounts.views import bp as accounts
+    from tacenter.admin import catalog_views  # noqa: F401  (its routes join the admin blueprint)
+    from tacenter.admin.views import bp as admin
     from tacenter.home.views import bp as home
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications):
+    for blueprint in (home, accounts, invitations, intake, workflow, notifications, admin):
         app.register_blueprint(blueprint)
 
 
@@ -96,7 +98,14 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from tacenter.home.navigation import nav_items
     from tacenter.workflow.rules import LABELS, Stage
+
+    @app.context_processor
+    def _navigation():
+        return {"nav_items": lambda: nav_items(current_user)}
 
     @app.template_filter("stage_label")
     def stage_label(value: str | None) -> str:

@@ -26,7 +26,8 @@ def test_request_goes_from_requester_to_lead_to_staff_and_back(page_for):
     page.get_by_label("What do you need help with?").fill(
         "Our clinics want to bill Medicaid for dyadic caregiver-child sessions."
     )
-    page.get_by_label("Financing and Medicaid").check()
+    # USWDS draws its own checkbox on the label; the real input sits off-screen.
+    page.locator("label", has_text="Financing and Medicaid").click()
     page.get_by_role("button", name="Submit request").click()
     expect(page.get_by_role("status")).to_contain_text("was received")
     reference = page.get_by_role("heading", level=1).inner_text().split(":")[0]

@@ -42,3 +42,8 @@ def program_choices() -> list[tuple[int, str]]:
         select(GrantProgram.id, GrantProgram.name).where(GrantProgram.active).order_by(GrantProgram.name)
     )
     return [(row.id, row.name) for row in rows]
+
+
+def all_entries(model) -> list:
+    """Every topic or program, active ones first, for the admin pages."""
+    return list(db.session.scalars(select(model).order_by(model.active.desc(), model.name)))

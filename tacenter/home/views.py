@@ -1,24 +1,35 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
-from tacenter.accounts.permissions import public
+from tacenter.accounts.permissions import public, signed_in
 from tacenter.extensions import db
+from tacenter.home import queries
 from tacenter.vocab import Role
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@public
+@signed_in
 def index():
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login"))
-    if current_user.role_enum == Role.REQUESTER:
-        return redirect(url_for("intake.my_requests"))
-    return redirect(url_for("workflow.queue"))
+    """Each role's home page answers its first question."""
+    role = current_user.role_enum
+    if role == Role.REQUESTER:
+        rows, total = queries.open_requests_of_organization(current_user)
+        return render_template("home/requester.html", rows=rows, total=total)
+    if role == Role.STAFF:
+        rows, total = queries.caseload(current_user)
+        return render_template("home/staff.html", rows=rows, total=total)
+    if role == Role.LEAD:
+        rows, total = queries.unassigned_queue(current_user)
+        mine, mine_total = queries.caseload(current_user)
+        return render_template("home/lead.html", rows=rows, total=total, mine=mine, mine_total=mine_total)
+    if role == Role.LEADERSHIP:
+        return render_template("home/leadership.html", figures=queries.headline_figures(current_user))
+    return render_template("home/admin.html", counts=queries.people_and_settings())
 
 
 def _broker_ok() -> bool:

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tacenter.formkit import options
+from tacenter.vocab import STATE_CHOICES, OrgType, Role, choices
+
+
+def _optional_int(value):
+    return int(value) if str(value).isdigit() else None
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField("Name or email", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=options([("", "Any role")] + choices(Role)), validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=options(choices(Role)), validators=[DataRequired()])
+    organization_id = SelectField(
+        "Organization (for requesters)", coerce=_optional_int, validators=[Optional()]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    org_type = SelectField("Type", choices=options(choices(OrgType)), validators=[DataRequired()])
+    state = SelectField(
+        "State or territory",
+        choices=options([("", "Choose…")] + STATE_CHOICES),
+        validators=[DataRequired(message="Choose a state or territory.")],
+    )
+
+
+class CatalogEntryForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    active = BooleanField(
+        "Active", default=True, description="Inactive entries stay on past requests but leave the forms."
+    )

@@ -1,0 +1,52 @@
+"""The main navigation, by role: what each person needs first, in the order they need it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, request, url_for
+
+from tacenter.vocab import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    # Other endpoints under this item (so "Admin" stays current on every admin page).
+    prefix: str = ""
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint, **self.args)
+
+    @property
+    def current(self) -> bool:
+        if request.endpoint is None:
+            return False
+        if self.prefix:
+            return request.endpoint.startswith(self.prefix)
+        same_args = all(request.args.get(k) == v for k, v in self.args.items())
+        return request.endpoint == self.endpoint and same_args and (self.args or not request.args)
+
+
+def nav_items(user) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return [NavItem("Sign in", "accounts.login"), NavItem("Create an account", "accounts.register")]
+    role = user.role_enum
+    items = [NavItem("Home", "home.index")]
+    if role == Role.REQUESTER:
+        items += [NavItem("Our requests", "intake.my_requests"), NavItem("Request TA", "intake.new_request")]
+    else:
+        items.append(NavItem("Queue", "workflow.queue"))
+        if role != Role.LEADERSHIP:  # leadership hold no caseload
+            items.append(NavItem("My caseload", "workflow.queue", {"assignee": "me"}))
+    if role in (Role.LEAD, Role.ADMIN):
+        items.append(NavItem("Invite", "invitations.new"))
+    if role == Role.ADMIN:
+        items.append(NavItem("Admin", "admin.users", prefix="admin."))
+        config = current_app.config
+        if config["SHOW_DEV_MAIL"] and not config["MAIL_SERVER"]:
+            items.append(NavItem("Sent mail (dev)", "notifications.dev_mail"))
+    return items

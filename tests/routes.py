@@ -1,0 +1,170 @@
+"""What the page harnesses share: a small world with one person per role, every route in
+the URL map with its declared access rule, and sample arguments to fill in its URL.
+
+A new route is covered by the accessibility and access-matrix tests as soon as its view
+declares a rule (`@public`, `@signed_in`, `@staff_side`, `@require_roles`). A route whose
+parameter names an object the harness does not know yet is still checked by role, with a
+nonexistent id; add a line to `SAMPLES` to check it against real objects as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tests.factories import (
+    OrganizationFactory,
+    ProgramFactory,
+    RequesterFactory,
+    TopicFactory,
+    UserFactory,
+    submit,
+)
+
+ROLES = ("anonymous", "requester", "staff", "lead", "leadership", "admin")
+OWN, FOREIGN, MISSING = "own", "other organization's", "nonexistent"
+MISSING_ID = 987654
+MISSING_TEXT = "TA-1999-9999"
+# A string from the other organization's request: no requester of ours may ever see it.
+FOREIGN_CANARY = "Canary-Ohio-7731 infant care workforce plan"
+
+
+@dataclass
+class World:
+    users: dict[str, object] = field(default_factory=dict)  # role -> User (none for anonymous)
+    objects: dict[str, object] = field(default_factory=dict)  # what SAMPLES build URLs from
+    ids: dict[str, dict[str, object]] = field(default_factory=dict)  # parameter -> {case: value}
+
+
+# How to fill each URL parameter: parameter name -> world -> {case: value}. A feature adding a
+# route with a new parameter adds one line here (and to OWNED_BY_ORGANIZATION if a requester's
+# organization owns the object); until then the route is still checked by role.
+SAMPLES = {
+    "reference": lambda w: {
+        OWN: w.objects["own_request"].reference,
+        FOREIGN: w.objects["foreign_request"].reference,
+        MISSING: MISSING_TEXT,
+    },
+    "token": lambda w: {OWN: w.objects["invitation_token"], MISSING: "no-such-invitation"},
+    "user_id": lambda w: {
+        OWN: w.objects["colleague"].id,
+        FOREIGN: w.objects["other_requester"].id,
+        MISSING: MISSING_ID,
+    },
+    "org_id": lambda w: {OWN: w.objects["ours"].id, FOREIGN: w.objects["theirs"].id, MISSING: MISSING_ID},
+    "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
+    "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
+}
+SAMPLES["organization_id"] = SAMPLES["org_id"]
+
+
+def build_world() -> World:
+    """Two organizations, one person per role, requests in several stages, an invitation."""
+    from tacenter.invitations.services import invite_user
+    from tacenter.workflow.services import assign_request, change_stage
+
+    ours = OrganizationFactory(name="New Mexico CYFD", state="NM")
+    theirs = OrganizationFactory(name="Ohio Project LAUNCH", org_type="state_agency", state="OH")
+    users = {
+        "requester": RequesterFactory(name="Rosa Requester", email="rosa@cyfd.example", organization=ours),
+        "staff": UserFactory(role="staff", name="Sam Specialist", email="sam@tacenter.example"),
+        "lead": UserFactory(role="lead", name="Lee Lead", email="lee@tacenter.example"),
+        "leadership": UserFactory(role="leadership", name="Lou Leadership", email="lou@tacenter.example"),
+        "admin": UserFactory(role="admin", name="Ada Admin", email="ada@tacenter.example"),
+    }
+    other_requester = RequesterFactory(name="Omar Other", email="omar@launch.example", organization=theirs)
+    colleague = UserFactory(role="staff", name="Casey Colleague", email="casey@tacenter.example")
+    topics = [TopicFactory(name=n) for n in ("Financing and Medicaid", "Home visiting", "Workforce")]
+    program = ProgramFactory(name="Project LAUNCH")
+    requester, staff, lead = users["requester"], users["staff"], users["lead"]
+    own = submit(requester, topics[0], title="Medicaid billing for dyadic services", program_id=program.id)
+    second = submit(requester, topics[1], title="Home visiting consultation model")
+    submit(requester, topics[2], title="Endorsement pathway for reflective supervisors")
+    foreign = submit(other_requester, topics[2], title=FOREIGN_CANARY, state="OH")
+    assign_request(own.reference, staff.id, actor=lead)
+    change_stage(own.reference, "in_progress", actor=staff)
+    assign_request(second.reference, staff.id, actor=lead)
+    _, token = invite_user("new.person@cyfd.example", "requester", actor=lead, organization_id=ours.id)
+    world = World(users=users)
+    world.objects = {
+        "ours": ours,
+        "theirs": theirs,
+        "own_request": own,
+        "foreign_request": foreign,
+        "other_requester": other_requester,
+        "colleague": colleague,
+        "topics": topics,
+        "program": program,
+        "invitation_token": token,
+    }
+    world.ids = {name: make(world) for name, make in SAMPLES.items()}
+    return world
+
+
+# Parameters whose objects belong to an organization: a requester of another one gets a 404.
+OWNED_BY_ORGANIZATION = {"reference"}
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: str
+    endpoint: str
+    methods: tuple[str, ...]
+    arguments: tuple[str, ...]
+    access_rule: object  # "public", a frozenset of roles, or None (undeclared: a defect)
+
+    def allows(self, role: str) -> bool:
+        if self.access_rule == "public":
+            return True
+        return role != "anonymous" and role in {str(r) for r in self.access_rule}
+
+
+def routes(app) -> list[Route]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        methods = tuple(sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS")))
+        found.append(
+            Route(
+                rule.rule,
+                rule.endpoint,
+                methods,
+                tuple(rule.arguments),
+                getattr(view, "access_rule", None),
+            )
+        )
+    return sorted(found, key=lambda r: r.rule)
+
+
+def object_cases(route: Route, world: World) -> list[str]:
+    """Which objects to try: own, another organization's and a nonexistent one, as known."""
+    if not route.arguments:
+        return ["none"]
+    cases = {MISSING}
+    for name in route.arguments:
+        cases |= set(world.ids.get(name, {}))
+    return [c for c in (OWN, FOREIGN, MISSING) if c in cases]
+
+
+def url_for_case(app, route: Route, world: World, case: str) -> str:
+    values = {}
+    for name in route.arguments:
+        samples = world.ids.get(name)
+        if samples is None:  # unknown parameter: only a nonexistent value can be made up
+            values[name] = MISSING_ID if _is_int(app, route, name) else MISSING_TEXT
+        else:
+            values[name] = samples.get(case, samples[OWN] if case != MISSING else MISSING_ID)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(route.endpoint, **values)
+
+
+def _is_int(app, route: Route, name: str) -> bool:
+    return bool(re.search(rf"<int:{name}>", route.rule))
+
+
+def login_path_of(response) -> bool:
+    return response.status_code == 302 and "/login" in response.headers.get("Location", "")
