@@ -5,6 +5,14 @@ from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.routing.models import (
+    RoutingSettings,
+    StaffAbsence,
+    StaffExpertise,
+    StaffProfile,
+    StaffState,
+    staff_program,
+)
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
@@ -15,9 +23,15 @@ __all__ = [
     "LoginSession",
     "Notification",
     "Organization",
+    "RoutingSettings",
+    "StaffAbsence",
+    "StaffExpertise",
+    "StaffProfile",
+    "StaffState",
     "StageChange",
     "TARequest",
     "Topic",
     "User",
+    "staff_program",
     "ta_request_topic",
 ]
