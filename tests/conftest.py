@@ -87,7 +87,6 @@ def make_app(**settings):
 def app():
     from flask_migrate import upgrade
 
-
     app = make_app()
     with app.app_context():
         upgrade(directory=str(Path(__file__).parent.parent / "migrations"))

@@ -44,7 +44,7 @@ class ProfileValues:
     program_ids: list[int] = field(default_factory=list)
 
 
-def _routable(user_id: int) -> User:
+def routable_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.role not in ASSIGNABLE_ROLES:
         raise NotFound("There is no TA staff member with that id.")
@@ -53,7 +53,7 @@ def _routable(user_id: int) -> User:
 
 def get_or_new_profile(user_id: int) -> StaffProfile:
     """The person's profile, added to the session with defaults if they have none yet."""
-    _routable(user_id)
+    routable_user(user_id)
     profile = db.session.get(StaffProfile, user_id)
     if profile is None:
         profile = StaffProfile(user_id=user_id, capacity=6.0, active=True)
@@ -97,7 +97,7 @@ def save_profile(user_id: int, values: ProfileValues, *, actor: User) -> StaffPr
     return profile
 
 
-def _may_edit_availability(actor: User, user_id: int) -> bool:
+def may_edit_availability(actor: User, user_id: int) -> bool:
     return actor.role_enum in LEADS or (actor.id == user_id and actor.role in ASSIGNABLE_ROLES)
 
 
@@ -105,7 +105,7 @@ def add_absence(
     user_id: int, starts_on: date, ends_on: date, note: str = "", *, actor: User, now: datetime | None = None
 ) -> StaffAbsence:
     """Record an out-of-office range: staff for themselves, leads and admins for anyone."""
-    if not _may_edit_availability(actor, user_id):
+    if not may_edit_availability(actor, user_id):
         raise NotAllowed("You can only change your own availability.")
     today = (now or utcnow()).date()
     if ends_on < starts_on:
@@ -123,7 +123,7 @@ def add_absence(
 def remove_absence(absence_id: int, *, actor: User) -> None:
     """Delete an out-of-office range (same rule as adding one)."""
     absence = db.session.get(StaffAbsence, absence_id)
-    if absence is None or not _may_edit_availability(actor, absence.user_id):
+    if absence is None or not may_edit_availability(actor, absence.user_id):
         raise NotFound("There is no such absence that you can change.")
     db.session.delete(absence)
     db.session.commit()
