@@ -93,7 +93,9 @@ def test_a_tie_goes_to_whoever_was_assigned_least_recently(world):
     for person, days_ago in ((ana, 1), (ben, 30)):
         done = caseload_request(person, stage="closed")
         db.session.add(
-            Assignment(ta_request_id=done.id, assignee_id=person.id, assigned_at=now - timedelta(days=days_ago))
+            Assignment(
+                ta_request_id=done.id, assignee_id=person.id, assigned_at=now - timedelta(days=days_ago)
+            )
         )
     db.session.commit()
     # Cy was never assigned anything: first; then Ben (a month ago); then Ana (yesterday).
@@ -108,7 +110,9 @@ def test_reasons_are_in_words(world):
     caseload_request(ana, tier="targeted")
     caseload_request(ana, tier="targeted", stage="closed")  # finished work is not load
     [candidate] = ranked(request_in(world))
-    assert candidate.reason_text == "covers NM; primary in Financing; supports Project LAUNCH; 3.5 of 6 capacity"
+    assert candidate.reason_text == (
+        "covers NM; primary in Financing; supports Project LAUNCH; 3.5 of 6 capacity"
+    )
 
 
 def test_people_without_the_topic_are_not_eligible_unless_the_rule_is_off(world):
@@ -226,7 +230,9 @@ def test_ranking_issues_the_same_number_of_queries_for_5_or_50_staff(world):
     def setup(n):
         for i in range(n):
             person = UserFactory()
-            staff_profile(person, primary=[world["financing"]], states=["NM", "OH"], programs=[world["program"]])
+            staff_profile(
+                person, primary=[world["financing"]], states=["NM", "OH"], programs=[world["program"]]
+            )
             caseload_request(person, tier="intensive")
             _away(person, date.today() + timedelta(days=i), date.today() + timedelta(days=i + 1))
         return request_in(world)
