@@ -112,6 +112,8 @@ def caseload_request(assignee, *, tier="targeted", stage="in_progress", **values
     """An open request already on `assignee`'s caseload, inserted directly (setup, not a journey)."""
     from datetime import UTC, datetime
 
+    from sqlalchemy import update
+
     from tacenter.intake.models import TARequest
 
     requester = values.pop("requester", None) or RequesterFactory()
@@ -134,5 +136,8 @@ def caseload_request(assignee, *, tier="targeted", stage="in_progress", **values
     db.session.add(ta_request)
     db.session.flush()
     ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
+    db.session.commit()
+    # Keep the given time: the ORM's onupdate stamped the clock when the reference was set.
+    db.session.execute(update(TARequest).where(TARequest.id == ta_request.id).values(updated_at=now))
     db.session.commit()
     return ta_request
