@@ -8,7 +8,7 @@ support and absences. The rules themselves are in `scoring.py`. No web code here
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
@@ -65,12 +65,6 @@ def staff_facts(settings: RoutingSettings, user_ids: list[int] | None = None) ->
     """Every routable person (active, with an active profile) and their weighted load: one query."""
     loads = loads_subquery(settings)
     backup = aliased(User)
-    last_assigned = (
-        select(func.max(Assignment.assigned_at))
-        .where(Assignment.assignee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
     query = (
         select(
             User.id,
@@ -78,7 +72,6 @@ def staff_facts(settings: RoutingSettings, user_ids: list[int] | None = None) ->
             StaffProfile.capacity,
             func.coalesce(loads.c.load, 0),
             func.coalesce(loads.c.open_count, 0),
-            last_assigned,
             backup.name,
         )
         .join(StaffProfile, StaffProfile.user_id == User.id)
@@ -90,9 +83,38 @@ def staff_facts(settings: RoutingSettings, user_ids: list[int] | None = None) ->
     if user_ids is not None:
         query = query.where(User.id.in_(user_ids))
     return [
-        StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), row[5], row[6])
+        StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), None, row[5])
         for row in db.session.execute(query)
     ]
+
+
+def last_assigned(user_ids: set[int]) -> dict[int, datetime]:
+    """When each of these people last got a request: one query, an index probe per person."""
+    latest = (
+        select(func.max(Assignment.assigned_at))
+        .where(Assignment.assignee_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(User.id, latest).where(User.id.in_(sorted(user_ids))))
+    return {user_id: when for user_id, when in rows if when is not None}
+
+
+def _break_ties(ranked: dict[int, list[Candidate]]) -> None:
+    """Only people tied on score need the fair tie-break, so only they are looked up."""
+    tied: set[int] = set()
+    for candidates in ranked.values():
+        seen: dict[float, int] = {}
+        for candidate in candidates:
+            if candidate.eligible:
+                if candidate.score in seen:
+                    tied.update((seen[candidate.score], candidate.user_id))
+                seen[candidate.score] = candidate.user_id
+    latest = last_assigned(tied)
+    for request_id, candidates in ranked.items():
+        for candidate in candidates:
+            candidate.last_assigned_at = latest.get(candidate.user_id)
+        ranked[request_id] = rank(candidates)
 
 
 def request_facts(request_ids: list[int]) -> list[RequestFacts]:
@@ -174,14 +196,13 @@ def rank_many(
     ranked = {}
     for request in requests:
         on = request.needed_by or today
-        candidates = rank(
-            [
-                assess(request, person, fit or Fit(), settings, on=on)
-                for person in staff
-                if (fit := fits.get((request.id, person.user_id))) is not None or not skip_unmatched
-            ]
-        )
+        candidates = [
+            assess(request, person, fit or Fit(), settings, on=on)
+            for person in staff
+            if (fit := fits.get((request.id, person.user_id))) is not None or not skip_unmatched
+        ]
         ranked[request.id] = candidates if include_ineligible else [c for c in candidates if c.eligible]
+    _break_ties(ranked)
     return ranked
 
 

@@ -1,0 +1,377 @@
+"""Routing benchmark: ranking time and query counts with 500 staff and 100,000 requests.
+
+    .venv/bin/python bench/routing.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/tacenter_bench
+
+Builds the schema with the migrations in an EMPTY scratch database (create it first, drop
+it after), then measures the pages with small data, bulk-inserts the large data set and
+measures again. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, func, insert, select, text  # noqa: E402
+
+from tacenter import create_app  # noqa: E402
+from tacenter.accounts.models import Organization, User  # noqa: E402
+from tacenter.accounts.passwords import hash_password  # noqa: E402
+from tacenter.catalog.models import GrantProgram, Topic  # noqa: E402
+from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS  # noqa: E402
+from tacenter.extensions import db  # noqa: E402
+from tacenter.intake.models import TARequest, ta_request_topic  # noqa: E402
+from tacenter.routing.engine import rank_candidates  # noqa: E402
+from tacenter.routing.models import (  # noqa: E402
+    StaffAbsence,
+    StaffExpertise,
+    StaffProfile,
+    StaffState,
+    staff_program,
+)
+from tacenter.vocab import STATES  # noqa: E402
+from tacenter.workflow.models import Assignment  # noqa: E402
+
+PASSWORD = "bench-password"  # noqa: S105
+OPEN_ASSIGNED = ["assigned", "in_progress", "waiting_on_requester", "delivered"]
+FINISHED = ["closed", "declined", "referred"]
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(db.engine, "before_cursor_execute", self)
+
+
+def next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def seed_base() -> tuple[list[int], list[int], list[tuple[int, int, str]], int]:
+    """Topics, programs, one organization and requester per state, a lead. Returns ids."""
+    db.session.execute(insert(Topic), [{"name": n, "active": True} for n in DEFAULT_TOPICS])
+    db.session.execute(insert(GrantProgram), [{"name": n, "active": True} for n in DEFAULT_PROGRAMS])
+    now = datetime.now(UTC)
+    db.session.execute(
+        insert(Organization),
+        [
+            {
+                "name": f"Org {code}",
+                "org_type": "state_agency",
+                "state": code,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for code in STATES
+        ],
+    )
+    orgs = db.session.execute(select(Organization.id, Organization.state)).all()
+    hashed = hash_password(PASSWORD)
+    people = [
+        {
+            "email": f"requester-{code.lower()}@bench.test",
+            "name": f"Requester {code}",
+            "role": "requester",
+            "organization_id": org_id,
+            "password_hash": hashed,
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for org_id, code in orgs
+    ]
+    people.append(
+        {
+            "email": "lead@bench.test",
+            "name": "Bench Lead",
+            "role": "lead",
+            "organization_id": None,
+            "password_hash": hashed,
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+    db.session.execute(insert(User), people)
+    db.session.commit()
+    topics = list(db.session.scalars(select(Topic.id)))
+    programs = list(db.session.scalars(select(GrantProgram.id)))
+    requesters = db.session.execute(
+        select(User.id, User.organization_id, Organization.state).join(Organization)
+    ).all()
+    lead = db.session.scalar(select(User.id).where(User.role == "lead"))
+    return topics, programs, [tuple(r) for r in requesters], lead
+
+
+def seed_staff(n: int, topics, programs, rng: random.Random, start: int) -> list[int]:
+    now = datetime.now(UTC)
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "email": f"staff{start + i}@bench.test",
+                "name": f"Staff {start + i:04d}",
+                "role": "staff",
+                "password_hash": "x",
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(n)
+        ],
+    )
+    ids = list(
+        db.session.scalars(select(User.id).where(User.role == "staff").order_by(User.id.desc()).limit(n))
+    )
+    codes = list(STATES)
+    db.session.execute(
+        insert(StaffProfile),
+        [
+            {"user_id": u, "capacity": rng.choice([30, 40, 50, 60]), "active": True, "updated_at": now}
+            for u in ids
+        ],
+    )
+    expertise, states, progs, away = [], [], [], []
+    today = date.today()
+    for u in ids:
+        chosen = rng.sample(topics, 5)
+        expertise += [{"user_id": u, "topic_id": t, "level": "primary"} for t in chosen[:2]]
+        expertise += [{"user_id": u, "topic_id": t, "level": "secondary"} for t in chosen[2:]]
+        states += [{"user_id": u, "state": s} for s in rng.sample(codes, rng.randint(3, 6))]
+        progs += [{"user_id": u, "program_id": p} for p in rng.sample(programs, rng.randint(1, 2))]
+        if rng.random() < 0.2:
+            first = today + timedelta(days=rng.randint(-5, 40))
+            away.append(
+                {
+                    "user_id": u,
+                    "starts_on": first,
+                    "ends_on": first + timedelta(days=rng.randint(0, 10)),
+                    "note": "",
+                }
+            )
+    db.session.execute(insert(StaffExpertise), expertise)
+    db.session.execute(insert(StaffState), states)
+    db.session.execute(insert(staff_program), progs)
+    if away:
+        db.session.execute(insert(StaffAbsence), away)
+    db.session.commit()
+    return ids
+
+
+def seed_requests(
+    total: int, open_count: int, unassigned: int, staff, topics, programs, requesters, lead, rng
+):
+    """`total` requests: `unassigned` waiting for triage, the rest of `open_count` on caseloads,
+    the others finished; each assigned one with its Assignment row. Bulk inserts."""
+    now = datetime.now(UTC)
+    first = next_id(TARequest)
+    for start in range(0, total, 5000):
+        rows, links, assignments = [], [], []
+        for i in range(start, min(total, start + 5000)):
+            rid = first + i
+            requester_id, org_id, state = rng.choice(requesters)
+            if i < unassigned:
+                stage, assignee = rng.choice(["submitted", "triage"]), None
+            elif i < open_count:
+                stage, assignee = rng.choice(OPEN_ASSIGNED), rng.choice(staff)
+            else:
+                stage, assignee = rng.choice(FINISHED), rng.choice(staff)
+            submitted = now - timedelta(days=rng.uniform(0.1, 700), seconds=i)
+            rows.append(
+                {
+                    "id": rid,
+                    "reference": f"TA-B-{rid:07d}",
+                    "submission_token": f"bench-{rid}",
+                    "title": "Benchmark request",
+                    "description": "Generated for the routing benchmark.",
+                    "desired_outcome": "",
+                    "program_id": rng.choice(programs),
+                    "state": state,
+                    "tier": rng.choice(["universal", "targeted", "targeted", "intensive"]),
+                    "urgency": "routine",
+                    "needed_by": (now + timedelta(days=rng.randint(5, 90))).date()
+                    if rng.random() < 0.6
+                    else None,
+                    "preferred_mode": "virtual_meeting",
+                    "requester_id": requester_id,
+                    "organization_id": org_id,
+                    "stage": stage,
+                    "assignee_id": assignee,
+                    "submitted_at": submitted,
+                    "created_at": submitted,
+                    "updated_at": submitted + timedelta(days=rng.uniform(0, 20)),
+                    "version": 1,
+                }
+            )
+            links += [{"ta_request_id": rid, "topic_id": t} for t in rng.sample(topics, rng.randint(1, 3))]
+            if assignee:
+                assignments.append(
+                    {
+                        "ta_request_id": rid,
+                        "assignee_id": assignee,
+                        "assigned_by_id": lead,
+                        "assigned_at": submitted + timedelta(hours=rng.uniform(1, 48)),
+                        "note": "",
+                        "ended_at": submitted + timedelta(days=30) if stage in FINISHED else None,
+                    }
+                )
+        db.session.execute(insert(TARequest), rows)
+        db.session.execute(insert(ta_request_topic), links)
+        if assignments:
+            db.session.execute(insert(Assignment), assignments)
+        db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('ta_request', 'id'), (SELECT MAX(id) FROM ta_request))"
+            )
+        )
+        db.session.commit()
+
+
+def analyze() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+
+
+def measure_ranking(runs: int) -> tuple[float, float, int, int]:
+    waiting = list(
+        db.session.scalars(
+            select(TARequest.id)
+            .where(TARequest.stage.in_(["submitted", "triage"]))
+            .order_by(TARequest.id)
+            .limit(runs)
+        )
+    )
+    times, counts, sizes = [], [], []
+    today = date.today()
+    for request_id in waiting:
+        db.session.remove()
+        with Counter() as counter:
+            started = time.perf_counter()
+            ranking = rank_candidates(request_id, today=today)
+            times.append((time.perf_counter() - started) * 1000)
+        counts.append(counter.count)
+        sizes.append(len(ranking))
+    times.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    assert len(set(counts)) == 1, counts
+    return statistics.median(times), p95, counts[0], int(statistics.median(sizes))
+
+
+def page_queries(client, paths) -> dict[str, tuple[int, float]]:
+    out = {}
+    from flask import g
+
+    for path in paths:
+        db.session.remove()
+        for name in list(g):  # each request starts with a clean `g`, as a real one would
+            g.pop(name)
+        with Counter() as counter:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        out[path] = (counter.count, elapsed)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--staff", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--open", type=int, default=20_000)
+    parser.add_argument("--unassigned", type=int, default=1_000, help="of the open ones, waiting for triage")
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "SECRET_KEY": "bench-secret-key-long-enough-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "TESTING": True,
+        }
+    )
+    rng = random.Random(2026)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(ROOT / "migrations"))
+        if db.session.scalar(select(func.count()).select_from(TARequest)):
+            sys.exit("The database is not empty: give the URL of a fresh scratch database.")
+        topics, programs, requesters, lead = seed_base()
+        client = app.test_client()
+        assert (
+            client.post("/login", data={"email": "lead@bench.test", "password": PASSWORD}).status_code == 302
+        )
+        paths = ["/triage", "/team"]
+        small_staff = seed_staff(10, topics, programs, rng, 0)
+        seed_requests(200, 40, 10, small_staff, topics, programs, requesters, lead, rng)
+        analyze()
+        small = page_queries(client, paths)
+        small_rank = measure_ranking(10)
+        started = time.perf_counter()
+        staff = small_staff + seed_staff(args.staff - 10, topics, programs, rng, 10)
+        seed_requests(
+            args.requests - 200,
+            args.open - 40,
+            args.unassigned - 10,
+            staff,
+            topics,
+            programs,
+            requesters,
+            lead,
+            rng,
+        )
+        analyze()
+        seeded = time.perf_counter() - started
+        total = db.session.scalar(select(func.count()).select_from(TARequest))
+        open_total = db.session.scalar(
+            select(func.count()).select_from(TARequest).where(TARequest.stage.not_in(FINISHED))
+        )
+        staff_total = db.session.scalar(select(func.count()).select_from(StaffProfile))
+        large = page_queries(client, paths)
+        page_queries(client, paths)  # warm
+        large = page_queries(client, paths)
+        median, p95, queries, size = measure_ranking(args.runs)
+        print(
+            f"database: {db.engine.dialect.name} {db.session.scalar(text('SELECT version()')).split(',')[0]}"
+            if db.engine.dialect.name == "postgresql"
+            else "database: sqlite"
+        )
+        print(
+            f"seeded: {staff_total} staff profiles, {total} requests ({open_total} open), in {seeded:.1f} s"
+        )
+        print(
+            f"ranking one request: median {median:.1f} ms, p95 {p95:.1f} ms over {args.runs} runs, "
+            f"{queries} SQL queries (small data: {small_rank[2]}), median {size} eligible candidates"
+        )
+        for path in paths:
+            print(
+                f"{path}: {small[path][0]} queries with small data, {large[path][0]} with large data "
+                f"({large[path][1]:.0f} ms)"
+            )
+
+
+if __name__ == "__main__":
+    main()
