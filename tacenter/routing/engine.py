@@ -191,15 +191,15 @@ def rank_many(
     requests = request_facts(request_ids)
     staff = staff_facts(settings)
     fits = _fits(requests, today)
-    # With a topic match required, people without one can be skipped unless we must explain.
+    # When a topic match is required, people without one are skipped unless we must explain.
     skip_unmatched = settings.require_topic and not include_ineligible
     ranked = {}
     for request in requests:
         on = request.needed_by or today
         candidates = [
-            assess(request, person, fit or Fit(), settings, on=on)
+            assess(request, person, fits.get((request.id, person.user_id)) or Fit(), settings, on=on)
             for person in staff
-            if (fit := fits.get((request.id, person.user_id))) is not None or not skip_unmatched
+            if not skip_unmatched or ((fit := fits.get((request.id, person.user_id))) and fit.topics)
         ]
         ranked[request.id] = candidates if include_ineligible else [c for c in candidates if c.eligible]
     _break_ties(ranked)

@@ -53,15 +53,28 @@ class Candidate:
     name: str
     score: float
     eligible: bool
-    reasons: list[str]
-    blockers: list[str]
     load: float
     capacity: float
     last_assigned_at: datetime | None
+    # What the words are built from, only when someone reads them (triage shows three).
+    request: RequestFacts = field(repr=False)
+    staff: StaffFacts = field(repr=False)
+    fit: Fit = field(repr=False)
+    settings: RoutingSettings = field(repr=False)
+    on: date = field(repr=False)
+
+    @property
+    def reasons(self) -> list[str]:
+        return explain(self)[0]
+
+    @property
+    def blockers(self) -> list[str]:
+        return explain(self)[1]
 
     @property
     def reason_text(self) -> str:
-        return "; ".join(self.blockers + self.reasons)
+        reasons, blockers = explain(self)
+        return "; ".join(blockers + reasons)
 
 
 def number(value: float) -> str:
@@ -73,64 +86,83 @@ def day(value: date) -> str:
     return value.strftime("%b %-d")
 
 
-def _topic_score(topics: list[tuple[str, str]], settings: RoutingSettings) -> tuple[float, list[str]]:
+def _best_topic(topics: list[tuple[str, str]]) -> str | None:
     if not topics:
-        return 0.0, []
-    ordered = sorted(topics, key=lambda t: (t[0] != Level.PRIMARY.value, t[1]))
-    best = settings.weight_primary if ordered[0][0] == Level.PRIMARY.value else settings.weight_secondary
-    score = best + settings.weight_extra_topic * (len(ordered) - 1)
-    return score, [f"{level} in {name}" for level, name in ordered]
+        return None
+    return (
+        Level.PRIMARY.value
+        if any(level == Level.PRIMARY.value for level, _ in topics)
+        else Level.SECONDARY.value
+    )
 
 
 def assess(
     request: RequestFacts, staff: StaffFacts, fit: Fit, settings: RoutingSettings, *, on: date
 ) -> Candidate:
-    """Score one person for one request and say why; blockers make them ineligible."""
+    """Score one person for one request. Ineligible: no topic match (when required), not
+    covering the state (when required), no room for this request's weight, away on the date."""
     weight = settings.tier_weights().get(request.tier, settings.tier_targeted)
-    reasons: list[str] = []
-    blockers: list[str] = []
-    score = 0.0
-    if fit.covers_state:
-        score += settings.weight_state
-        reasons.append(f"covers {request.state}")
-    elif settings.require_state:
-        blockers.append(f"does not cover {request.state}")
-    else:
-        reasons.append(f"does not cover {request.state}")
-    topic_score, topic_words = _topic_score(fit.topics, settings)
-    score += topic_score
-    if topic_words:
-        reasons.extend(topic_words)
-    elif settings.require_topic:
-        blockers.append("no expertise in the request's topics")
+    score = settings.weight_state if fit.covers_state else 0.0
+    best = _best_topic(fit.topics)
+    if best is not None:
+        score += settings.weight_primary if best == Level.PRIMARY.value else settings.weight_secondary
+        score += settings.weight_extra_topic * (len(fit.topics) - 1)
     if request.program_id is not None and fit.supports_program:
         score += settings.weight_program
-        reasons.append(f"supports {request.program_name}")
     capacity = max(staff.capacity, 0.0)
-    share = staff.load / capacity if capacity else 1.5
-    score -= settings.weight_load * min(share, 1.5)
-    if staff.load + weight > capacity:
-        blockers.append(f"at capacity ({number(staff.load)} of {number(capacity)})")
-    else:
-        reasons.append(f"{number(staff.load)} of {number(capacity)} capacity")
-    if fit.away is not None:
-        blockers.append(f"away {day(fit.away[0])} to {day(fit.away[1])} (needed {day(on)})")
-    elif fit.away_today is not None:
+    score -= settings.weight_load * min(staff.load / capacity if capacity else 1.5, 1.5)
+    if fit.away is None and fit.away_today is not None:
         score -= settings.penalty_away_today
+    eligible = (
+        (best is not None or not settings.require_topic)
+        and (fit.covers_state or not settings.require_state)
+        and staff.load + weight <= capacity
+        and fit.away is None
+    )
+    return Candidate(
+        staff.user_id,
+        staff.name,
+        round(score, 2),
+        eligible,
+        staff.load,
+        capacity,
+        staff.last_assigned_at,
+        request,
+        staff,
+        fit,
+        settings,
+        on,
+    )
+
+
+def explain(candidate: Candidate) -> tuple[list[str], list[str]]:
+    """The reasons and the blockers of an assessment, in words."""
+    request, staff, fit, settings = candidate.request, candidate.staff, candidate.fit, candidate.settings
+    reasons: list[str] = []
+    blockers: list[str] = []
+    if fit.covers_state:
+        reasons.append(f"covers {request.state}")
+    else:
+        (blockers if settings.require_state else reasons).append(f"does not cover {request.state}")
+    ordered = sorted(fit.topics, key=lambda t: (t[0] != Level.PRIMARY.value, t[1]))
+    reasons.extend(f"{level} in {name}" for level, name in ordered)
+    if not ordered and settings.require_topic:
+        blockers.append("no expertise in the request's topics")
+    if request.program_id is not None and fit.supports_program:
+        reasons.append(f"supports {request.program_name}")
+    weight = settings.tier_weights().get(request.tier, settings.tier_targeted)
+    load, capacity = number(candidate.load), number(candidate.capacity)
+    if candidate.load + weight > candidate.capacity:
+        blockers.append(f"at capacity ({load} of {capacity})")
+    else:
+        reasons.append(f"{load} of {capacity} capacity")
+    if fit.away is not None:
+        blockers.append(f"away {day(fit.away[0])} to {day(fit.away[1])} (needed {day(candidate.on)})")
+    elif fit.away_today is not None:
         reasons.append(f"away until {day(fit.away_today[1])}")
     if staff.backup_name and (fit.away or fit.away_today):
         reasons.append(f"backup: {staff.backup_name}")
-    return Candidate(
-        user_id=staff.user_id,
-        name=staff.name,
-        score=round(score, 2),
-        eligible=not blockers,
-        reasons=reasons,
-        blockers=blockers,
-        load=staff.load,
-        capacity=capacity,
-        last_assigned_at=staff.last_assigned_at,
-    )
+    return reasons, blockers
 
 
 def _order(candidate: Candidate):
