@@ -10,6 +10,7 @@ measures again. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -277,10 +278,15 @@ def measure_ranking(runs: int) -> tuple[float, float, int, int]:
     return statistics.median(times), p95, counts[0], int(statistics.median(sizes))
 
 
+def login(client) -> None:
+    response = client.post("/login", data={"email": "lead@bench.test", "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+
+
 def page_queries(client, paths) -> dict[str, tuple[int, float]]:
-    out = {}
     from flask import g
 
+    out = {}
     for path in paths:
         db.session.remove()
         for name in list(g):  # each request starts with a clean `g`, as a real one would
@@ -294,6 +300,23 @@ def page_queries(client, paths) -> dict[str, tuple[int, float]]:
     return out
 
 
+def seed_all(args, client, paths, rng):
+    """Small data first (measured), then the large set. Returns the small figures and seeding time."""
+    topics, programs, requesters, lead = seed_base()
+    login(client)
+    small_staff = seed_staff(10, topics, programs, rng, 0)
+    seed_requests(200, 40, 10, small_staff, topics, programs, requesters, lead, rng)
+    analyze()
+    small = page_queries(client, paths)
+    small_rank = measure_ranking(10)
+    started = time.perf_counter()
+    staff = small_staff + seed_staff(args.staff - 10, topics, programs, rng, 10)
+    counts = (args.requests - 200, args.open - 40, args.unassigned - 10)
+    seed_requests(*counts, staff, topics, programs, requesters, lead, rng)
+    analyze()
+    return small, small_rank, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -302,6 +325,7 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=20_000)
     parser.add_argument("--unassigned", type=int, default=1_000, help="of the open ones, waiting for triage")
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="measure an already seeded database again")
     args = parser.parse_args()
     app = create_app(
         {
@@ -313,64 +337,46 @@ def main() -> None:
         }
     )
     rng = random.Random(2026)
+    paths = ["/triage", "/team"]
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"))
-        if db.session.scalar(select(func.count()).select_from(TARequest)):
-            sys.exit("The database is not empty: give the URL of a fresh scratch database.")
-        topics, programs, requesters, lead = seed_base()
         client = app.test_client()
-        assert (
-            client.post("/login", data={"email": "lead@bench.test", "password": PASSWORD}).status_code == 302
-        )
-        paths = ["/triage", "/team"]
-        small_staff = seed_staff(10, topics, programs, rng, 0)
-        seed_requests(200, 40, 10, small_staff, topics, programs, requesters, lead, rng)
-        analyze()
-        small = page_queries(client, paths)
-        small_rank = measure_ranking(10)
-        started = time.perf_counter()
-        staff = small_staff + seed_staff(args.staff - 10, topics, programs, rng, 10)
-        seed_requests(
-            args.requests - 200,
-            args.open - 40,
-            args.unassigned - 10,
-            staff,
-            topics,
-            programs,
-            requesters,
-            lead,
-            rng,
-        )
-        analyze()
-        seeded = time.perf_counter() - started
+        small, small_rank, seeded = None, None, 0.0
+        if not db.session.scalar(select(func.count()).select_from(TARequest)):
+            small, small_rank, seeded = seed_all(args, client, paths, rng)
+        elif not args.reuse:
+            sys.exit("The database is not empty: give a fresh scratch database (or --reuse a seeded one).")
+        login(client)
         total = db.session.scalar(select(func.count()).select_from(TARequest))
         open_total = db.session.scalar(
             select(func.count()).select_from(TARequest).where(TARequest.stage.not_in(FINISHED))
         )
         staff_total = db.session.scalar(select(func.count()).select_from(StaffProfile))
-        large = page_queries(client, paths)
-        page_queries(client, paths)  # warm
+        page_queries(client, paths)  # warm the caches once
+        load_before = os.getloadavg()[0]
         large = page_queries(client, paths)
         median, p95, queries, size = measure_ranking(args.runs)
-        print(
-            f"database: {db.engine.dialect.name} {db.session.scalar(text('SELECT version()')).split(',')[0]}"
-            if db.engine.dialect.name == "postgresql"
-            else "database: sqlite"
+        dialect = db.engine.dialect.name
+        version = (
+            db.session.scalar(text("SELECT version()")).split(" on ")[0]
+            if dialect == "postgresql"
+            else dialect
         )
-        print(
-            f"seeded: {staff_total} staff profiles, {total} requests ({open_total} open), in {seeded:.1f} s"
-        )
+        print(f"database: {version}; load average when measuring: {load_before:.1f} on {os.cpu_count()} CPUs")
+        if seeded:
+            print(f"seeded in {seeded:.1f} s")
+        print(f"data: {staff_total} staff profiles, {total} requests ({open_total} open)")
         print(
             f"ranking one request: median {median:.1f} ms, p95 {p95:.1f} ms over {args.runs} runs, "
-            f"{queries} SQL queries (small data: {small_rank[2]}), median {size} eligible candidates"
+            f"{queries} SQL queries"
+            + (f" (small data: {small_rank[2]})" if small_rank else "")
+            + f", median {size} eligible candidates"
         )
         for path in paths:
-            print(
-                f"{path}: {small[path][0]} queries with small data, {large[path][0]} with large data "
-                f"({large[path][1]:.0f} ms)"
-            )
+            before = f"{small[path][0]} queries with small data, " if small else ""
+            print(f"{path}: {before}{large[path][0]} with large data ({large[path][1]:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 One query per factor, whatever the number of staff, requests or history: the staff
 and their weighted loads (aggregated in SQL), topic matches, state coverage, program
-support and absences. The rules themselves are in `scoring.py`. No web code here.
+support, absences, and the last-assignment tie-break. The statements are built once
+(the values are bound parameters); the rules themselves are in `scoring.py`. No web code.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
@@ -26,7 +27,7 @@ from tacenter.routing.models import (
     StaffState,
     staff_program,
 )
-from tacenter.routing.scoring import Candidate, Fit, RequestFacts, StaffFacts, assess, rank
+from tacenter.routing.scoring import Candidate, Fit, RequestFacts, Rules, StaffFacts, assess, rank
 from tacenter.workflow.models import Assignment
 from tacenter.workflow.rules import OPEN
 from tacenter.workflow.services import ASSIGNABLE_ROLES
@@ -39,20 +40,26 @@ def current_settings() -> RoutingSettings:
     return db.session.get(RoutingSettings, 1) or RoutingSettings(id=1, **DEFAULTS)
 
 
-def load_expression(settings: RoutingSettings):
-    """A request's weight in a caseload, by tier (SQL)."""
-    return case(
-        (TARequest.tier == "universal", settings.tier_universal),
-        (TARequest.tier == "intensive", settings.tier_intensive),
-        else_=settings.tier_targeted,
+def load_params(settings: RoutingSettings) -> dict[str, float]:
+    """The tier weights for statements that use `loads_subquery()`."""
+    return {
+        "w_universal": settings.tier_universal,
+        "w_targeted": settings.tier_targeted,
+        "w_intensive": settings.tier_intensive,
+    }
+
+
+def loads_subquery():
+    """Each person's weighted open load and open count (bind `load_params(settings)`)."""
+    weight = case(
+        (TARequest.tier == "universal", bindparam("w_universal")),
+        (TARequest.tier == "intensive", bindparam("w_intensive")),
+        else_=bindparam("w_targeted"),
     )
-
-
-def loads_subquery(settings: RoutingSettings):
     return (
         select(
             TARequest.assignee_id.label("user_id"),
-            func.sum(load_expression(settings)).label("load"),
+            func.sum(weight).label("load"),
             func.count().label("open_count"),
         )
         .where(TARequest.stage.in_(OPEN_STAGES), TARequest.assignee_id.is_not(None))
@@ -61,11 +68,10 @@ def loads_subquery(settings: RoutingSettings):
     )
 
 
-def staff_facts(settings: RoutingSettings, user_ids: list[int] | None = None) -> list[StaffFacts]:
-    """Every routable person (active, with an active profile) and their weighted load: one query."""
-    loads = loads_subquery(settings)
+def _staff_statement():
+    loads = loads_subquery()
     backup = aliased(User)
-    query = (
+    return (
         select(
             User.id,
             User.name,
@@ -80,23 +86,90 @@ def staff_facts(settings: RoutingSettings, user_ids: list[int] | None = None) ->
         .where(User.active, User.role.in_(ASSIGNABLE_ROLES), StaffProfile.active)
         .order_by(User.name, User.id)
     )
-    if user_ids is not None:
-        query = query.where(User.id.in_(user_ids))
+
+
+IDS = bindparam("ids", expanding=True)
+STAFF = _staff_statement()
+REQUESTS = (
+    select(
+        TARequest.id,
+        TARequest.reference,
+        TARequest.state,
+        TARequest.program_id,
+        GrantProgram.name,
+        TARequest.tier,
+        TARequest.needed_by,
+        TARequest.version,
+    )
+    .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
+    .where(TARequest.id.in_(IDS))
+)
+TOPICS = (
+    select(ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level, Topic.name)
+    .join(StaffExpertise, StaffExpertise.topic_id == ta_request_topic.c.topic_id)
+    .join(Topic, Topic.id == ta_request_topic.c.topic_id)
+    .where(ta_request_topic.c.ta_request_id.in_(IDS))
+)
+STATES = (
+    select(TARequest.id, StaffState.user_id)
+    .join(StaffState, StaffState.state == TARequest.state)
+    .where(TARequest.id.in_(IDS))
+)
+PROGRAMS = (
+    select(TARequest.id, staff_program.c.user_id)
+    .join(staff_program, staff_program.c.program_id == TARequest.program_id)
+    .where(TARequest.id.in_(IDS))
+)
+ABSENCES = select(StaffAbsence.user_id, StaffAbsence.starts_on, StaffAbsence.ends_on).where(
+    StaffAbsence.ends_on >= bindparam("first_day"), StaffAbsence.starts_on <= bindparam("last_day")
+)
+# An index probe per person (ix_assignment_assignee_time), only for the people asked about.
+LAST_ASSIGNED = select(
+    User.id,
+    select(func.max(Assignment.assigned_at))
+    .where(Assignment.assignee_id == User.id)
+    .correlate(User)
+    .scalar_subquery(),
+).where(User.id.in_(IDS))
+
+
+def staff_facts(settings: RoutingSettings) -> list[StaffFacts]:
+    """Every routable person (active, with an active profile) and their weighted load: one query."""
     return [
         StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), None, row[5])
-        for row in db.session.execute(query)
+        for row in db.session.execute(STAFF, load_params(settings))
     ]
 
 
+def request_facts(request_ids: list[int]) -> list[RequestFacts]:
+    return [RequestFacts(*row) for row in db.session.execute(REQUESTS, {"ids": request_ids})]
+
+
+def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fit]:
+    """(request id, user id) -> Fit, from one query per factor."""
+    ids = {"ids": [r.id for r in requests]}
+    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
+    for request_id, user_id, level, name in db.session.execute(TOPICS, ids):
+        fits[request_id, user_id].topics.append((level, name))
+    for request_id, user_id in db.session.execute(STATES, ids):
+        fits[request_id, user_id].covers_state = True
+    for request_id, user_id in db.session.execute(PROGRAMS, ids):
+        fits[request_id, user_id].supports_program = True
+    last_day = max([r.needed_by or today for r in requests] + [today])
+    absences = db.session.execute(ABSENCES, {"first_day": today, "last_day": last_day}).all()
+    for request in requests:
+        on = request.needed_by or today
+        for user_id, starts, ends in absences:
+            if starts <= on <= ends:
+                fits[request.id, user_id].away = (starts, ends)
+            if starts <= today <= ends:
+                fits[request.id, user_id].away_today = (starts, ends)
+    return fits
+
+
 def last_assigned(user_ids: set[int]) -> dict[int, datetime]:
-    """When each of these people last got a request: one query, an index probe per person."""
-    latest = (
-        select(func.max(Assignment.assigned_at))
-        .where(Assignment.assignee_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(select(User.id, latest).where(User.id.in_(sorted(user_ids))))
+    """When each of these people last got a request: one query."""
+    rows = db.session.execute(LAST_ASSIGNED, {"ids": sorted(user_ids)})
     return {user_id: when for user_id, when in rows if when is not None}
 
 
@@ -117,66 +190,6 @@ def _break_ties(ranked: dict[int, list[Candidate]]) -> None:
         ranked[request_id] = rank(candidates)
 
 
-def request_facts(request_ids: list[int]) -> list[RequestFacts]:
-    rows = db.session.execute(
-        select(
-            TARequest.id,
-            TARequest.reference,
-            TARequest.state,
-            TARequest.program_id,
-            GrantProgram.name,
-            TARequest.tier,
-            TARequest.needed_by,
-            TARequest.version,
-        )
-        .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
-        .where(TARequest.id.in_(request_ids))
-    )
-    return [RequestFacts(*row) for row in rows]
-
-
-def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fit]:
-    """(request id, user id) -> Fit, from one query per factor."""
-    ids = [r.id for r in requests]
-    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
-    topics = db.session.execute(
-        select(ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level, Topic.name)
-        .join(StaffExpertise, StaffExpertise.topic_id == ta_request_topic.c.topic_id)
-        .join(Topic, Topic.id == ta_request_topic.c.topic_id)
-        .where(ta_request_topic.c.ta_request_id.in_(ids))
-    )
-    for request_id, user_id, level, name in topics:
-        fits[request_id, user_id].topics.append((level, name))
-    states = db.session.execute(
-        select(TARequest.id, StaffState.user_id)
-        .join(StaffState, StaffState.state == TARequest.state)
-        .where(TARequest.id.in_(ids))
-    )
-    for request_id, user_id in states:
-        fits[request_id, user_id].covers_state = True
-    programs = db.session.execute(
-        select(TARequest.id, staff_program.c.user_id)
-        .join(staff_program, staff_program.c.program_id == TARequest.program_id)
-        .where(TARequest.id.in_(ids))
-    )
-    for request_id, user_id in programs:
-        fits[request_id, user_id].supports_program = True
-    last_day = max([r.needed_by or today for r in requests] + [today])
-    absences = db.session.execute(
-        select(StaffAbsence.user_id, StaffAbsence.starts_on, StaffAbsence.ends_on).where(
-            StaffAbsence.ends_on >= today, StaffAbsence.starts_on <= last_day
-        )
-    ).all()
-    for request in requests:
-        on = request.needed_by or today
-        for user_id, starts, ends in absences:
-            if starts <= on <= ends:
-                fits[request.id, user_id].away = (starts, ends)
-            if starts <= today <= ends:
-                fits[request.id, user_id].away_today = (starts, ends)
-    return fits
-
-
 def rank_many(
     request_ids: list[int],
     *,
@@ -193,11 +206,12 @@ def rank_many(
     fits = _fits(requests, today)
     # When a topic match is required, people without one are skipped unless we must explain.
     skip_unmatched = settings.require_topic and not include_ineligible
+    rules = Rules.of(settings)
     ranked = {}
     for request in requests:
         on = request.needed_by or today
         candidates = [
-            assess(request, person, fits.get((request.id, person.user_id)) or Fit(), settings, on=on)
+            assess(request, person, fits.get((request.id, person.user_id)) or Fit(), rules, on=on)
             for person in staff
             if not skip_unmatched or ((fit := fits.get((request.id, person.user_id))) and fit.topics)
         ]

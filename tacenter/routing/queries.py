@@ -34,13 +34,14 @@ def triage_query(actor: User):
 
 def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
     """Everyone assignable, with their load where they have a profile: one query."""
-    loads = engine.loads_subquery(settings)
+    loads = engine.loads_subquery()
     rows = db.session.execute(
         select(User.id, User.name, StaffProfile.capacity, loads.c.load)
         .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
         .outerjoin(loads, loads.c.user_id == User.id)
         .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
-        .order_by(User.name, User.id)
+        .order_by(User.name, User.id),
+        engine.load_params(settings),
     )
     return [
         (uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name)
@@ -113,7 +114,7 @@ class TeamRow:
 def team(settings: RoutingSettings, *, today: date) -> list[TeamRow]:
     """Each assignable person's weighted load against capacity, availability and oldest
     open item: three queries, whatever the team's or the caseloads' size."""
-    loads = engine.loads_subquery(settings)
+    loads = engine.loads_subquery()
     backup = db.aliased(User)
     rows = db.session.execute(
         select(
@@ -130,7 +131,8 @@ def team(settings: RoutingSettings, *, today: date) -> list[TeamRow]:
         .outerjoin(loads, loads.c.user_id == User.id)
         .outerjoin(backup, backup.id == StaffProfile.backup_user_id)
         .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
-        .order_by(User.name, User.id)
+        .order_by(User.name, User.id),
+        engine.load_params(settings),
     )
     team_rows = {
         r[0]: TeamRow(r[0], r[1], r[2], r[3] is not None, r[4], float(r[5]), int(r[6]), backup_name=r[7])

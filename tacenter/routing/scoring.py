@@ -36,6 +36,45 @@ class StaffFacts:
     backup_name: str | None
 
 
+PRIMARY, SECONDARY = Level.PRIMARY.value, Level.SECONDARY.value
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings copied into plain values once per ranking (ORM attributes are slow in a loop)."""
+
+    weight_primary: float
+    weight_secondary: float
+    weight_extra_topic: float
+    weight_state: float
+    weight_program: float
+    weight_load: float
+    penalty_away_today: float
+    tier_weights: dict
+    tier_default: float
+    require_topic: bool
+    require_state: bool
+
+    @classmethod
+    def of(cls, settings: RoutingSettings) -> Rules:
+        return cls(
+            settings.weight_primary,
+            settings.weight_secondary,
+            settings.weight_extra_topic,
+            settings.weight_state,
+            settings.weight_program,
+            settings.weight_load,
+            settings.penalty_away_today,
+            settings.tier_weights(),
+            settings.tier_targeted,
+            settings.require_topic,
+            settings.require_state,
+        )
+
+    def weight(self, tier: str) -> float:
+        return self.tier_weights.get(tier, self.tier_default)
+
+
 @dataclass
 class Fit:
     """What one staff member has in common with one request."""
@@ -60,7 +99,7 @@ class Candidate:
     request: RequestFacts = field(repr=False)
     staff: StaffFacts = field(repr=False)
     fit: Fit = field(repr=False)
-    settings: RoutingSettings = field(repr=False)
+    rules: Rules = field(repr=False)
     on: date = field(repr=False)
 
     @property
@@ -96,27 +135,24 @@ def _best_topic(topics: list[tuple[str, str]]) -> str | None:
     )
 
 
-def assess(
-    request: RequestFacts, staff: StaffFacts, fit: Fit, settings: RoutingSettings, *, on: date
-) -> Candidate:
+def assess(request: RequestFacts, staff: StaffFacts, fit: Fit, rules: Rules, *, on: date) -> Candidate:
     """Score one person for one request. Ineligible: no topic match (when required), not
     covering the state (when required), no room for this request's weight, away on the date."""
-    weight = settings.tier_weights().get(request.tier, settings.tier_targeted)
-    score = settings.weight_state if fit.covers_state else 0.0
+    score = rules.weight_state if fit.covers_state else 0.0
     best = _best_topic(fit.topics)
     if best is not None:
-        score += settings.weight_primary if best == Level.PRIMARY.value else settings.weight_secondary
-        score += settings.weight_extra_topic * (len(fit.topics) - 1)
+        score += rules.weight_primary if best == PRIMARY else rules.weight_secondary
+        score += rules.weight_extra_topic * (len(fit.topics) - 1)
     if request.program_id is not None and fit.supports_program:
-        score += settings.weight_program
+        score += rules.weight_program
     capacity = max(staff.capacity, 0.0)
-    score -= settings.weight_load * min(staff.load / capacity if capacity else 1.5, 1.5)
+    score -= rules.weight_load * min(staff.load / capacity if capacity else 1.5, 1.5)
     if fit.away is None and fit.away_today is not None:
-        score -= settings.penalty_away_today
+        score -= rules.penalty_away_today
     eligible = (
-        (best is not None or not settings.require_topic)
-        and (fit.covers_state or not settings.require_state)
-        and staff.load + weight <= capacity
+        (best is not None or not rules.require_topic)
+        and (fit.covers_state or not rules.require_state)
+        and staff.load + rules.weight(request.tier) <= capacity
         and fit.away is None
     )
     return Candidate(
@@ -130,27 +166,27 @@ def assess(
         request,
         staff,
         fit,
-        settings,
+        rules,
         on,
     )
 
 
 def explain(candidate: Candidate) -> tuple[list[str], list[str]]:
     """The reasons and the blockers of an assessment, in words."""
-    request, staff, fit, settings = candidate.request, candidate.staff, candidate.fit, candidate.settings
+    request, staff, fit, rules = candidate.request, candidate.staff, candidate.fit, candidate.rules
     reasons: list[str] = []
     blockers: list[str] = []
     if fit.covers_state:
         reasons.append(f"covers {request.state}")
     else:
-        (blockers if settings.require_state else reasons).append(f"does not cover {request.state}")
-    ordered = sorted(fit.topics, key=lambda t: (t[0] != Level.PRIMARY.value, t[1]))
+        (blockers if rules.require_state else reasons).append(f"does not cover {request.state}")
+    ordered = sorted(fit.topics, key=lambda t: (t[0] != PRIMARY, t[1]))
     reasons.extend(f"{level} in {name}" for level, name in ordered)
-    if not ordered and settings.require_topic:
+    if not ordered and rules.require_topic:
         blockers.append("no expertise in the request's topics")
     if request.program_id is not None and fit.supports_program:
         reasons.append(f"supports {request.program_name}")
-    weight = settings.tier_weights().get(request.tier, settings.tier_targeted)
+    weight = rules.weight(request.tier)
     load, capacity = number(candidate.load), number(candidate.capacity)
     if candidate.load + weight > candidate.capacity:
         blockers.append(f"at capacity ({load} of {capacity})")
