@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -201,9 +200,3 @@ def profiles_overview() -> list[tuple[User, StaffProfile | None]]:
     }
     return [(u, profiles.get(u.id)) for u in users]
 
-
-def group_counts(rows) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for r in rows:
-        counts[r.stage] += 1
-    return dict(counts)

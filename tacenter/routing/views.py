@@ -42,7 +42,6 @@ def _render_triage(problem: str | None = None, status: int = 200):
         "routing/triage.html",
         page=page,
         suggestions={rid: candidates[:3] for rid, candidates in ranked.items()},
-        staff=staff,
         bulk=bulk,
         problem=problem,
         mode_label=settings.mode_label,
