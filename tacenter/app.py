@@ -71,9 +71,10 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
+    from tacenter.routing.views import bp as routing
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications, admin):
+    for blueprint in (home, accounts, invitations, intake, workflow, notifications, admin, routing):
         app.register_blueprint(blueprint)
 
 

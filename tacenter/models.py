@@ -6,6 +6,14 @@ from tacenter.delivery.models import SurveyResponse, TAActivity, ta_activity_top
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.routing.models import (
+    RoutingSettings,
+    StaffAbsence,
+    StaffExpertise,
+    StaffProfile,
+    StaffState,
+    staff_program,
+)
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
@@ -16,6 +24,11 @@ __all__ = [
     "LoginSession",
     "Notification",
     "Organization",
+    "RoutingSettings",
+    "StaffAbsence",
+    "StaffExpertise",
+    "StaffProfile",
+    "StaffState",
     "StageChange",
     "SurveyResponse",
     "TAActivity",
@@ -23,5 +36,6 @@ __all__ = [
     "Topic",
     "User",
     "ta_activity_topic",
+    "staff_program",
     "ta_request_topic",
 ]

@@ -85,3 +85,59 @@ def submit(requester, topic=None, **overrides):
     return submit_request(
         draft([topic.id], **overrides), submission_token=secrets.token_hex(8), actor=requester
     )
+
+
+def staff_profile(
+    user, *, primary=(), secondary=(), states=(), programs=(), capacity=6.0, active=True, backup=None
+):
+    """A routing profile for `user`: topics by level, states covered, programs supported."""
+    from tacenter.routing.models import Level, StaffExpertise, StaffProfile, StaffState
+
+    profile = StaffProfile(
+        user_id=user.id,
+        capacity=capacity,
+        active=active,
+        backup_user_id=backup.id if backup else None,
+        expertise=[StaffExpertise(topic_id=t.id, level=Level.PRIMARY.value) for t in primary]
+        + [StaffExpertise(topic_id=t.id, level=Level.SECONDARY.value) for t in secondary],
+        states=[StaffState(state=s) for s in states],
+        programs=list(programs),
+    )
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def caseload_request(assignee, *, tier="targeted", stage="in_progress", **values):
+    """An open request already on `assignee`'s caseload, inserted directly (setup, not a journey)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from tacenter.intake.models import TARequest
+
+    requester = values.pop("requester", None) or RequesterFactory()
+    now = values.pop("now", None) or datetime.now(UTC)
+    ta_request = TARequest(
+        submission_token=secrets.token_hex(8),
+        title=values.pop("title", "Ongoing work"),
+        description="Ongoing technical assistance.",
+        state=values.pop("state", "NM"),
+        tier=tier,
+        requester_id=requester.id,
+        organization_id=requester.organization_id,
+        stage=stage,
+        assignee_id=assignee.id if assignee else None,
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    db.session.add(ta_request)
+    db.session.flush()
+    ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
+    db.session.commit()
+    # Keep the given time: the ORM's onupdate stamped the clock when the reference was set.
+    db.session.execute(update(TARequest).where(TARequest.id == ta_request.id).values(updated_at=now))
+    db.session.commit()
+    return ta_request

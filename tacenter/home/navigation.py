@@ -41,10 +41,16 @@ def nav_items(user) -> list[NavItem]:
     else:
         items.append(NavItem("Queue", "workflow.queue"))
         if role != Role.LEADERSHIP:  # leadership hold no caseload
-            items.append(NavItem("My caseload", "workflow.queue", {"assignee": "me"}))
+            items.append(NavItem("My caseload", "routing.my_caseload"))
     if role in (Role.LEAD, Role.ADMIN):
-        items.append(NavItem("Invite", "invitations.new"))
+        items += [
+            NavItem("Triage", "routing.triage"),
+            NavItem("Team", "routing.team", prefix="routing.team"),
+            NavItem("Profiles", "routing.profile_list", prefix="routing.profile"),
+            NavItem("Invite", "invitations.new"),
+        ]
     if role == Role.ADMIN:
+        items.append(NavItem("Routing settings", "routing.routing_settings"))
         items.append(NavItem("Admin", "admin.users", prefix="admin."))
         config = current_app.config
         if config["SHOW_DEV_MAIL"] and not config["MAIL_SERVER"]:

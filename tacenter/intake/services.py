@@ -16,6 +16,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
 from tacenter.notifications.services import notify
+from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.workflow.rules import INITIAL
 from tacenter.workflow.services import record_initial_stage
@@ -102,5 +103,8 @@ def submit_request(
         ta_request=ta_request,
         now=now,
     )
+    # Auto-assign (when the center routes automatically) in this same transaction, after the
+    # receipt, so the outbox holds "received" before "assigned".
+    route_new_request(ta_request, now=now)
     db.session.commit()
     return ta_request

@@ -74,7 +74,7 @@ def _flush() -> None:
 
 
 def _move(
-    ta_request: TARequest, transition: rules.Transition, *, actor: User, note: str, now: datetime
+    ta_request: TARequest, transition: rules.Transition, *, actor: User | None, note: str, now: datetime
 ) -> None:
     """The only writer of stage: record it and tell the requester. Caller commits."""
     source = ta_request.stage
@@ -89,7 +89,7 @@ def _move(
             ta_request_id=ta_request.id,
             from_stage=source,
             to_stage=transition.target.value,
-            actor_id=actor.id,
+            actor_id=actor.id if actor else None,
             note=note,
             created_at=now,
         )
@@ -155,6 +155,17 @@ def assignable_staff() -> list[User]:
     )
 
 
+def _current_holder(ta_request: TARequest) -> str:
+    """Who holds the request as committed by the winner of a race (a fresh read)."""
+    db.session.expire(ta_request)
+    holder = db.session.scalar(
+        select(User.name)
+        .join(TARequest, TARequest.assignee_id == User.id)
+        .where(TARequest.id == ta_request.id)
+    )
+    return holder or "no one"
+
+
 def assign_request(
     reference: str,
     assignee_id: int,
@@ -166,13 +177,31 @@ def assign_request(
 ) -> TARequest:
     """Give a request to a staff member (or reassign it). Leads and admins only.
 
-    Closes the previous assignment, opens a new one, moves an unassigned request to
-    Assigned, and tells the new assignee; all in one transaction.
+    Of two leads assigning the same version at once exactly one wins (the version
+    counter); the other gets a Conflict naming who has the request now.
     """
     now = now or utcnow()
     if actor.role_enum not in (Role.LEAD, Role.ADMIN):
         raise NotAllowed("Only leads can assign requests.")
     ta_request = get_visible_request(reference, actor=actor)
+    if expected_version is not None and ta_request.version != expected_version:
+        raise Conflict(
+            f"Someone else changed this request since you opened it: it is now with "
+            f"{_current_holder(ta_request)}."
+        )
+    apply_assignment(ta_request, assignee_id, actor=actor, note=note, now=now)
+    db.session.commit()
+    return ta_request
+
+
+def apply_assignment(
+    ta_request: TARequest, assignee_id: int, *, actor: User | None, note: str = "", now: datetime
+) -> None:
+    """Assign in the caller's transaction (the caller commits); `actor=None` is automatic routing.
+
+    Closes the previous assignment, opens a new one, moves an unassigned request to
+    Assigned, and tells the new assignee and the previous one, if any.
+    """
     if ta_request.stage in rules.FINISHED:
         raise InvalidTransition("Reopen the request before assigning it.")
     assignee = db.session.get(User, assignee_id)
@@ -180,17 +209,17 @@ def assign_request(
         raise DomainError("Choose an active TA staff member.")
     if assignee.id == ta_request.assignee_id:
         raise DomainError(f"{assignee.name} already has this request.")
-    _check_version(ta_request, expected_version)
+    previous = ta_request.assignee
+    note = note.strip()
     ta_request.assignee_id = assignee.id
     ta_request.updated_at = now
     milestones.record_assignment(ta_request, now=now)
     try:
         _flush()
     except Conflict:
-        winner = db.session.scalar(select(TARequest).where(TARequest.id == ta_request.id))
-        who = winner.assignee.name if winner and winner.assignee else "someone else"
         raise Conflict(
-            f"Someone else changed this request at the same moment: it is now with {who}."
+            f"Someone else changed this request at the same moment: it is now with "
+            f"{_current_holder(ta_request)}."
         ) from None
     db.session.execute(
         update(Assignment)
@@ -201,8 +230,8 @@ def assign_request(
         Assignment(
             ta_request_id=ta_request.id,
             assignee_id=assignee.id,
-            assigned_by_id=actor.id,
-            note=note.strip(),
+            assigned_by_id=actor.id if actor else None,
+            note=note,
             assigned_at=now,
         )
     )
@@ -211,16 +240,24 @@ def assign_request(
             ta_request,
             rules.find_transition(ta_request.stage, rules.Stage.ASSIGNED),
             actor=actor,
-            note=note.strip(),
+            note=note,
             now=now,
         )
+    context = {"note": note, "actor_name": actor.name if actor else "Automatic routing"}
     notify(
         assignee,
         "assigned",
         f"{ta_request.reference} was assigned to you.",
         ta_request=ta_request,
-        context={"note": note.strip(), "actor": actor},
+        context=context,
         now=now,
     )
-    db.session.commit()
-    return ta_request
+    if previous is not None:
+        notify(
+            previous,
+            "reassigned",
+            f"{ta_request.reference} was reassigned to {assignee.name}.",
+            ta_request=ta_request,
+            context={**context, "new_assignee": assignee.name},
+            now=now,
+        )

@@ -1,0 +1,1 @@
+"""Routing and caseloads: staff profiles, the routing engine, triage and caseload pages."""

@@ -1,0 +1,229 @@
+"""The routing engine: rank staff for requests with a fixed number of SQL queries.
+
+One query per factor, whatever the number of staff, requests or history: the staff
+and their weighted loads (aggregated in SQL), topic matches, state coverage, program
+support, absences, and the last-assignment tie-break. The statements are built once
+(the values are bound parameters); the rules themselves are in `scoring.py`. No web code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import aliased
+
+from tacenter.accounts.models import User
+from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.extensions import db
+from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.routing.models import (
+    DEFAULTS,
+    RoutingSettings,
+    StaffAbsence,
+    StaffExpertise,
+    StaffProfile,
+    StaffState,
+    staff_program,
+)
+from tacenter.routing.scoring import Candidate, Fit, RequestFacts, Rules, StaffFacts, assess, rank
+from tacenter.workflow.models import Assignment
+from tacenter.workflow.rules import OPEN
+from tacenter.workflow.services import ASSIGNABLE_ROLES
+
+OPEN_STAGES = sorted(s.value for s in OPEN)
+
+
+def current_settings() -> RoutingSettings:
+    """The settings row, or the defaults (unsaved) when an admin never changed them."""
+    return db.session.get(RoutingSettings, 1) or RoutingSettings(id=1, **DEFAULTS)
+
+
+def load_params(settings: RoutingSettings) -> dict[str, float]:
+    """The tier weights for statements that use `loads_subquery()`."""
+    return {
+        "w_universal": settings.tier_universal,
+        "w_targeted": settings.tier_targeted,
+        "w_intensive": settings.tier_intensive,
+    }
+
+
+def loads_subquery():
+    """Each person's weighted open load and open count (bind `load_params(settings)`)."""
+    weight = case(
+        (TARequest.tier == "universal", bindparam("w_universal")),
+        (TARequest.tier == "intensive", bindparam("w_intensive")),
+        else_=bindparam("w_targeted"),
+    )
+    return (
+        select(
+            TARequest.assignee_id.label("user_id"),
+            func.sum(weight).label("load"),
+            func.count().label("open_count"),
+        )
+        .where(TARequest.stage.in_(OPEN_STAGES), TARequest.assignee_id.is_not(None))
+        .group_by(TARequest.assignee_id)
+        .subquery()
+    )
+
+
+def _staff_statement():
+    loads = loads_subquery()
+    backup = aliased(User)
+    return (
+        select(
+            User.id,
+            User.name,
+            StaffProfile.capacity,
+            func.coalesce(loads.c.load, 0),
+            func.coalesce(loads.c.open_count, 0),
+            backup.name,
+        )
+        .join(StaffProfile, StaffProfile.user_id == User.id)
+        .outerjoin(loads, loads.c.user_id == User.id)
+        .outerjoin(backup, backup.id == StaffProfile.backup_user_id)
+        .where(User.active, User.role.in_(ASSIGNABLE_ROLES), StaffProfile.active)
+        .order_by(User.name, User.id)
+    )
+
+
+IDS = bindparam("ids", expanding=True)
+STAFF = _staff_statement()
+REQUESTS = (
+    select(
+        TARequest.id,
+        TARequest.reference,
+        TARequest.state,
+        TARequest.program_id,
+        GrantProgram.name,
+        TARequest.tier,
+        TARequest.needed_by,
+        TARequest.version,
+    )
+    .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
+    .where(TARequest.id.in_(IDS))
+)
+TOPICS = (
+    select(ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level, Topic.name)
+    .join(StaffExpertise, StaffExpertise.topic_id == ta_request_topic.c.topic_id)
+    .join(Topic, Topic.id == ta_request_topic.c.topic_id)
+    .where(ta_request_topic.c.ta_request_id.in_(IDS))
+)
+STATES = (
+    select(TARequest.id, StaffState.user_id)
+    .join(StaffState, StaffState.state == TARequest.state)
+    .where(TARequest.id.in_(IDS))
+)
+PROGRAMS = (
+    select(TARequest.id, staff_program.c.user_id)
+    .join(staff_program, staff_program.c.program_id == TARequest.program_id)
+    .where(TARequest.id.in_(IDS))
+)
+ABSENCES = select(StaffAbsence.user_id, StaffAbsence.starts_on, StaffAbsence.ends_on).where(
+    StaffAbsence.ends_on >= bindparam("first_day"), StaffAbsence.starts_on <= bindparam("last_day")
+)
+# An index probe per person (ix_assignment_assignee_time), only for the people asked about.
+LAST_ASSIGNED = select(
+    User.id,
+    select(func.max(Assignment.assigned_at))
+    .where(Assignment.assignee_id == User.id)
+    .correlate(User)
+    .scalar_subquery(),
+).where(User.id.in_(IDS))
+
+
+def staff_facts(settings: RoutingSettings) -> list[StaffFacts]:
+    """Every routable person (active, with an active profile) and their weighted load: one query."""
+    return [
+        StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), None, row[5])
+        for row in db.session.execute(STAFF, load_params(settings))
+    ]
+
+
+def request_facts(request_ids: list[int]) -> list[RequestFacts]:
+    return [RequestFacts(*row) for row in db.session.execute(REQUESTS, {"ids": request_ids})]
+
+
+def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fit]:
+    """(request id, user id) -> Fit, from one query per factor."""
+    ids = {"ids": [r.id for r in requests]}
+    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
+    for request_id, user_id, level, name in db.session.execute(TOPICS, ids):
+        fits[request_id, user_id].topics.append((level, name))
+    for request_id, user_id in db.session.execute(STATES, ids):
+        fits[request_id, user_id].covers_state = True
+    for request_id, user_id in db.session.execute(PROGRAMS, ids):
+        fits[request_id, user_id].supports_program = True
+    last_day = max([r.needed_by or today for r in requests] + [today])
+    absences = db.session.execute(ABSENCES, {"first_day": today, "last_day": last_day}).all()
+    for request in requests:
+        on = request.needed_by or today
+        for user_id, starts, ends in absences:
+            if starts <= on <= ends:
+                fits[request.id, user_id].away = (starts, ends)
+            if starts <= today <= ends:
+                fits[request.id, user_id].away_today = (starts, ends)
+    return fits
+
+
+def last_assigned(user_ids: set[int]) -> dict[int, datetime]:
+    """When each of these people last got a request: one query."""
+    rows = db.session.execute(LAST_ASSIGNED, {"ids": sorted(user_ids)})
+    return {user_id: when for user_id, when in rows if when is not None}
+
+
+def _break_ties(ranked: dict[int, list[Candidate]]) -> None:
+    """Only people tied on score need the fair tie-break, so only they are looked up."""
+    tied: set[int] = set()
+    for candidates in ranked.values():
+        seen: dict[float, int] = {}
+        for candidate in candidates:
+            if candidate.eligible:
+                if candidate.score in seen:
+                    tied.update((seen[candidate.score], candidate.user_id))
+                seen[candidate.score] = candidate.user_id
+    latest = last_assigned(tied)
+    for request_id, candidates in ranked.items():
+        for candidate in candidates:
+            candidate.last_assigned_at = latest.get(candidate.user_id)
+        ranked[request_id] = rank(candidates)
+
+
+def rank_many(
+    request_ids: list[int],
+    *,
+    today: date,
+    settings: RoutingSettings | None = None,
+    include_ineligible: bool = False,
+) -> dict[int, list[Candidate]]:
+    """Ranked candidates for each request: a fixed number of queries for any number of requests."""
+    if not request_ids:
+        return {}
+    settings = settings or current_settings()
+    requests = request_facts(request_ids)
+    staff = staff_facts(settings)
+    fits = _fits(requests, today)
+    # When a topic match is required, people without one are skipped unless we must explain.
+    skip_unmatched = settings.require_topic and not include_ineligible
+    rules = Rules.of(settings)
+    ranked = {}
+    for request in requests:
+        on = request.needed_by or today
+        candidates = [
+            assess(request, person, fits.get((request.id, person.user_id)) or Fit(), rules, on=on)
+            for person in staff
+            if not skip_unmatched or ((fit := fits.get((request.id, person.user_id))) and fit.topics)
+        ]
+        ranked[request.id] = candidates if include_ineligible else [c for c in candidates if c.eligible]
+    _break_ties(ranked)
+    return ranked
+
+
+def rank_candidates(
+    request_id: int, *, today: date, settings: RoutingSettings | None = None, include_ineligible=False
+) -> list[Candidate]:
+    """Eligible staff for one request, best first, each with the reasons in words."""
+    return rank_many([request_id], today=today, settings=settings, include_ineligible=include_ineligible).get(
+        request_id, []
+    )

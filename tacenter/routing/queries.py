@@ -1,0 +1,201 @@
+"""Read-only queries for the triage, caseload and team pages: a fixed number per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from tacenter.accounts.models import User
+from tacenter.extensions import db
+from tacenter.intake.models import TARequest
+from tacenter.intake.permissions import visible_requests
+from tacenter.routing import engine
+from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
+from tacenter.routing.scoring import number
+from tacenter.workflow.rules import UNASSIGNED, Stage
+from tacenter.workflow.services import ASSIGNABLE_ROLES
+
+DUE_SOON_DAYS = 14
+# Stages where the next move is the assignee's: not started yet, or delivered and not closed.
+NEEDS_ACTION = {Stage.ASSIGNED.value: "Not started", Stage.DELIVERED.value: "Delivered, not closed"}
+
+
+def triage_query(actor: User):
+    """Unassigned open requests, oldest first, through the same scoping as every list."""
+    return (
+        visible_requests(actor)
+        .where(TARequest.stage.in_([s.value for s in UNASSIGNED]), TARequest.assignee_id.is_(None))
+        .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+    )
+
+
+def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
+    """Everyone assignable, with their load where they have a profile: one query."""
+    loads = engine.loads_subquery()
+    rows = db.session.execute(
+        select(User.id, User.name, StaffProfile.capacity, loads.c.load)
+        .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
+        .outerjoin(loads, loads.c.user_id == User.id)
+        .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
+        .order_by(User.name, User.id),
+        engine.load_params(settings),
+    )
+    return [
+        (uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name)
+        for uid, name, cap, load in rows
+    ]
+
+
+@dataclass
+class Caseload:
+    requests: list[TARequest]
+    by_stage: dict[str, list[TARequest]] = field(default_factory=dict)
+    needing_action: list[TARequest] = field(default_factory=list)
+    due_soon: list[TARequest] = field(default_factory=list)
+    stalled: list[TARequest] = field(default_factory=list)
+
+
+def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> Caseload:
+    """A person's open requests, sorted into what needs them: one query (plus topics)."""
+    rows = list(
+        db.session.scalars(
+            visible_requests(actor)
+            .where(TARequest.assignee_id == user_id, TARequest.stage.in_(engine.OPEN_STAGES))
+            .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+        )
+    )
+    result = Caseload(requests=rows)
+    soon = now.date() + timedelta(days=DUE_SOON_DAYS)
+    stale_before = now - timedelta(days=stalled_days)
+    for ta_request in rows:
+        result.by_stage.setdefault(ta_request.stage, []).append(ta_request)
+        if ta_request.stage in NEEDS_ACTION:
+            result.needing_action.append(ta_request)
+        if ta_request.needed_by is not None and ta_request.needed_by <= soon:
+            result.due_soon.append(ta_request)
+        # Waiting on the requester pauses the clock: not stalled.
+        if ta_request.stage != Stage.WAITING_ON_REQUESTER.value and ta_request.updated_at < stale_before:
+            result.stalled.append(ta_request)
+    result.due_soon.sort(key=lambda r: r.needed_by)
+    return result
+
+
+@dataclass
+class TeamRow:
+    user_id: int
+    name: str
+    role: str
+    has_profile: bool
+    capacity: float | None
+    load: float
+    open_count: int
+    away: tuple[date, date] | None = None
+    next_away: tuple[date, date] | None = None
+    backup_name: str | None = None
+    oldest_reference: str | None = None
+    oldest_submitted_at: datetime | None = None
+
+    @property
+    def share(self) -> float:
+        if not self.capacity:
+            return 0.0 if not self.load else 9.99
+        return self.load / self.capacity
+
+    @property
+    def load_text(self) -> str:
+        if self.capacity is None:
+            return f"{number(self.load)} (no profile)"
+        return f"{number(self.load)} of {number(self.capacity)}"
+
+
+def team(settings: RoutingSettings, *, today: date) -> list[TeamRow]:
+    """Each assignable person's weighted load against capacity, availability and oldest
+    open item: three queries, whatever the team's or the caseloads' size."""
+    loads = engine.loads_subquery()
+    backup = db.aliased(User)
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.name,
+            User.role,
+            StaffProfile.user_id,
+            StaffProfile.capacity,
+            func.coalesce(loads.c.load, 0),
+            func.coalesce(loads.c.open_count, 0),
+            backup.name,
+        )
+        .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
+        .outerjoin(loads, loads.c.user_id == User.id)
+        .outerjoin(backup, backup.id == StaffProfile.backup_user_id)
+        .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
+        .order_by(User.name, User.id),
+        engine.load_params(settings),
+    )
+    team_rows = {
+        r[0]: TeamRow(r[0], r[1], r[2], r[3] is not None, r[4], float(r[5]), int(r[6]), backup_name=r[7])
+        for r in rows
+    }
+    absences = db.session.execute(
+        select(StaffAbsence.user_id, StaffAbsence.starts_on, StaffAbsence.ends_on)
+        .where(StaffAbsence.ends_on >= today)
+        .order_by(StaffAbsence.starts_on)
+    )
+    for user_id, starts, ends in absences:
+        row = team_rows.get(user_id)
+        if row is None:
+            continue
+        if starts <= today and row.away is None:
+            row.away = (starts, ends)
+        elif starts > today and row.next_away is None:
+            row.next_away = (starts, ends)
+    ranked = (
+        select(
+            TARequest.assignee_id,
+            TARequest.reference,
+            TARequest.submitted_at,
+            func.row_number()
+            .over(partition_by=TARequest.assignee_id, order_by=(TARequest.submitted_at, TARequest.id))
+            .label("n"),
+        )
+        .where(TARequest.stage.in_(engine.OPEN_STAGES), TARequest.assignee_id.is_not(None))
+        .subquery()
+    )
+    oldest = db.session.execute(
+        select(ranked.c.assignee_id, ranked.c.reference, ranked.c.submitted_at).where(ranked.c.n == 1)
+    )
+    for user_id, reference, submitted_at in oldest:
+        if (row := team_rows.get(user_id)) is not None:
+            row.oldest_reference, row.oldest_submitted_at = reference, submitted_at
+    return list(team_rows.values())
+
+
+def profile_of(user_id: int) -> StaffProfile | None:
+    return db.session.get(StaffProfile, user_id)
+
+
+def absences_of(user_id: int, *, today: date) -> list[StaffAbsence]:
+    return list(
+        db.session.scalars(
+            select(StaffAbsence)
+            .where(StaffAbsence.user_id == user_id, StaffAbsence.ends_on >= today)
+            .order_by(StaffAbsence.starts_on)
+        )
+    )
+
+
+def profiles_overview() -> list[tuple[User, StaffProfile | None]]:
+    """Every assignable person and their profile (expertise, states, programs eager-loaded)."""
+    users = list(
+        db.session.scalars(
+            select(User).where(User.role.in_(ASSIGNABLE_ROLES)).order_by(User.active.desc(), User.name)
+        )
+    )
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(StaffProfile).where(StaffProfile.user_id.in_([u.id for u in users]))
+        )
+    }
+    return [(u, profiles.get(u.id)) for u in users]

@@ -1,0 +1,190 @@
+"""Triage, caseload and team pages: parse, call a service or a query, respond."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tacenter.accounts.models import User
+from tacenter.accounts.permissions import require_roles
+from tacenter.db import utcnow
+from tacenter.errors import DomainError, NotFound
+from tacenter.extensions import db
+from tacenter.formkit import options
+from tacenter.routing import engine, queries, services
+from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm
+from tacenter.vocab import Role
+from tacenter.workflow import services as workflow
+from tacenter.workflow.rules import LABELS
+
+bp = Blueprint("routing", __name__)
+LEADS = (Role.LEAD, Role.ADMIN)
+WORKERS = (Role.STAFF, Role.LEAD, Role.ADMIN)
+
+
+def _version(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _render_triage(problem: str | None = None, status: int = 200):
+    settings = engine.current_settings()
+    page = db.paginate(
+        queries.triage_query(current_user),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    ranked = engine.rank_many([r.id for r in page.items], today=utcnow().date(), settings=settings)
+    staff = queries.staff_options(settings)
+    bulk = BulkAssignForm(formdata=None)
+    bulk.assignee_id.choices = options([("", "Each to its top suggestion")] + staff)
+    return render_template(
+        "routing/triage.html",
+        page=page,
+        suggestions={rid: candidates[:3] for rid, candidates in ranked.items()},
+        bulk=bulk,
+        problem=problem,
+        mode_label=settings.mode_label,
+    ), status
+
+
+@bp.route("/triage")
+@require_roles(*LEADS)
+def triage():
+    return _render_triage()
+
+
+@bp.route("/triage/<reference>/assign", methods=["POST"])
+@require_roles(*LEADS)
+def assign(reference: str):
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _render_triage("Choose a staff member to assign.", 400)
+    try:
+        ta_request = workflow.assign_request(
+            reference, form.assignee_id.data, actor=current_user, expected_version=_version(form.version.data)
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _render_triage(f"{reference} was not assigned: {error.message}", error.status)
+    flash(f"{reference} was assigned to {ta_request.assignee.name}.", "success")
+    return redirect(url_for("routing.triage"))
+
+
+def _parse_items(values: list[str]) -> list[tuple[str, int | None]]:
+    items = []
+    for value in values[:200]:
+        reference, _, version = value.partition("@")
+        if reference:
+            items.append((reference[:20], _version(version)))
+    return items
+
+
+@bp.route("/triage/bulk", methods=["POST"])
+@require_roles(*LEADS)
+def bulk_assign():
+    form = BulkAssignForm()
+    form.assignee_id.choices = options(
+        [("", "Each to its top suggestion")] + queries.staff_options(engine.current_settings())
+    )
+    items = _parse_items(form.items.data or [])
+    if not form.validate_on_submit() or not items:
+        return _render_triage("Tick at least one request, then choose who gets them.", 400)
+    results = services.bulk_assign(items, form.assignee_id.data, actor=current_user)
+    done = [r for r in results if r.ok]
+    if done:
+        flash(f"Assigned {len(done)}: " + "; ".join(f"{r.reference} {r.message}" for r in done), "success")
+    failed = [r for r in results if not r.ok]
+    if failed:
+        flash("Not assigned: " + "; ".join(f"{r.reference}: {r.message}" for r in failed), "error")
+    return redirect(url_for("routing.triage"))
+
+
+def _render_caseload(user, *, heading: str, template: str, reassign_forms=None, status=200):
+    settings = engine.current_settings()
+    caseload = queries.caseload(user.id, actor=current_user, now=utcnow(), stalled_days=settings.stalled_days)
+    return render_template(
+        template,
+        person=user,
+        heading=heading,
+        caseload=caseload,
+        stage_labels=LABELS,
+        needs_action=queries.NEEDS_ACTION,
+        stalled_days=settings.stalled_days,
+        staff=queries.staff_options(settings) if reassign_forms is not None else [],
+        reassign_forms=reassign_forms or {},
+    ), status
+
+
+@bp.route("/caseload")
+@require_roles(*WORKERS)
+def my_caseload():
+    return _render_caseload(current_user, heading="My caseload", template="routing/caseload.html")
+
+
+@bp.route("/team")
+@require_roles(*LEADS)
+def team():
+    settings = engine.current_settings()
+    rows = queries.team(settings, today=utcnow().date())
+    return render_template("routing/team.html", rows=rows)
+
+
+def _team_member(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None or person.role not in workflow.ASSIGNABLE_ROLES:
+        raise NotFound("There is no TA staff member with that id.")
+    return person
+
+
+@bp.route("/team/<int:user_id>")
+@require_roles(*LEADS)
+def member(user_id: int):
+    person = _team_member(user_id)
+    return _render_caseload(
+        person, heading=f"Caseload of {person.name}", template="routing/member.html", reassign_forms={}
+    )
+
+
+@bp.route("/requests/<reference>/reassign", methods=["POST"])
+@require_roles(*LEADS)
+def reassign(reference: str):
+    ta_request = workflow.get_visible_request(reference, actor=current_user)
+    back_to = ta_request.assignee_id
+    form = ReassignForm()
+    form.assignee_id.choices = options(queries.staff_options(engine.current_settings()))
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.reassign_request(
+                reference,
+                form.assignee_id.data,
+                actor=current_user,
+                note=form.note.data or "",
+                expected_version=_version(form.version.data),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            problem, status = error.message, error.status
+        else:
+            flash(f"{reference} was reassigned; both staff members were told.", "success")
+            return redirect(
+                url_for("routing.member", user_id=back_to) if back_to else url_for("routing.team")
+            )
+    else:
+        status = 400
+    if problem:
+        form.form_errors.append(problem)
+    if back_to is None:
+        raise NotFound("This request has no one to reassign from.")
+    person = _team_member(back_to)
+    return _render_caseload(
+        person,
+        heading=f"Caseload of {person.name}",
+        template="routing/member.html",
+        reassign_forms={reference: form},
+        status=status,
+    )
+
+
+from tacenter.routing import profile_views  # noqa: E402, F401  (registers the profile pages on bp)
