@@ -199,4 +199,3 @@ def profiles_overview() -> list[tuple[User, StaffProfile | None]]:
         )
     }
     return [(u, profiles.get(u.id)) for u in users]
-
