@@ -285,3 +285,21 @@ def test_caseload_pages_issue_the_same_queries_for_10_or_100_requests(client, au
     auth.logout()
     auth.login(ana)
     assert queries_for(client, "/caseload") == queries_for(client, "/caseload")
+
+
+def test_triage_says_why_no_one_is_eligible(client, auth):
+    topic = TopicFactory(name="Financing")
+    full, away = UserFactory(name="Full"), UserFactory(name="Elsewhere")
+    staff_profile(full, primary=[topic], capacity=1)
+    caseload_request(full)
+    staff_profile(UserFactory(), primary=[TopicFactory(name="Home visiting")])
+    staff_profile(away, primary=[topic])
+    db.session.add(StaffAbsence(user_id=away.id, starts_on=date.today(), ends_on=date.today()))
+    db.session.commit()
+    submit(RequesterFactory(), topic=topic)
+    auth.login(UserFactory(role="lead"))
+    html = client.get("/triage").get_data(as_text=True)
+    assert (
+        "No one is eligible: 1 person: at capacity; 1 person: away on the needed date; "
+        "1 person: no expertise in the request&#39;s topics." in html
+    )

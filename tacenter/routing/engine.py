@@ -27,7 +27,16 @@ from tacenter.routing.models import (
     StaffState,
     staff_program,
 )
-from tacenter.routing.scoring import Candidate, Fit, RequestFacts, Rules, StaffFacts, assess, rank
+from tacenter.routing.scoring import (
+    Candidate,
+    Fit,
+    RequestFacts,
+    Rules,
+    StaffFacts,
+    assess,
+    rank,
+    why_no_one,
+)
 from tacenter.workflow.models import Assignment
 from tacenter.workflow.rules import OPEN
 from tacenter.workflow.services import ASSIGNABLE_ROLES
@@ -196,8 +205,11 @@ def rank_many(
     today: date,
     settings: RoutingSettings | None = None,
     include_ineligible: bool = False,
+    why_none: dict[int, list[str]] | None = None,
 ) -> dict[int, list[Candidate]]:
-    """Ranked candidates for each request: a fixed number of queries for any number of requests."""
+    """Ranked candidates for each request: a fixed number of queries for any number of requests.
+
+    Pass a dict as `why_none` to get, for each request no one is eligible for, why not."""
     if not request_ids:
         return {}
     settings = settings or current_settings()
@@ -215,7 +227,10 @@ def rank_many(
             for person in staff
             if not skip_unmatched or ((fit := fits.get((request.id, person.user_id))) and fit.topics)
         ]
-        ranked[request.id] = candidates if include_ineligible else [c for c in candidates if c.eligible]
+        eligible = [c for c in candidates if c.eligible]
+        if why_none is not None and not eligible:
+            why_none[request.id] = why_no_one(candidates, unmatched=len(staff) - len(candidates))
+        ranked[request.id] = candidates if include_ineligible else eligible
     _break_ties(ranked)
     return ranked
 

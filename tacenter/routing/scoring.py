@@ -211,14 +211,17 @@ def rank(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=_order)
 
 
-def why_no_one(candidates: list[Candidate]) -> list[str]:
-    """Counts of what made people ineligible, for telling a lead why nothing was assigned."""
-    if not candidates:
-        return ["No active staff member has a routing profile."]
+def why_no_one(candidates: list[Candidate], *, unmatched: int = 0) -> list[str]:
+    """Counts of what made people ineligible, for telling a lead why nothing was assigned.
+    `unmatched`: people left out before scoring for lacking the topic."""
     counts: dict[str, int] = {}
+    if unmatched:
+        counts["no expertise in the request's topics"] = unmatched
     for candidate in candidates:
         for blocker in candidate.blockers:
             kind = blocker.split(" (")[0]
             kind = "away on the needed date" if kind.startswith("away") else kind
             counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return ["No active staff member has a routing profile."]
     return [f"{n} {'person' if n == 1 else 'people'}: {kind}" for kind, n in sorted(counts.items())]

@@ -34,7 +34,10 @@ def _render_triage(problem: str | None = None, status: int = 200):
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    ranked = engine.rank_many([r.id for r in page.items], today=utcnow().date(), settings=settings)
+    why_none: dict[int, list[str]] = {}
+    ranked = engine.rank_many(
+        [r.id for r in page.items], today=utcnow().date(), settings=settings, why_none=why_none
+    )
     staff = queries.staff_options(settings)
     bulk = BulkAssignForm(formdata=None)
     bulk.assignee_id.choices = options([("", "Each to its top suggestion")] + staff)
@@ -42,6 +45,7 @@ def _render_triage(problem: str | None = None, status: int = 200):
         "routing/triage.html",
         page=page,
         suggestions={rid: candidates[:3] for rid, candidates in ranked.items()},
+        why_none=why_none,
         bulk=bulk,
         problem=problem,
         mode_label=settings.mode_label,
