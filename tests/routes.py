@@ -51,6 +51,8 @@ SAMPLES = {
         FOREIGN: w.objects["other_requester"].id,
         MISSING: MISSING_ID,
     },
+    # A TA staff member's own pages (profile, availability): "own" is the signed-in staff member.
+    "staff_id": lambda w: {OWN: w.users["staff"].id, FOREIGN: w.objects["colleague"].id, MISSING: MISSING_ID},
     "org_id": lambda w: {OWN: w.objects["ours"].id, FOREIGN: w.objects["theirs"].id, MISSING: MISSING_ID},
     "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
     "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
@@ -103,6 +105,8 @@ def build_world() -> World:
 
 # Parameters whose objects belong to an organization: a requester of another one gets a 404.
 OWNED_BY_ORGANIZATION = {"reference"}
+# Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
+OWNED_BY_SELF = {"staff_id"}
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,10 @@ def _profile_form(user_id: int, *, submitted: bool) -> ProfileForm:
     return form
 
 
-@bp.route("/profiles/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/profiles/<int:staff_id>", methods=["GET", "POST"])
 @require_roles(*LEADS)
-def edit_profile(user_id: int):
+def edit_profile(staff_id: int):
+    user_id = staff_id
     person = profiles.routable_user(user_id)
     form = _profile_form(user_id, submitted=request.method == "POST")
     if form.validate_on_submit():
@@ -100,12 +101,13 @@ def _check_availability_access(user_id: int) -> None:
 @bp.route("/availability")
 @require_roles(*WORKERS)
 def my_availability():
-    return redirect(url_for("routing.availability", user_id=current_user.id))
+    return redirect(url_for("routing.availability", staff_id=current_user.id))
 
 
-@bp.route("/availability/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/availability/<int:staff_id>", methods=["GET", "POST"])
 @require_roles(*WORKERS)
-def availability(user_id: int):
+def availability(staff_id: int):
+    user_id = staff_id
     _check_availability_access(user_id)
     form = AbsenceForm()
     if form.validate_on_submit():
@@ -118,19 +120,20 @@ def availability(user_id: int):
             form.form_errors.append(error.message)
             return _availability_page(user_id, form, 400)
         flash("The time away was added.", "success")
-        return redirect(url_for("routing.availability", user_id=user_id))
+        return redirect(url_for("routing.availability", staff_id=user_id))
     if form.is_submitted():
         return _availability_page(user_id, form, 400)
     return _availability_page(user_id, AbsenceForm(formdata=None))
 
 
-@bp.route("/availability/<int:user_id>/<int:absence_id>/delete", methods=["POST"])
+@bp.route("/availability/<int:staff_id>/<int:absence_id>/delete", methods=["POST"])
 @require_roles(*WORKERS)
-def delete_absence(user_id: int, absence_id: int):
+def delete_absence(staff_id: int, absence_id: int):
+    user_id = staff_id
     _check_availability_access(user_id)  # CSRFProtect has already checked the token
     profiles.remove_absence(absence_id, actor=current_user)
     flash("The time away was removed.", "success")
-    return redirect(url_for("routing.availability", user_id=user_id))
+    return redirect(url_for("routing.availability", staff_id=user_id))
 
 
 @bp.route("/routing/settings", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from flask_login import current_user
 from tacenter.accounts.models import User
 from tacenter.accounts.permissions import require_roles
 from tacenter.db import utcnow
-from tacenter.errors import DomainError, NotFound
+from tacenter.errors import DomainError, InvalidTransition, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.routing import engine, queries, services
@@ -61,6 +61,7 @@ def triage():
 @bp.route("/triage/<reference>/assign", methods=["POST"])
 @require_roles(*LEADS)
 def assign(reference: str):
+    workflow.get_visible_request(reference, actor=current_user)  # an unknown reference is a 404
     form = AssignForm()
     if not form.validate_on_submit():
         return _render_triage("Choose a staff member to assign.", 400)
@@ -141,10 +142,10 @@ def _team_member(user_id: int):
     return person
 
 
-@bp.route("/team/<int:user_id>")
+@bp.route("/team/<int:staff_id>")
 @require_roles(*LEADS)
-def member(user_id: int):
-    person = _team_member(user_id)
+def member(staff_id: int):
+    person = _team_member(staff_id)
     return _render_caseload(
         person, heading=f"Caseload of {person.name}", template="routing/member.html", reassign_forms={}
     )
@@ -173,14 +174,15 @@ def reassign(reference: str):
         else:
             flash(f"{reference} was reassigned; both staff members were told.", "success")
             return redirect(
-                url_for("routing.member", user_id=back_to) if back_to else url_for("routing.team")
+                url_for("routing.member", staff_id=back_to) if back_to else url_for("routing.team")
             )
     else:
         status = 400
     if problem:
         form.form_errors.append(problem)
     if back_to is None:
-        raise NotFound("This request has no one to reassign from.")
+        # Nothing to rebalance: the request exists, so this is a conflict, not a missing page.
+        raise InvalidTransition("This request has no one to reassign from; assign it from triage.")
     person = _team_member(back_to)
     return _render_caseload(
         person,
