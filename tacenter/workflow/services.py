@@ -81,7 +81,7 @@ def _move(
     ta_request.stage = transition.target.value
     ta_request.updated_at = now
     milestones.record_stage(
-        ta_request, source, transition.target.value, by_staff=actor.is_staff_side, now=now
+        ta_request, source, transition.target.value, by_staff=actor is None or actor.is_staff_side, now=now
     )
     _flush()
     db.session.add(
