@@ -92,17 +92,15 @@ class Visitor:
         return self.user is None or not login_path_of(self.client.get("/"))
 
 
-def test_every_route_answers_every_role_as_declared(app):
+def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter]:
+    """Every case of the matrix (or those whose route endpoint is in `only`): failures and a tally."""
     from tacenter.extensions import db
 
-    world = build_world()
     visitors = {role: Visitor(app, role, world.users.get(role)) for role in ROLES}
-    all_routes = routes(app)
-    undeclared = [r.rule for r in all_routes if r.access_rule is None]
-    assert not undeclared, f"routes with no declared access rule: {undeclared}"
-
     failures, tally = [], Counter()
     for route in all_routes:
+        if only is not None and route.endpoint not in only:
+            continue
         for case in object_cases(route, world):
             url = url_for_case(app, route, world, case)
             for role, visitor in visitors.items():
@@ -131,7 +129,16 @@ def test_every_route_answers_every_role_as_declared(app):
                         failures.append(f"{where}: changed the database")
                     if method != "GET" and not visitor.still_signed_in():
                         visitor.sign_in()  # e.g. the sign-out route did its job
+    return failures, tally
 
+
+def test_every_route_answers_every_role_as_declared(app):
+    world = build_world()
+    all_routes = routes(app)
+    undeclared = [r.rule for r in all_routes if r.access_rule is None]
+    assert not undeclared, f"routes with no declared access rule: {undeclared}"
+
+    failures, tally = run_matrix(app, world, all_routes)
     cases = sum(tally.values())
     # Parameters tests/routes.py cannot fill with real objects yet: checked by role only.
     unsampled = sorted(
@@ -148,6 +155,20 @@ def test_every_route_answers_every_role_as_declared(app):
     assert not failures, "\n".join(failures)
     # Every kind of answer was actually exercised.
     assert {want for _, want in tally} == {"login", "forbidden", "not found", "allowed"}
+
+
+def test_the_matrix_catches_a_request_leaking_to_another_organization(app, monkeypatch):
+    """Guard the guard: break the scoping query the way a careless refactor would."""
+    from sqlalchemy import select
+
+    from tacenter.intake.models import TARequest
+
+    monkeypatch.setattr("tacenter.workflow.services.visible_requests", lambda actor: select(TARequest))
+    world = build_world()
+    failures, _ = run_matrix(app, world, routes(app), only={"workflow.detail", "workflow.change_stage"})
+    leaks = [f for f in failures if "as requester (other organization's object)" in f]
+    assert any("GET" in f and "shows another organization's request" in f for f in leaks), failures
+    assert any(f.startswith("POST") and "expected not found" in f for f in leaks), failures
 
 
 def test_a_route_without_a_declared_rule_is_reported(app):

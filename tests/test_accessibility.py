@@ -23,8 +23,13 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Pages that are not HTML for people (JSON health checks) are skipped by content type.
 
 
+USWDS_CSS = REPO / "static" / "vendor" / "uswds" / "css" / "uswds.min.css"
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page as it is now. (evaluate() is not subject to the page's CSP.)"""
+    # Without USWDS's styles the colours axe measures would not be the ones people see.
+    assert AXE.exists() and USWDS_CSS.exists(), "front-end assets missing: run `make assets`"
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     return page.evaluate(

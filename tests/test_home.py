@@ -108,3 +108,27 @@ def test_a_server_error_page_is_in_the_same_design(app):
         response = scratch.test_client().get("/explode")
     html = response.get_data(as_text=True)
     assert response.status_code == 500 and "<h1>Something went wrong</h1>" in html and "usa-header" in html
+
+
+def test_the_navigation_offers_each_role_its_own_pages(client, auth):
+    import re
+
+    def nav(html):
+        header = html.split("<main", 1)[0]
+        return re.findall(r'class="usa-nav-link[^"]*" href="[^"]*"[^>]*><span>([^<]+)</span>', header)
+
+    expected = {
+        "requester": ["Home", "Our requests", "Request TA"],
+        "staff": ["Home", "Queue", "My caseload"],
+        "lead": ["Home", "Queue", "My caseload", "Invite"],
+        "leadership": ["Home", "Queue"],
+        "admin": ["Home", "Queue", "My caseload", "Invite", "Admin", "Sent mail (dev)"],
+    }
+    for role, items in expected.items():
+        user = RequesterFactory() if role == "requester" else UserFactory(role=role)
+        auth.login(user)
+        html = client.get("/").get_data(as_text=True)
+        assert nav(html) == items, role
+        assert 'usa-current" href="/" aria-current="page"' in html
+        auth.logout()
+    assert nav(client.get("/login").get_data(as_text=True)) == ["Sign in", "Create an account"]
