@@ -59,13 +59,26 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tacenter.accounts.views import bp as accounts
+    from tacenter.conversation.views import bp as conversation
+    from tacenter.delivery.views import bp as delivery
+    from tacenter.files.views import bp as files
     from tacenter.home.views import bp as home
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications):
+    for blueprint in (
+        home,
+        accounts,
+        invitations,
+        intake,
+        workflow,
+        notifications,
+        conversation,
+        files,
+        delivery,
+    ):
         app.register_blueprint(blueprint)
 
 

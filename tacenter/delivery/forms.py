@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tacenter.formkit import options
+from tacenter.intake.forms import CheckboxesField
+from tacenter.vocab import DeliveryMode, GoalMet, PlanStatus, choices
+
+RATINGS = [(str(n), label) for n, label in
+           [(1, "1 (poor)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (excellent)")]]  # fmt: skip
+
+
+class ActivityForm(FlaskForm):
+    activity_date = DateField("Date", validators=[DataRequired(message="Give the date of the activity.")])
+    hours = StringField(
+        "Hours",
+        description="In quarter hours: 0.25, 0.5, 1.75 … up to 24.",
+        validators=[DataRequired(message="Give the hours."), Length(max=10)],
+    )
+    mode = SelectField("Delivery mode", choices=options(choices(DeliveryMode)))
+    participant_count = IntegerField(
+        "Participants", default=0, validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+    participant_roles = StringField(
+        "Participants' roles", description="E.g. home visitors, clinical supervisors.",
+        validators=[Optional(), Length(max=300)],
+    )  # fmt: skip
+    topic_ids = CheckboxesField("Topics", coerce=int, validators=[Optional()])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+
+
+class GoalForm(FlaskForm):
+    description = TextAreaField(
+        "Goal", validators=[DataRequired(message="Describe the goal."), Length(max=2000)]
+    )
+
+
+class StepForm(FlaskForm):
+    description = TextAreaField(
+        "Planned activity", validators=[DataRequired(message="Describe the activity."), Length(max=2000)]
+    )
+    target_date = DateField("Target date", validators=[Optional()])
+    goal_id = SelectField("For goal", coerce=str, validators=[Optional()])
+
+
+class StepStatusForm(FlaskForm):
+    status = SelectField("Status", choices=options(choices(PlanStatus)))
+
+
+class SurveyForm(FlaskForm):
+    usefulness = RadioField(
+        "How useful was the help?",
+        choices=RATINGS,
+        validators=[InputRequired(message="Rate the usefulness.")],
+    )
+    timeliness = RadioField(
+        "How timely was it?", choices=RATINGS, validators=[InputRequired(message="Rate the timeliness.")]
+    )
+    goal_met = RadioField(
+        "Was your goal met?",
+        choices=choices(GoalMet),
+        validators=[InputRequired(message="Say whether it was.")],
+    )
+    comment = TextAreaField("Anything else? (optional)", validators=[Optional(), Length(max=5000)])
