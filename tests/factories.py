@@ -85,3 +85,20 @@ def submit(requester, topic=None, **overrides):
     return submit_request(
         draft([topic.id], **overrides), submission_token=secrets.token_hex(8), actor=requester
     )
+
+
+def request_in_progress(requester=None, staff=None, lead=None, **overrides):
+    """A request assigned to `staff` and in progress: (ta_request, requester, staff, lead)."""
+    from tacenter.workflow.services import assign_request, change_stage
+
+    requester = requester or RequesterFactory()
+    staff = staff or UserFactory(role="staff")
+    lead = lead or UserFactory(role="lead")
+    ta_request = submit(requester, **overrides)
+    assign_request(ta_request.reference, staff.id, actor=lead)
+    change_stage(ta_request.reference, "in_progress", actor=staff)
+    return ta_request, requester, staff, lead
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40

@@ -58,11 +58,23 @@ def _add_message(
 def _notify_other_side(ta_request: TARequest, message: Message, *, actor: User, now: datetime) -> None:
     context = {"author": actor, "body": message.body, "body_html": message.body_html}
     if actor.is_staff_side:
-        notify(ta_request.requester, "reply_posted", f"New reply on {ta_request.reference}.",
-               ta_request=ta_request, context=context, now=now)  # fmt: skip
+        notify(
+            ta_request.requester,
+            "reply_posted",
+            f"New reply on {ta_request.reference}.",
+            ta_request=ta_request,
+            context=context,
+            now=now,
+        )
     elif ta_request.assignee is not None:
-        notify(ta_request.assignee, "requester_replied", f"{actor.name} replied on {ta_request.reference}.",
-               ta_request=ta_request, context=context, now=now)  # fmt: skip
+        notify(
+            ta_request.assignee,
+            "requester_replied",
+            f"{actor.name} replied on {ta_request.reference}.",
+            ta_request=ta_request,
+            context=context,
+            now=now,
+        )
 
 
 def post_reply(

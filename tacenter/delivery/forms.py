@@ -8,8 +8,9 @@ from tacenter.formkit import options
 from tacenter.intake.forms import CheckboxesField
 from tacenter.vocab import DeliveryMode, GoalMet, PlanStatus, choices
 
-RATINGS = [(str(n), label) for n, label in
-           [(1, "1 (poor)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (excellent)")]]  # fmt: skip
+RATINGS = [
+    (str(n), label) for n, label in [(1, "1 (poor)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (excellent)")]
+]
 
 
 class ActivityForm(FlaskForm):
@@ -24,9 +25,10 @@ class ActivityForm(FlaskForm):
         "Participants", default=0, validators=[Optional(), NumberRange(min=0, max=10000)]
     )
     participant_roles = StringField(
-        "Participants' roles", description="E.g. home visitors, clinical supervisors.",
+        "Participants' roles",
+        description="E.g. home visitors, clinical supervisors.",
         validators=[Optional(), Length(max=300)],
-    )  # fmt: skip
+    )
     topic_ids = CheckboxesField("Topics", coerce=int, validators=[Optional()])
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
 
@@ -52,15 +54,17 @@ class StepStatusForm(FlaskForm):
 class SurveyForm(FlaskForm):
     usefulness = RadioField(
         "How useful was the help?",
-        choices=RATINGS,
+        choices=options(RATINGS),
         validators=[InputRequired(message="Rate the usefulness.")],
     )
     timeliness = RadioField(
-        "How timely was it?", choices=RATINGS, validators=[InputRequired(message="Rate the timeliness.")]
+        "How timely was it?",
+        choices=options(RATINGS),
+        validators=[InputRequired(message="Rate the timeliness.")],
     )
     goal_met = RadioField(
         "Was your goal met?",
-        choices=choices(GoalMet),
+        choices=options(choices(GoalMet)),
         validators=[InputRequired(message="Say whether it was.")],
     )
     comment = TextAreaField("Anything else? (optional)", validators=[Optional(), Length(max=5000)])

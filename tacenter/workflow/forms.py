@@ -57,13 +57,15 @@ class StageForm(FlaskForm):
         validators=[Optional()],
     )
     outcome_summary = TextAreaField(
-        "Outcome summary", description="When closing: what was delivered and what changed.",
+        "Outcome summary",
+        description="When closing: what was delivered and what changed.",
         validators=[Optional(), Length(max=5000)],
-    )  # fmt: skip
+    )
     referred_to = StringField(
-        "Referred to", description="When referring: the TA provider, e.g. the Part C TA center.",
+        "Referred to",
+        description="When referring: the TA provider, e.g. the Part C TA center.",
         validators=[Optional(), Length(max=200)],
-    )  # fmt: skip
+    )
     version = HiddenField(validators=[DataRequired()])
 
 
