@@ -95,12 +95,12 @@ def test_bad_hours_on_the_page_keep_what_was_typed(client, auth):
     response = auth.post(
         f"/requests/{ta_request.reference}/activities",
         {
-            "activity_date": date.today().isoformat(),
-            "hours": "-3",
-            "mode": "on_site",
-            "participant_count": "3",
-            "participant_roles": "Coaches from Region 4",
-            "note": "",
+            "activity-activity_date": date.today().isoformat(),
+            "activity-hours": "-3",
+            "activity-mode": "on_site",
+            "activity-participant_count": "3",
+            "activity-participant_roles": "Coaches from Region 4",
+            "activity-note": "",
         },
         form_page=f"/requests/{ta_request.reference}",
     )
@@ -117,12 +117,12 @@ def test_editing_from_the_page_records_the_change(client, auth, db_session):
     response = auth.post(
         url,
         {
-            "activity_date": date.today().isoformat(),
-            "hours": "0.75",
-            "mode": "phone_email",
-            "participant_count": "2",
-            "participant_roles": "",
-            "note": "Short call",
+            "activity-activity_date": date.today().isoformat(),
+            "activity-hours": "0.75",
+            "activity-mode": "phone_email",
+            "activity-participant_count": "2",
+            "activity-participant_roles": "",
+            "activity-note": "Short call",
         },
     )
     assert response.status_code == 302

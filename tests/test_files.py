@@ -105,8 +105,8 @@ def test_a_rejected_file_on_a_reply_keeps_the_reply_text(client, auth, db_sessio
         f"/requests/{ta_request.reference}/replies",
         data={
             "csrf_token": token,
-            "body": "Here is our logic model draft",
-            "files": [(__import__("io").BytesIO(b"<svg onload=alert(1)></svg>"), "model.svg")],
+            "reply-body": "Here is our logic model draft",
+            "reply-files": [(__import__("io").BytesIO(b"<svg onload=alert(1)></svg>"), "model.svg")],
         },
         content_type="multipart/form-data",
     )
@@ -129,7 +129,7 @@ def test_an_oversized_body_gets_the_413_page(app, client, auth):
     try:
         response = client.post(
             f"/requests/{ta_request.reference}/files",
-            data={"csrf_token": token, "files": [(BytesIO(PDF_BYTES + b"x" * 5000), "big.pdf")]},
+            data={"csrf_token": token, "attach-files": [(BytesIO(PDF_BYTES + b"x" * 5000), "big.pdf")]},
             content_type="multipart/form-data",
         )
     finally:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from tacenter.formkit import PrefixedForm
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, *italic*, lists and links."
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PrefixedForm):
+    form_prefix = "reply"
     body = TextAreaField(
         "Your reply",
         description=MARKDOWN_HINT + " The requester and TA staff see replies.",
@@ -16,7 +18,8 @@ class ReplyForm(FlaskForm):
     files = MultipleFileField("Attach files (optional)")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PrefixedForm):
+    form_prefix = "note"
     body = TextAreaField(
         "Internal note",
         description="Only TA staff see internal notes; the requester never does.",

@@ -30,7 +30,9 @@ def reply(reference: str):
     if not form.validate_on_submit():
         return render_request_page(ta_request, reply_form=form, status=400)
     try:
-        services.post_reply(reference, form.body.data, actor=current_user, uploads=uploads_from_request())
+        services.post_reply(
+            reference, form.body.data, actor=current_user, uploads=uploads_from_request(form.files.name)
+        )
     except DomainError as error:
         return _refused(reference, form, "reply_form", error)
     flash("Your reply was sent.", "success")

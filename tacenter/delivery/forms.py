@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tacenter.formkit import options
+from tacenter.formkit import PrefixedForm, options
 from tacenter.intake.forms import CheckboxesField
 from tacenter.vocab import DeliveryMode, GoalMet, PlanStatus, choices
 
@@ -13,7 +12,8 @@ RATINGS = [
 ]
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(PrefixedForm):
+    form_prefix = "activity"
     activity_date = DateField("Date", validators=[DataRequired(message="Give the date of the activity.")])
     hours = StringField(
         "Hours",
@@ -33,13 +33,15 @@ class ActivityForm(FlaskForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
 
 
-class GoalForm(FlaskForm):
+class GoalForm(PrefixedForm):
+    form_prefix = "goal"
     description = TextAreaField(
         "Goal", validators=[DataRequired(message="Describe the goal."), Length(max=2000)]
     )
 
 
-class StepForm(FlaskForm):
+class StepForm(PrefixedForm):
+    form_prefix = "step"
     description = TextAreaField(
         "Planned activity", validators=[DataRequired(message="Describe the activity."), Length(max=2000)]
     )
@@ -47,11 +49,11 @@ class StepForm(FlaskForm):
     goal_id = SelectField("For goal", coerce=str, validators=[Optional()])
 
 
-class StepStatusForm(FlaskForm):
+class StepStatusForm(PrefixedForm):
     status = SelectField("Status", choices=options(choices(PlanStatus)))
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PrefixedForm):
     usefulness = RadioField(
         "How useful was the help?",
         choices=options(RATINGS),

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
 
+from tacenter.formkit import PrefixedForm
 
-class AttachForm(FlaskForm):
+
+class AttachForm(PrefixedForm):
+    form_prefix = "attach"
     files = MultipleFileField("Files", description="PDF, Word, Excel, PowerPoint, images, text or CSV.")

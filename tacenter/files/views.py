@@ -15,11 +15,11 @@ from tacenter.workflow.services import get_visible_request
 bp = Blueprint("files", __name__)
 
 
-def uploads_from_request() -> list[services.Upload]:
+def uploads_from_request(field: str) -> list[services.Upload]:
     """The files of a multipart form as plain values for the services."""
     return [
         services.Upload(filename=storage.filename, data=storage.read())
-        for storage in request.files.getlist("files")
+        for storage in request.files.getlist(field)
         if storage and storage.filename
     ]
 
@@ -33,7 +33,7 @@ def attach(reference: str):
     form = AttachForm()
     if form.validate_on_submit():
         try:
-            rows = services.attach_files(reference, uploads_from_request(), actor=current_user)
+            rows = services.attach_files(reference, uploads_from_request(form.files.name), actor=current_user)
         except DomainError as error:
             db.session.rollback()
             form.files.errors = [error.message]
