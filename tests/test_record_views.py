@@ -56,3 +56,17 @@ def test_requesters_cannot_post_notes_and_leadership_gets_no_forms(client, auth,
     html = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
     assert "Send reply" not in html and "Save internal note" not in html
     assert db_session.scalar(select(Message)) is None
+
+
+def test_a_reply_on_a_closed_request_is_refused_with_a_message(client, auth, db_session):
+    from tacenter.workflow.services import change_stage, close_request
+
+    ta_request, requester, staff, _ = request_in_progress()
+    change_stage(ta_request.reference, "delivered", actor=staff)
+    close_request(ta_request.reference, goal_met="yes", outcome_summary="Done", actor=staff)
+    auth.login(requester)
+    page = f"/requests/{ta_request.reference}"
+    response = auth.post(f"{page}/replies", {"reply-body": "One more question"}, form_page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "takes no new replies" in html and "One more question" in html
+    assert db_session.scalar(select(Message)) is None

@@ -72,11 +72,11 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         stage_targets=targets,
         assign_form=assign_form,
         entries=timeline(ta_request, actor),
-        reply_form=(forms.get("reply_form") or ReplyForm(formdata=None)) if writer and open_request else None,
-        note_form=(forms.get("note_form") or NoteForm(formdata=None))
-        if writer and actor.is_staff_side
-        else None,
-        attach_form=(forms.get("attach_form") or AttachForm(formdata=None)) if writer else None,
+        # A refused form is always shown again, with its message and what was typed.
+        reply_form=forms.get("reply_form") or (ReplyForm(formdata=None) if writer and open_request else None),
+        note_form=forms.get("note_form")
+        or (NoteForm(formdata=None) if writer and actor.is_staff_side else None),
+        attach_form=forms.get("attach_form") or (AttachForm(formdata=None) if writer else None),
         activity_form=activity_form(forms.get("activity_form")) if worker else None,
         activities=activities,
         totals=delivery.totals(activities),
