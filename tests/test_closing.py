@@ -151,3 +151,13 @@ def test_the_stage_form_closes_with_an_outcome_and_keeps_what_was_typed_when_inc
     assert response.status_code == 302
     db_session.refresh(ta_request)
     assert ta_request.stage == "closed" and ta_request.goal_met == "partly"
+
+
+def test_a_reopened_and_closed_again_request_invites_to_the_survey_only_once(db_session):
+    ta_request, _, staff, _ = _delivered()
+    close_request(ta_request.reference, goal_met="no", outcome_summary="Stalled", actor=staff)
+    change_stage(ta_request.reference, "in_progress", actor=staff, note="New county joined")
+    change_stage(ta_request.reference, "delivered", actor=staff)
+    close_request(ta_request.reference, goal_met="yes", outcome_summary="Done at last", actor=staff)
+    invites = db_session.scalars(select(EmailOutbox).where(EmailOutbox.kind == "survey_requested")).all()
+    assert len(invites) == 1 and ta_request.outcome_summary == "Done at last"

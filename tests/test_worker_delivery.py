@@ -93,5 +93,11 @@ def test_smtp_refusing_is_retried_until_it_accepts(client, auth, worker, smtp_si
     db.session.commit()
     smtp_sink.refusing = False
     assert smtp_sink.wait_for(lambda m: "We received" in m["Subject"])
-    db.session.expire_all()
+    # The sink has the message before the worker commits "sent": wait for that commit.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        if db.session.scalar(select(EmailOutbox.status)) == "sent":
+            break
+        time.sleep(0.1)
     assert db.session.scalar(select(EmailOutbox.status)) == "sent"

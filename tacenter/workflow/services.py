@@ -24,6 +24,7 @@ from tacenter.errors import (
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
+from tacenter.notifications.models import Notification
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import GoalMet, Role
@@ -205,13 +206,19 @@ def close_request(
     )
     ta_request.goal_met = goal_met
     ta_request.outcome_summary = outcome_summary.strip()
-    notify(
-        ta_request.requester,
-        "survey_requested",
-        f"How did we do on {ta_request.reference}? Two minutes of feedback.",
-        ta_request=ta_request,
-        now=now,
+    invited = db.session.scalar(
+        select(Notification.id).where(
+            Notification.ta_request_id == ta_request.id, Notification.kind == "survey_requested"
+        )
     )
+    if invited is None:  # the survey is answered once per request: a re-close does not ask again
+        notify(
+            ta_request.requester,
+            "survey_requested",
+            f"How did we do on {ta_request.reference}? Two minutes of feedback.",
+            ta_request=ta_request,
+            now=now,
+        )
     db.session.commit()
     return ta_request
 
