@@ -39,6 +39,8 @@ def test_staff_note_is_invisible_to_the_requester(page_for):
     )
     staff_page.get_by_role("button", name="Save internal note").click()
     expect(staff_page.locator(".entry-note")).to_contain_text("Canary-9931")
+    ARTIFACTS.mkdir(exist_ok=True)
+    staff_page.screenshot(path=str(ARTIFACTS / "staff-request-page.png"), full_page=True)
 
     page = page_for(requester)
     page.goto(f"/requests/{ta_request.reference}")

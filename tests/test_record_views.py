@@ -70,3 +70,23 @@ def test_a_reply_on_a_closed_request_is_refused_with_a_message(client, auth, db_
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "takes no new replies" in html and "One more question" in html
     assert db_session.scalar(select(Message)) is None
+
+
+def test_another_organization_cannot_reach_any_part_of_the_record(client, auth, db_session):
+    from tacenter.files.services import Upload, attach_files
+    from tests.factories import PDF_BYTES, RequesterFactory
+
+    ta_request, requester, staff, _ = request_in_progress()
+    (row,) = attach_files(ta_request.reference, [Upload("plan.pdf", PDF_BYTES)], actor=requester)
+    auth.login(RequesterFactory())
+    base = f"/requests/{ta_request.reference}"
+    assert client.get(f"{base}/files/{row.id}").status_code == 404
+    assert client.get(f"{base}/survey").status_code == 404
+    for path, data in [
+        ("replies", {"reply-body": "hi"}),
+        ("files", {}),
+    ]:
+        assert auth.post(f"{base}/{path}", data, form_page="/requests").status_code == 404
+    for path in ("notes", "activities", "plan/goals"):
+        assert auth.post(f"{base}/{path}", {}, form_page="/requests").status_code == 403
+    assert db_session.scalar(select(Message)) is None
