@@ -90,3 +90,13 @@ def test_another_organization_cannot_reach_any_part_of_the_record(client, auth, 
     for path in ("notes", "activities", "plan/goals"):
         assert auth.post(f"{base}/{path}", {}, form_page="/requests").status_code == 403
     assert db_session.scalar(select(Message)) is None
+
+
+def test_record_forms_refuse_a_post_without_the_csrf_token(client, auth, db_session):
+    ta_request, requester, staff, _ = request_in_progress()
+    auth.login(staff)
+    base = f"/requests/{ta_request.reference}"
+    for path, data in [("replies", {"reply-body": "hi"}), ("notes", {"note-body": "hi"}), ("files", {})]:
+        response = client.post(f"{base}/{path}", data=data)
+        assert response.status_code == 400 and "form expired" in response.get_data(as_text=True).lower()
+    assert db_session.scalar(select(Message)) is None
