@@ -107,6 +107,17 @@ class Config:
 
     # How many reverse proxies in front of the app add X-Forwarded-* headers (0: none, trust none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Uploads: the whole request body, each file, and the types accepted (checked from content).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+    MAX_FILE_BYTES = int(os.environ.get("MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    ALLOWED_UPLOAD_TYPES = tuple(
+        os.environ.get(
+            "ALLOWED_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,doc,xls,ppt,png,jpg,gif,webp,txt,csv"
+        ).split(",")
+    )
+    MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "20000"))
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session
     PAGE_SIZE = 25
     SHOW_DEV_MAIL = True

@@ -67,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.accounts.views import bp as accounts
     from tacenter.admin import catalog_views  # noqa: F401  (its routes join the admin blueprint)
     from tacenter.admin.views import bp as admin
+    from tacenter.conversation.views import bp as conversation
+    from tacenter.delivery.views import bp as delivery
+    from tacenter.files.views import bp as files
     from tacenter.home.views import bp as home
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
@@ -74,7 +77,19 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.routing.views import bp as routing
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications, admin, routing):
+    for blueprint in (
+        home,
+        accounts,
+        invitations,
+        intake,
+        workflow,
+        notifications,
+        admin,
+        routing,
+        conversation,
+        files,
+        delivery,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -2,7 +2,16 @@
 
 from tacenter.accounts.models import LoginSession, Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
-from tacenter.delivery.models import SurveyResponse, TAActivity, ta_activity_topic
+from tacenter.conversation.models import Message
+from tacenter.delivery.models import (
+    ActivityHistory,
+    PlanGoal,
+    PlanStep,
+    SurveyResponse,
+    TAActivity,
+    ta_activity_topic,
+)
+from tacenter.files.models import Attachment
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
@@ -17,6 +26,11 @@ from tacenter.routing.models import (
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
+    "ActivityHistory",
+    "Attachment",
+    "Message",
+    "PlanGoal",
+    "PlanStep",
     "Assignment",
     "EmailOutbox",
     "GrantProgram",

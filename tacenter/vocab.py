@@ -158,3 +158,16 @@ def choices(enum_cls) -> list[tuple[str, str]]:
 
 
 STATE_CHOICES = [(code, name) for code, name in sorted(STATES.items(), key=lambda kv: kv[1])]
+
+
+class PlanStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}[
+            self.value
+        ]

@@ -141,3 +141,20 @@ def caseload_request(assignee, *, tier="targeted", stage="in_progress", **values
     db.session.execute(update(TARequest).where(TARequest.id == ta_request.id).values(updated_at=now))
     db.session.commit()
     return ta_request
+
+
+def request_in_progress(requester=None, staff=None, lead=None, **overrides):
+    """A request assigned to `staff` and in progress: (ta_request, requester, staff, lead)."""
+    from tacenter.workflow.services import assign_request, change_stage
+
+    requester = requester or RequesterFactory()
+    staff = staff or UserFactory(role="staff")
+    lead = lead or UserFactory(role="lead")
+    ta_request = submit(requester, **overrides)
+    assign_request(ta_request.reference, staff.id, actor=lead)
+    change_stage(ta_request.reference, "in_progress", actor=staff)
+    return ta_request, requester, staff, lead
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40

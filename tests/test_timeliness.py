@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tacenter.timeliness.business_days import add_business_days, business_days_between
-from tacenter.workflow.services import assign_request, change_stage
+from tacenter.workflow.services import assign_request, change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 TZ = "America/New_York"
@@ -49,7 +49,9 @@ def test_milestones_count_business_days_and_not_the_wait_on_the_requester(db_ses
     change_stage(ref, "delivered", actor=staff, now=at("2026-03-11 15:00"))
     assert ta_request.waiting_days == 3
     assert ta_request.days_to_delivery == 7 - 3
-    change_stage(ref, "closed", actor=staff, now=at("2026-03-12 15:00"))
+    close_request(
+        ref, goal_met="partly", outcome_summary="Guide drafted", actor=staff, now=at("2026-03-12 15:00")
+    )
     assert ta_request.finished_at == at("2026-03-12 15:00")
     change_stage(ref, "in_progress", actor=staff, note="More to do", now=at("2026-03-13 15:00"))
     assert ta_request.finished_at is None

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.notifications.models import EmailOutbox
 from tacenter.workflow.models import Assignment, StageChange
-from tacenter.workflow.services import assign_request, change_stage
+from tacenter.workflow.services import assign_request, change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 
@@ -24,8 +24,9 @@ def test_lead_assigns_and_staff_work_it_through_to_closed(db_session, people):
     ref = ta_request.reference
     assign_request(ref, people["staff"].id, actor=people["lead"], note="Financing expert")
     assert ta_request.stage == "assigned" and ta_request.assignee_id == people["staff"].id
-    for target in ("in_progress", "delivered", "closed"):
+    for target in ("in_progress", "delivered"):
         change_stage(ref, target, actor=people["staff"])
+    close_request(ref, goal_met="yes", outcome_summary="Billing guide adopted", actor=people["staff"])
     history = db_session.scalars(select(StageChange).order_by(StageChange.id)).all()
     assert [(h.from_stage, h.to_stage) for h in history] == [
         (None, "submitted"),
@@ -43,6 +44,7 @@ def test_lead_assigns_and_staff_work_it_through_to_closed(db_session, people):
         "stage_changed",
         "stage_changed",
         "stage_changed",
+        "survey_requested",
     ]
 
 

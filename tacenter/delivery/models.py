@@ -63,3 +63,50 @@ class SurveyResponse(db.Model):
     goal_met: Mapped[str] = mapped_column(String(8))  # vocab.GoalMet
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ActivityHistory(db.Model):
+    """An audit row for each change to a TA activity: logged, edited (what changed), deleted."""
+
+    __tablename__ = "ta_activity_history"
+    __table_args__ = (Index("ix_ta_activity_history_request", "ta_request_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_activity_id: Mapped[int] = mapped_column(ForeignKey("ta_activity.id", ondelete="CASCADE"), index=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(16))  # logged, edited, deleted
+    changes: Mapped[str] = mapped_column(Text, default="")  # "hours: 1.00 → 1.50; …"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+    activity: Mapped[TAActivity] = relationship(lazy="joined")
+
+
+class PlanGoal(TimestampMixin, db.Model):
+    """A goal of an intensive request's TA plan, shared with the requester."""
+
+    __tablename__ = "ta_plan_goal"
+    __table_args__ = (Index("ix_ta_plan_goal_request", "ta_request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class PlanStep(TimestampMixin, db.Model):
+    """A planned activity in a TA plan: what, by when, and where it stands."""
+
+    __tablename__ = "ta_plan_step"
+    __table_args__ = (Index("ix_ta_plan_step_request", "ta_request_id", "target_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ta_plan_goal.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    target_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16), default="planned")  # PlanStatus
+
+    goal: Mapped[PlanGoal | None] = relationship(lazy="joined")

@@ -5,7 +5,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import options
-from tacenter.vocab import STATE_CHOICES
+from tacenter.vocab import STATE_CHOICES, GoalMet, choices
 from tacenter.workflow.rules import LABELS
 
 SORTS = {
@@ -46,8 +46,25 @@ class StageForm(FlaskForm):
     target = SelectField("Move to", validators=[DataRequired(message="Choose the next stage.")])
     note = TextAreaField(
         "Note",
-        description="Required when declining, referring, reopening or asking the requester a question.",
+        description="Required when declining or referring (the reason), reopening, or asking the requester "
+        "(your question: they see it as a reply).",
         validators=[Optional(), Length(max=5000)],
+    )
+    goal_met = SelectField(
+        "Was the requester's goal met?",
+        description="When closing.",
+        choices=options([("", "Choose"), *choices(GoalMet)]),
+        validators=[Optional()],
+    )
+    outcome_summary = TextAreaField(
+        "Outcome summary",
+        description="When closing: what was delivered and what changed.",
+        validators=[Optional(), Length(max=5000)],
+    )
+    referred_to = StringField(
+        "Referred to",
+        description="When referring: the TA provider, e.g. the Part C TA center.",
+        validators=[Optional(), Length(max=200)],
     )
     version = HiddenField(validators=[DataRequired()])
 

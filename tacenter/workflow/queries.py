@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, literal_column, or_, select
 
 from tacenter.accounts.models import User
 from tacenter.extensions import db
@@ -66,15 +66,34 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
     elif (assignee_id := _int(filters.assignee)) is not None:
         query = query.where(TARequest.assignee_id == assignee_id)
     if filters.q.strip():
-        words = f"%{filters.q.strip()[:200]}%"
-        query = query.where(
-            or_(
-                TARequest.title.ilike(words),
-                TARequest.description.ilike(words),
-                TARequest.reference.ilike(words),
-            )
-        )
+        query = query.where(_matches_words(filters.q.strip()[:200]))
     return query.order_by(*SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["oldest"]))
+
+
+def _matches_words(words: str):
+    """Title, description, reference and replies (never internal notes, for anyone).
+
+    PostgreSQL: full-text search on the GIN-indexed expressions of conversation.models;
+    elsewhere (SQLite) a case-insensitive substring match.
+    """
+    from tacenter.conversation.models import Message, MessageKind, english_document
+
+    replies = select(Message.ta_request_id).where(Message.kind == MessageKind.REPLY.value)
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if db.session.get_bind().dialect.name == "postgresql":
+        tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), words)
+        return or_(
+            english_document(TARequest.title, TARequest.description).op("@@")(tsquery),
+            TARequest.reference.ilike(pattern, escape="\\"),
+            TARequest.id.in_(replies.where(english_document(Message.body).op("@@")(tsquery))),
+        )
+    return or_(
+        TARequest.title.ilike(pattern, escape="\\"),
+        TARequest.description.ilike(pattern, escape="\\"),
+        TARequest.reference.ilike(pattern, escape="\\"),
+        TARequest.id.in_(replies.where(Message.body.ilike(pattern, escape="\\"))),
+    )
 
 
 def stage_history(ta_request: TARequest) -> list[StageChange]:

@@ -24,9 +24,10 @@ from tacenter.errors import (
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
+from tacenter.notifications.models import Notification
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
-from tacenter.vocab import Role
+from tacenter.vocab import GoalMet, Role
 from tacenter.workflow import rules
 from tacenter.workflow.models import Assignment, StageChange
 
@@ -119,6 +120,37 @@ def allowed_transitions(ta_request: TARequest, actor: User) -> list[rules.Transi
     ]
 
 
+def apply_transition(
+    ta_request: TARequest,
+    target: str,
+    *,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime,
+) -> None:
+    """Check that `actor` may move `ta_request` to `target` now, then move it. Caller commits.
+
+    Other features (a requester's answer, a question to the requester) move stages
+    through here, so the table in rules.py is the only judge.
+    """
+    transition = rules.find_transition(ta_request.stage, target)
+    if transition is None or transition.by_assignment:
+        raise InvalidTransition(
+            f"A request cannot go from {rules.Stage(ta_request.stage).label} to that stage."
+        )
+    if transition not in allowed_transitions(ta_request, actor):
+        raise NotAllowed("You are not allowed to make that change on this request.")
+    if transition.note_required and not note:
+        raise DomainError("Add a note saying why.")
+    _check_version(ta_request, expected_version)
+    if transition.source in rules.FINISHED:
+        # Reopened: the old outcome no longer describes it.
+        ta_request.goal_met = None
+        ta_request.outcome_summary = ""
+    _move(ta_request, transition, actor=actor, note=note, now=now)
+
+
 def change_stage(
     reference: str,
     target: str,
@@ -132,19 +164,124 @@ def change_stage(
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
     transition = rules.find_transition(ta_request.stage, target)
-    if transition is None or transition.by_assignment:
-        raise InvalidTransition(
-            f"A request cannot go from {rules.Stage(ta_request.stage).label} to that stage."
-        )
-    if transition not in allowed_transitions(ta_request, actor):
-        raise NotAllowed("You are not allowed to make that change on this request.")
-    note = note.strip()
-    if transition.note_required and not note:
-        raise DomainError("Add a note saying why.")
-    _check_version(ta_request, expected_version)
-    _move(ta_request, transition, actor=actor, note=note, now=now)
+    if transition is not None and transition.target in (rules.Stage.CLOSED, rules.Stage.REFERRED):
+        # close_request / refer_request carry the outcome or the provider; a bare move would lose them.
+        raise DomainError("Closing needs an outcome and referring needs a provider: fill them in.")
+    apply_transition(
+        ta_request, target, actor=actor, note=note.strip(), expected_version=expected_version, now=now
+    )
+    if target == rules.Stage.DECLINED:
+        ta_request.closing_reason = note.strip()
     db.session.commit()
     return ta_request
+
+
+def close_request(
+    reference: str,
+    *,
+    goal_met: str,
+    outcome_summary: str,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TARequest:
+    """Delivered → closed, with the outcome (was the goal met, and a summary) stored on the request.
+
+    The requester is then invited to the satisfaction survey.
+    """
+    now = now or utcnow()
+    ta_request = get_visible_request(reference, actor=actor)
+    if goal_met not in {g.value for g in GoalMet}:
+        raise DomainError("Say whether the requester's goal was met.")
+    if not outcome_summary.strip():
+        raise DomainError("Summarize the outcome before closing.")
+    apply_transition(
+        ta_request,
+        rules.Stage.CLOSED,
+        actor=actor,
+        note=note.strip(),
+        expected_version=expected_version,
+        now=now,
+    )
+    ta_request.goal_met = goal_met
+    ta_request.outcome_summary = outcome_summary.strip()
+    invited = db.session.scalar(
+        select(Notification.id).where(
+            Notification.ta_request_id == ta_request.id, Notification.kind == "survey_requested"
+        )
+    )
+    if invited is None:  # the survey is answered once per request: a re-close does not ask again
+        notify(
+            ta_request.requester,
+            "survey_requested",
+            f"How did we do on {ta_request.reference}? Two minutes of feedback.",
+            ta_request=ta_request,
+            now=now,
+        )
+    db.session.commit()
+    return ta_request
+
+
+def decline_request(
+    reference: str,
+    *,
+    reason: str,
+    actor: User,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TARequest:
+    """Decline a request, with the reason kept on it and sent to the requester."""
+    now = now or utcnow()
+    ta_request = get_visible_request(reference, actor=actor)
+    apply_transition(
+        ta_request,
+        rules.Stage.DECLINED,
+        actor=actor,
+        note=reason.strip(),
+        expected_version=expected_version,
+        now=now,
+    )
+    ta_request.closing_reason = reason.strip()
+    db.session.commit()
+    return ta_request
+
+
+def refer_request(
+    reference: str,
+    *,
+    reason: str,
+    referred_to: str,
+    actor: User,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> TARequest:
+    """Refer a request to another TA provider: where to, and why, both required."""
+    now = now or utcnow()
+    ta_request = get_visible_request(reference, actor=actor)
+    if not referred_to.strip():
+        raise DomainError("Say which TA provider the request is referred to.")
+    apply_transition(
+        ta_request,
+        rules.Stage.REFERRED,
+        actor=actor,
+        note=reason.strip(),
+        expected_version=expected_version,
+        now=now,
+    )
+    ta_request.closing_reason = reason.strip()
+    ta_request.referred_to = referred_to.strip()[:200]
+    db.session.commit()
+    return ta_request
+
+
+def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bool:
+    """A requester's reply to a request waiting on them puts it back in progress. Caller commits."""
+    if ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
+        return False
+    transition = rules.find_transition(ta_request.stage, rules.Stage.IN_PROGRESS)
+    _move(ta_request, transition, actor=actor, note="The requester answered.", now=now)
+    return True
 
 
 def assignable_staff() -> list[User]:

@@ -16,9 +16,9 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.vocab import Role
 from tacenter.workflow import queries, services
 from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
+from tacenter.workflow.rules import Stage
 
 bp = Blueprint("workflow", __name__)
 
@@ -53,30 +53,10 @@ def queue():
     return render_template("workflow/queue.html", form=form, page=page)
 
 
-def _detail_forms(ta_request, stage_form=None, assign_form=None):
-    transitions = services.allowed_transitions(ta_request, current_user)
-    stage_form = stage_form or StageForm(formdata=None, version=ta_request.version)
-    stage_form.target.choices = options([(t.target.value, t.action) for t in transitions])
-    stage_form.version.data = ta_request.version
-    if current_user.role_enum in (Role.LEAD, Role.ADMIN):
-        assign_form = assign_form or AssignForm(formdata=None, assignee_id=ta_request.assignee_id)
-        assign_form.assignee_id.choices = options([(u.id, u.name) for u in services.assignable_staff()])
-        assign_form.version.data = ta_request.version
-    else:
-        assign_form = None
-    return stage_form if transitions else None, assign_form
-
-
 def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):
-    stage_form, assign_form = _detail_forms(ta_request, stage_form, assign_form)
-    return render_template(
-        "workflow/detail.html",
-        ta_request=ta_request,
-        stage_form=stage_form,
-        assign_form=assign_form,
-        history=queries.stage_history(ta_request),
-        assignments=queries.assignment_history(ta_request),
-    ), status
+    from tacenter.conversation.page import render_request_page
+
+    return render_request_page(ta_request, stage_form=stage_form, assign_form=assign_form, status=status)
 
 
 @bp.route("/requests/<reference>")
@@ -89,6 +69,36 @@ def _version(form) -> int | None:
     return int(form.version.data) if str(form.version.data or "").isdigit() else None
 
 
+def _submit_stage(reference: str, form: StageForm) -> None:
+    """Each target with details of its own goes to its own service; the rest to change_stage."""
+    from tacenter.conversation.services import ask_requester
+
+    target, note, version = form.target.data, (form.note.data or "").strip(), _version(form)
+    if target == Stage.WAITING_ON_REQUESTER:
+        ask_requester(reference, note, actor=current_user, expected_version=version)
+    elif target == Stage.CLOSED:
+        services.close_request(
+            reference,
+            goal_met=form.goal_met.data or "",
+            outcome_summary=form.outcome_summary.data or "",
+            note=note,
+            actor=current_user,
+            expected_version=version,
+        )
+    elif target == Stage.DECLINED:
+        services.decline_request(reference, reason=note, actor=current_user, expected_version=version)
+    elif target == Stage.REFERRED:
+        services.refer_request(
+            reference,
+            reason=note,
+            referred_to=form.referred_to.data or "",
+            actor=current_user,
+            expected_version=version,
+        )
+    else:
+        services.change_stage(reference, target, actor=current_user, note=note, expected_version=version)
+
+
 @bp.route("/requests/<reference>/stage", methods=["POST"])
 @signed_in
 def change_stage(reference: str):
@@ -99,13 +109,7 @@ def change_stage(reference: str):
     )
     if form.validate_on_submit():
         try:
-            services.change_stage(
-                reference,
-                form.target.data,
-                actor=current_user,
-                note=form.note.data or "",
-                expected_version=_version(form),
-            )
+            _submit_stage(reference, form)
         except DomainError as error:
             form.form_errors.append(error.message)
             db.session.rollback()

@@ -1,0 +1,164 @@
+"""Attaching files to requests and replies, and reading them back.
+
+A file is accepted by what its bytes are (magic numbers, via `filetype`), not by its
+name alone: the name's extension must agree with the content, and the kind must be in
+ALLOWED_UPLOAD_TYPES. HTML, SVG and executables are never accepted. Files live outside
+the web root under UPLOAD_DIR with generated names, readable only by the app's user.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import filetype
+from flask import current_app
+
+from tacenter.accounts.models import User
+from tacenter.db import utcnow
+from tacenter.errors import DomainError, NotAllowed, NotFound
+from tacenter.extensions import db
+from tacenter.files.models import Attachment
+from tacenter.intake.models import TARequest
+from tacenter.vocab import Role
+from tacenter.workflow.services import get_visible_request
+
+TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv"}
+ALIASES = {"jpeg": "jpg"}
+# Markup that a browser would run if it ever rendered the file.
+ACTIVE_MARKERS = (b"<html", b"<svg", b"<script", b"<!doctype", b"<?xml", b"<body", b"<iframe")
+FILE_MODE, DIR_MODE = 0o640, 0o750
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the view received it: the name the person gave and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+def clean_filename(name: str) -> str:
+    """The last path component, without control characters; used only for display and download."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    return name[:200] or "file"
+
+
+def _extension(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ALIASES.get(ext, ext)
+
+
+def detect_type(upload: Upload) -> tuple[str, str]:
+    """(kind, MIME type) of an acceptable upload; DomainError saying why otherwise."""
+    name = clean_filename(upload.filename)
+    limit = current_app.config["MAX_FILE_BYTES"]
+    if not upload.data:
+        raise DomainError(f"{name} is empty.")
+    if len(upload.data) > limit:
+        raise DomainError(f"{name} is larger than the {limit // (1024 * 1024)} MB limit.")
+    allowed = {
+        ALIASES.get(t.strip().lower(), t.strip().lower()) for t in current_app.config["ALLOWED_UPLOAD_TYPES"]
+    }
+    named = _extension(name)
+    kind = filetype.guess(upload.data[:8192])
+    if kind is not None:
+        detected, mime = ALIASES.get(kind.extension, kind.extension), kind.mime
+    elif named in TEXT_TYPES and _is_plain_text(upload.data):
+        detected, mime = named, TEXT_TYPES[named]
+    else:
+        detected, mime = "", ""
+    if not detected or detected not in allowed:
+        raise DomainError(f"{name} is not a type of file we accept ({', '.join(sorted(allowed))}).")
+    if named != detected:
+        raise DomainError(f"{name} does not contain what its name says: it looks like a .{detected} file.")
+    return detected, mime
+
+
+def _is_plain_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    head = data[:4096].lower()
+    return not any(marker in head for marker in ACTIVE_MARKERS)
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def _write(data: bytes) -> str:
+    """Write bytes under a generated name, folders 0750 and files 0640 whatever the umask."""
+    stored_name = f"{utcnow():%Y/%m}/{secrets.token_hex(20)}"
+    path = upload_root() / stored_name
+    for folder in (upload_root(), path.parent.parent, path.parent):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, FILE_MODE)
+    return stored_name
+
+
+def check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str]]:
+    """Every upload's MIME type, or the first reason one is refused (nothing is written)."""
+    return [(upload, detect_type(upload)[1]) for upload in uploads]
+
+
+def store_uploads(
+    ta_request: TARequest, checked: list[tuple[Upload, str]], *, actor: User, message_id=None, now: datetime
+) -> list[Attachment]:
+    """Write checked uploads and add their rows to the caller's transaction."""
+    rows = []
+    for upload, mime in checked:
+        row = Attachment(
+            ta_request_id=ta_request.id,
+            message_id=message_id,
+            uploader_id=actor.id,
+            filename=clean_filename(upload.filename),
+            stored_name=_write(upload.data),
+            content_type=mime,
+            size=len(upload.data),
+            created_at=now,
+        )
+        db.session.add(row)
+        rows.append(row)
+    return rows
+
+
+def attach_files(
+    reference: str, uploads: list[Upload], *, actor: User, now: datetime | None = None
+) -> list[Attachment]:
+    """Attach files to a request. Anyone who may see the request may add to it, except leadership
+    (read-only); nothing is written if any file is refused."""
+    now = now or utcnow()
+    ta_request = get_visible_request(reference, actor=actor)
+    if actor.role_enum == Role.LEADERSHIP:
+        raise NotAllowed("Leadership can read requests but not add to them.")
+    if not uploads:
+        raise DomainError("Choose a file to attach.")
+    rows = store_uploads(ta_request, check_uploads(uploads), actor=actor, now=now)
+    ta_request.updated_at = now
+    db.session.commit()
+    return rows
+
+
+def attachment_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
+    """The file and its path if `actor` may see the request it belongs to; NotFound otherwise."""
+    ta_request = get_visible_request(reference, actor=actor)
+    row = db.session.get(Attachment, attachment_id)
+    if row is None or row.ta_request_id != ta_request.id:
+        raise NotFound("There is no such file on this request.")
+    path = (upload_root() / row.stored_name).resolve()
+    if upload_root().resolve() not in path.parents or not path.is_file():
+        raise NotFound("That file is no longer stored.")
+    return row, path
