@@ -54,6 +54,11 @@ SAMPLES = {
     # A TA staff member's own pages (profile, availability): "own" is the signed-in staff member.
     "staff_id": lambda w: {OWN: w.users["staff"].id, FOREIGN: w.objects["colleague"].id, MISSING: MISSING_ID},
     "org_id": lambda w: {OWN: w.objects["ours"].id, FOREIGN: w.objects["theirs"].id, MISSING: MISSING_ID},
+    "attachment_id": lambda w: {
+        OWN: w.objects["own_attachment"].id,
+        FOREIGN: w.objects["foreign_attachment"].id,
+        MISSING: MISSING_ID,
+    },
     "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
     "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
 }
@@ -87,6 +92,13 @@ def build_world() -> World:
     change_stage(own.reference, "in_progress", actor=staff)
     assign_request(second.reference, staff.id, actor=lead)
     _, token = invite_user("new.person@cyfd.example", "requester", actor=lead, organization_id=ours.id)
+    from tacenter.files.services import Upload, attach_files
+
+    pdf = Upload("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    [own_attachment] = attach_files(own.reference, [pdf], actor=requester)
+    [foreign_attachment] = attach_files(
+        foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
+    )
     world = World(users=users)
     world.objects = {
         "ours": ours,
@@ -98,13 +110,15 @@ def build_world() -> World:
         "topics": topics,
         "program": program,
         "invitation_token": token,
+        "own_attachment": own_attachment,
+        "foreign_attachment": foreign_attachment,
     }
     world.ids = {name: make(world) for name, make in SAMPLES.items()}
     return world
 
 
 # Parameters whose objects belong to an organization: a requester of another one gets a 404.
-OWNED_BY_ORGANIZATION = {"reference"}
+OWNED_BY_ORGANIZATION = {"reference", "attachment_id"}
 # Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
 OWNED_BY_SELF = {"staff_id"}
 

@@ -75,10 +75,11 @@ def set_step_status(
 ) -> PlanStep:
     """Move a planned activity to planned, in progress, done or dropped."""
     now = now or utcnow()
-    ta_request = _planned(reference, actor)
+    ta_request = _workable(reference, actor)
     step = db.session.get(PlanStep, step_id)
     if step is None or step.ta_request_id != ta_request.id:
         raise NotFound("There is no such planned activity on this request.")
+    _planned(reference, actor)
     if status not in {s.value for s in PlanStatus}:
         raise DomainError("Choose a status.")
     step.status = status

@@ -131,11 +131,16 @@ def add_step(reference: str):
 @staff_side
 def step_status(reference: str, step_id: int):
     form = StepStatusForm()
-    if form.validate_on_submit():
-        plans.set_step_status(reference, step_id, form.status.data, actor=current_user)
-        flash("The planned activity's status was changed.", "success")
+    form.validate()
+    try:  # the service finds the request and step first: unknown ones are 404s, form or not
+        plans.set_step_status(reference, step_id, form.status.data or "", actor=current_user)
+    except DomainError as error:
+        if error.status != 400:
+            raise
+        db.session.rollback()
+        flash(error.message, "error")
     else:
-        flash("Choose a status.", "error")
+        flash("The planned activity's status was changed.", "success")
     return _back(reference, "plan")
 
 
