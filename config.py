@@ -80,6 +80,10 @@ class Config:
     # A row a worker claimed but never marked sent (the worker died) is retried after this.
     OUTBOX_LOCK_SECONDS = int(os.environ.get("OUTBOX_LOCK_SECONDS", "300"))
 
+    # Reminder sweeps and digests (periodic beat jobs, see tacenter/jobs.py::periodic_jobs).
+    REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
+    DIGEST_SWEEP_SECONDS = int(os.environ.get("DIGEST_SWEEP_SECONDS", "900"))
+
     # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

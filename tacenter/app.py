@@ -63,9 +63,10 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
+    from tacenter.timeliness.views import bp as timeliness
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications):
+    for blueprint in (home, accounts, invitations, intake, workflow, notifications, timeliness):
         app.register_blueprint(blueprint)
 
 

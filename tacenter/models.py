@@ -5,21 +5,27 @@ from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.delivery.models import SurveyResponse, TAActivity, ta_activity_topic
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
-from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
+from tacenter.reminders.models import DigestSent, ReminderSent
+from tacenter.timeliness.models import TimelinessTarget
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
     "Assignment",
+    "DigestSent",
     "EmailOutbox",
     "GrantProgram",
     "Invitation",
     "LoginSession",
     "Notification",
+    "NotificationPreference",
     "Organization",
+    "ReminderSent",
     "StageChange",
     "SurveyResponse",
     "TAActivity",
     "TARequest",
+    "TimelinessTarget",
     "Topic",
     "User",
     "ta_activity_topic",

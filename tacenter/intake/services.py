@@ -15,7 +15,7 @@ from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import notify
+from tacenter.notifications.services import active_leads, notify
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.workflow.rules import INITIAL
 from tacenter.workflow.services import record_initial_stage
@@ -102,5 +102,8 @@ def submit_request(
         ta_request=ta_request,
         now=now,
     )
+    for lead in active_leads():  # someone must triage it
+        notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
+               ta_request=ta_request, now=now)  # fmt: skip
     db.session.commit()
     return ta_request

@@ -17,7 +17,13 @@ from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.jobs import after_commit_deliver
 from tacenter.notifications import mail
-from tacenter.notifications.models import EmailOutbox, Notification, OutboxStatus
+from tacenter.notifications.models import (
+    EmailMode,
+    EmailOutbox,
+    Notification,
+    NotificationPreference,
+    OutboxStatus,
+)
 
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = [30, 60, 120, 300, 600, 1200, 1800, 3600]
@@ -47,6 +53,21 @@ def queue_email(
     return row
 
 
+def active_leads() -> list[User]:
+    """The people who triage: told of new requests and of requests nobody has picked up."""
+    from tacenter.vocab import Role
+
+    return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
+
+
+def email_mode(user_id: int) -> EmailMode:
+    """The user's choice of email for notifications (immediately when they never chose)."""
+    mode = db.session.scalar(
+        select(NotificationPreference.email_mode).where(NotificationPreference.user_id == user_id)
+    )
+    return EmailMode(mode) if mode else EmailMode.IMMEDIATELY
+
+
 def notify(
     user: User,
     kind: str,
@@ -54,19 +75,26 @@ def notify(
     *,
     ta_request=None,
     context: dict | None = None,
+    mandatory: bool = False,
     now: datetime | None = None,
 ) -> Notification:
-    """Tell `user` in the app and by email, in the caller's transaction."""
+    """Tell `user` in the app, and by email as their preference says, in the caller's transaction.
+
+    `mandatory` (reminders about the user's own late work) emails immediately whatever
+    the preference: those cannot be turned off.
+    """
+    mode = EmailMode.IMMEDIATELY if mandatory else email_mode(user.id)
     notification = Notification(
         user_id=user.id,
         kind=kind,
         message=message[:300],
         ta_request_id=ta_request.id if ta_request else None,
         created_at=now or utcnow(),
+        digest_pending=user.active and mode == EmailMode.DAILY_DIGEST,
     )
     db.session.add(notification)
     db.session.flush()
-    if user.active:
+    if user.active and mode == EmailMode.IMMEDIATELY:
         queue_email(
             user.email,
             kind,

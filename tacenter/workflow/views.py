@@ -16,6 +16,8 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.reminders.queries import reminder_history
+from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role
 from tacenter.workflow import queries, services
 from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
@@ -50,7 +52,9 @@ def queue():
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("workflow/queue.html", form=form, page=page)
+    return render_template(
+        "workflow/queue.html", form=form, page=page, timeliness=assess_requests(page.items)
+    )
 
 
 def _detail_forms(ta_request, stage_form=None, assign_form=None):
@@ -76,6 +80,8 @@ def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):
         assign_form=assign_form,
         history=queries.stage_history(ta_request),
         assignments=queries.assignment_history(ta_request),
+        timeliness=assess_requests([ta_request])[ta_request.id] if current_user.is_staff_side else None,
+        reminders=reminder_history(ta_request.id) if current_user.is_staff_side else [],
     ), status
 
 
