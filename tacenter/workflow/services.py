@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from tacenter.accounts.models import User
@@ -61,6 +62,13 @@ def _check_version(ta_request: TARequest, expected_version: int | None) -> None:
         )
 
 
+def _touch(ta_request: TARequest, now: datetime) -> None:
+    """Stamp the last activity with the injected time. flag_modified keeps it in the UPDATE
+    even when unchanged since the last flush, so the column's wall-clock onupdate never wins."""
+    ta_request.updated_at = now
+    flag_modified(ta_request, "updated_at")
+
+
 def _flush() -> None:
     """Write pending changes now, so a concurrent writer's version bump surfaces here."""
     try:
@@ -80,7 +88,7 @@ def _move(
     someone else moved it). `actor` None is the system. Caller commits."""
     source = ta_request.stage
     ta_request.stage = transition.target.value
-    ta_request.updated_at = now
+    _touch(ta_request, now)
     by_staff = actor is not None and actor.is_staff_side
     milestones.record_stage(ta_request, source, transition.target.value, by_staff=by_staff, now=now)
     _flush()
@@ -195,7 +203,7 @@ def assign_request(
         raise DomainError(f"{assignee.name} already has this request.")
     _check_version(ta_request, expected_version)
     ta_request.assignee_id = assignee.id
-    ta_request.updated_at = now
+    _touch(ta_request, now)
     milestones.record_assignment(ta_request, now=now)
     try:
         _flush()
