@@ -21,16 +21,16 @@ def at(text: str) -> datetime:
 
 
 def request(**milestones):
-    values = dict(
-        submitted_at=at("2026-11-24 15:00"),  # Tuesday before Thanksgiving
-        first_response_at=None,
-        assigned_at=None,
-        delivered_at=None,
-        finished_at=None,
-        waiting_since=None,
-        waiting_days=0,
-        needed_by=None,
-    )
+    values = {
+        "submitted_at": at("2026-11-24 15:00"),  # Tuesday before Thanksgiving
+        "first_response_at": None,
+        "assigned_at": None,
+        "delivered_at": None,
+        "finished_at": None,
+        "waiting_since": None,
+        "waiting_days": 0,
+        "needed_by": None,
+    }
     values.update(milestones)
     return SimpleNamespace(**values)
 
