@@ -147,9 +147,8 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
         )
         failed = row.attempts >= MAX_ATTEMPTS
         row.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
-        row.next_attempt_at = now + timedelta(
-            seconds=BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1]
-        )
+        backoff = current_app.config.get("OUTBOX_BACKOFF_SECONDS") or BACKOFF_SECONDS
+        row.next_attempt_at = now + timedelta(seconds=backoff[min(row.attempts, len(backoff)) - 1])
         row.locked_until = None
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
         db.session.commit()
