@@ -109,6 +109,15 @@ def enqueue_deliveries(outbox_ids: list[int]) -> int:
     return sum(_send(TaskNames.DELIVER_EMAIL, [i], Queues.NOTIFY) for i in outbox_ids)
 
 
+def _collect_outbox_ids(session: Session, _flush_context) -> None:
+    """After each flush, remember the ids of new outbox rows (nudged after commit)."""
+    from tacenter.notifications.models import EmailOutbox  # the seam stays import-light
+
+    ids = [obj.id for obj in session.new if isinstance(obj, EmailOutbox)]
+    if ids:
+        after_commit_deliver(session, ids)
+
+
 def _nudge_worker(session: Session) -> None:
     ids = session.info.pop("outbox_ids", [])
     if ids:
@@ -123,7 +132,12 @@ def register_session_hooks(app: Flask) -> None:
     """After each commit of the app's session, nudge the worker for new outbox rows."""
     from tacenter.extensions import db
 
-    for name, fn in (("after_commit", _nudge_worker), ("after_rollback", _forget)):
+    hooks = (
+        ("after_flush", _collect_outbox_ids),
+        ("after_commit", _nudge_worker),
+        ("after_rollback", _forget),
+    )
+    for name, fn in hooks:
         if not event.contains(db.session, name, fn):
             event.listen(db.session, name, fn)
 

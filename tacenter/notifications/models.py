@@ -86,6 +86,8 @@ class EmailOutbox(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    notification = relationship(Notification)
+
     @property
     def message_id(self) -> str:
         # Stable per row, so a resend after a crash can be recognised by the receiver.

@@ -15,7 +15,6 @@ from sqlalchemy import or_, select, update
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
-from tacenter.jobs import after_commit_deliver
 from tacenter.notifications import mail
 from tacenter.notifications.models import (
     EmailMode,
@@ -45,11 +44,11 @@ def queue_email(
         subject=subject[:200],
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", subject=subject, **context),
-        notification_id=notification.id if notification else None,
+        notification=notification,
     )
+    # No flush here: a sweep adds thousands in one flush (batched INSERTs); jobs.py collects
+    # the new rows' ids after the flush and nudges the worker after commit.
     db.session.add(row)
-    db.session.flush()
-    after_commit_deliver(db.session, [row.id])
     return row
 
 
@@ -58,6 +57,12 @@ def active_leads() -> list[User]:
     from tacenter.vocab import Role
 
     return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
+
+
+def email_modes() -> dict[int, EmailMode]:
+    """Every user's chosen mode (users who never chose are absent: immediately)."""
+    rows = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.email_mode))
+    return {user_id: EmailMode(mode) for user_id, mode in rows}
 
 
 def email_mode(user_id: int) -> EmailMode:
@@ -76,14 +81,16 @@ def notify(
     ta_request=None,
     context: dict | None = None,
     mandatory: bool = False,
+    mode: EmailMode | None = None,
     now: datetime | None = None,
 ) -> Notification:
     """Tell `user` in the app, and by email as their preference says, in the caller's transaction.
 
     `mandatory` (reminders about the user's own late work) emails immediately whatever
-    the preference: those cannot be turned off.
+    the preference: those cannot be turned off. `mode` saves the lookup when the caller
+    already knows the preference (sweeps load them all at once).
     """
-    mode = EmailMode.IMMEDIATELY if mandatory else email_mode(user.id)
+    mode = EmailMode.IMMEDIATELY if mandatory else (mode or email_mode(user.id))
     notification = Notification(
         user_id=user.id,
         kind=kind,
@@ -93,7 +100,6 @@ def notify(
         digest_pending=user.active and mode == EmailMode.DAILY_DIGEST,
     )
     db.session.add(notification)
-    db.session.flush()
     if user.active and mode == EmailMode.IMMEDIATELY:
         queue_email(
             user.email,

@@ -38,7 +38,8 @@ def _claim(user_id: int, kind: str, period: str, now: datetime) -> bool:
         .values(user_id=user_id, kind=kind, period=period, sent_at=now)
         .on_conflict_do_nothing(index_elements=["user_id", "kind", "period"])
     )
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+    return db.session.execute(statement.returning(DigestSent.id)).first() is not None
 
 
 def _local(now: datetime) -> datetime:

@@ -20,7 +20,8 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
-from tacenter.notifications.services import active_leads, notify
+from tacenter.notifications.models import EmailMode
+from tacenter.notifications.services import active_leads, email_modes, notify
 from tacenter.reminders.models import ReminderSent
 from tacenter.reminders.rules import Kind, setting
 from tacenter.reminders.sweeps import SWEEPS, Context, Due
@@ -35,17 +36,21 @@ def claim(due: Due, *, now: datetime) -> bool:
         .values(ta_request_id=due.ta_request_id, kind=due.kind.value, episode=due.episode, sent_at=now)
         .on_conflict_do_nothing(index_elements=["ta_request_id", "kind", "episode"])
     )
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+    return db.session.execute(statement.returning(ReminderSent.id)).first() is not None
 
 
-def _already_sent(dues: list[Due]) -> set[tuple[int, str, str]]:
+def _already_sent(dues: list[Due]) -> dict[tuple[int, str, str], datetime]:
+    """(request, kind, episode) -> when, for the episodes among `dues` already recorded."""
     rows = db.session.execute(
-        select(ReminderSent.ta_request_id, ReminderSent.kind, ReminderSent.episode).where(
+        select(
+            ReminderSent.ta_request_id, ReminderSent.kind, ReminderSent.episode, ReminderSent.sent_at
+        ).where(
             ReminderSent.ta_request_id.in_({d.ta_request_id for d in dues}),
             ReminderSent.kind.in_({d.kind.value for d in dues} | {Kind.WAITING_NUDGE.value}),
         )
     )
-    return {tuple(r) for r in rows}
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
 
 
 MESSAGES = {
@@ -73,7 +78,7 @@ def _audience(kind: Kind, ta_request: TARequest, leads: list[User]) -> list[tupl
     return [(ta_request.requester, False)]
 
 
-def send_reminder(due: Due, *, leads: list[User], now: datetime) -> int:
+def send_reminder(due: Due, *, leads: list[User], modes: dict, now: datetime) -> int:
     """Notify everyone this episode concerns, in the caller's transaction; returns how many."""
     ta_request = db.session.get(TARequest, due.ta_request_id)
     message = MESSAGES[due.kind].format(
@@ -92,6 +97,7 @@ def send_reminder(due: Due, *, leads: list[User], now: datetime) -> int:
             ta_request=ta_request,
             context={"reminder_kind": due.kind.value},
             mandatory=mandatory,
+            mode=modes.get(user.id, EmailMode.IMMEDIATELY),
             now=now,
         )
     return len(audience)
@@ -116,7 +122,7 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
     now = now or utcnow()
     sweep = SWEEPS[name]
     ctx = Context(now=now, tz=current_app.config["CENTER_TIMEZONE"], targets=targets_table())
-    leads, stats, last_id = active_leads(), Counter(), 0
+    leads, modes, stats, last_id = active_leads(), email_modes(), Counter(), 0
     batch = setting("REMINDER_BATCH")
     query = sweep.candidates(ctx)
     while True:
@@ -128,20 +134,26 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
         last_id = rows[-1].id
         stats["candidates"] += len(rows)
         dues = [due for row in rows for due in sweep.decide(row, ctx)]
-        sent = _already_sent(dues) if dues else set()
+        sent = _already_sent(dues) if dues else {}
+        # One query loads every request this batch reminds about (kept referenced meanwhile).
+        loaded = list(
+            db.session.scalars(select(TARequest).where(TARequest.id.in_({d.ta_request_id for d in dues})))
+        )
         closes = []
         for due in dues:
             if (due.ta_request_id, due.kind.value, due.episode) in sent:
                 continue
             if due.kind == Kind.WAITING_CLOSE:
-                # Only after the nudge went out in an earlier sweep ("after M more days").
-                if (due.ta_request_id, Kind.WAITING_NUDGE.value, due.episode) in sent:
+                # M business days after the nudge went out, in an earlier sweep.
+                nudged = sent.get((due.ta_request_id, Kind.WAITING_NUDGE.value, due.episode))
+                if nudged and ctx.today >= ctx.due(nudged, setting("REMINDER_WAITING_CLOSE_DAYS")):
                     closes.append(due)
                 continue
             if claim(due, now=now):
                 stats["reminders"] += 1
-                stats["notices"] += send_reminder(due, leads=leads, now=now)
+                stats["notices"] += send_reminder(due, leads=leads, modes=modes, now=now)
         db.session.commit()
+        del loaded
         stats["closed"] += sum(_close_unanswered(due, now=now) for due in closes)
         # Committed rows are expired and only weakly held by the session: memory stays bounded.
     return stats
