@@ -145,3 +145,22 @@ def test_no_task_can_outlive_the_redis_visibility_timeout(app):
 @pytest.mark.parametrize("path", ["/notifications", "/notifications/settings"])
 def test_notification_pages_need_a_sign_in(client, path):
     assert client.get(path).status_code == 302
+
+
+def test_staff_see_targets_and_reminders_on_the_request_page_and_standing_in_the_queue(
+    client, auth, db_session
+):
+    from tacenter.reminders.services import run_sweep
+
+    requester, lead = RequesterFactory(), UserFactory(role="lead")
+    ta_request = submit(requester, now=at("2026-03-02 15:00"))
+    run_sweep("untriaged", now=at("2026-03-05 15:00"))
+    auth.login(lead)
+    page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
+    assert "Timeliness: " in page and "First response" in page
+    assert "No first response yet: leads reminded" in page
+    queue = client.get("/queue").get_data(as_text=True)
+    assert '<th scope="col">Timeliness</th>' in queue and "standing-late" in queue
+    auth.logout()
+    auth.login(requester)
+    assert "Timeliness" not in client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)

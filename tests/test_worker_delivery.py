@@ -116,3 +116,22 @@ def test_smtp_refusing_is_retried_until_it_accepts(client, auth, worker, smtp_si
     assert smtp_sink.wait_for(lambda m: "We received" in m["Subject"])
     db.session.expire_all()
     assert db.session.scalar(select(EmailOutbox.status)) == "sent"
+
+
+def test_the_worker_runs_on_the_embedded_filesystem_transport_too(client, auth, smtp_sink, tmp_path):
+    """`make run`'s worker: no Redis, kombu's filesystem transport, beat embedded."""
+    from tests.conftest import DATABASE_URL
+    from tests.services import WorkerProcess
+
+    auth.login(RequesterFactory())
+    client.post("/requests/new", data=_submit_form(client, TopicFactory().id))
+    process = WorkerProcess(
+        DATABASE_URL, smtp_sink.port, tmp_path / "embedded", extra_env={"REDIS_URL": ""}, concurrency=1
+    )
+    process.start()
+    try:
+        received = smtp_sink.wait_for(lambda m: "We received" in m["Subject"], timeout=30)
+    finally:
+        process.stop()
+    assert "filesystem" in process.log.read_text()
+    assert len(received) == 1
