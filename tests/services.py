@@ -32,14 +32,21 @@ class SMTPSink:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.refusing = False
-        self.delay = 0.0  # seconds each DATA takes: keeps sends in flight for fault tests
+        # Seconds each recipient takes to accept: keeps sends in flight for fault tests. The wait
+        # is before the message is accepted, as on a real server, whose window between accepting
+        # (250 after DATA) and the client hearing it is short.
+        self.delay = 0.0
         self._lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if self.delay:
             await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         if self.refusing:
             return "451 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -8,6 +8,7 @@ Message-ID at the SMTP server.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from datetime import timedelta
@@ -82,7 +83,7 @@ def report(name: str, expected: int, delivered: int, duplicated: int, **extra) -
 
 
 def test_pool_children_killed_mid_send_lose_nothing(smtp_sink, tmp_path):
-    """R4: kill -9 a random pool child repeatedly while 100 reminders go out."""
+    """R4: kill -9 a random pool child up to 20 times while 100 reminders go out."""
     expected = queue_reminders(100)
     smtp_sink.delay = 0.15
     worker = WorkerProcess(
@@ -92,8 +93,8 @@ def test_pool_children_killed_mid_send_lose_nothing(smtp_sink, tmp_path):
     beat = BeatProcess(worker.env, tmp_path / "w", "beat").start()
     kills = 0
     try:
-        while kills < 10 and sent_count() < 100:
-            time.sleep(0.5)
+        while kills < 20 and sent_count() < 100:
+            time.sleep(0.3)
             children = worker.child_pids()
             if children:
                 import os
@@ -107,9 +108,16 @@ def test_pool_children_killed_mid_send_lose_nothing(smtp_sink, tmp_path):
         beat.stop()
         worker.stop()
     delivered, duplicated = tally(smtp_sink, expected)
-    report("R4 pool child kill -9", 100, delivered, duplicated, kills=kills)
+    log = worker.log.read_text()
+    lost = len(re.findall(r"raised unexpected: WorkerLostError", log))
+    accepted = Counter(re.findall(r"email (\d+) accepted by the mail server", log))
+    traced = sum(n - 1 for n in accepted.values() if n > 1)
+    report("R4 pool child kill -9", 100, delivered, duplicated, kills=kills, tasks_killed_mid_run=lost,
+           duplicates_traced_to_a_kill_after_acceptance=traced)  # fmt: skip
     assert delivered == 100
-    assert duplicated <= kills  # at most the one send in flight in each killed child
+    # quality.md R4: at most one per kill (its other bound, 1 % of sends, is reported, not asserted:
+    # at 20 kills in 100 sends a kill lands between acceptance and the mark a few percent of the time).
+    assert duplicated <= kills
     assert (
         db.session.scalar(select(func.count()).select_from(EmailOutbox).where(EmailOutbox.kind == "reminder"))
         == 100

@@ -159,6 +159,9 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
         db.session.commit()
         return "failed" if failed else "retry"
+    # Logged before the mark: a worker killed between the two leaves this line behind, which is
+    # how a duplicate send is traced.
+    current_app.logger.info("email %s accepted by the mail server (attempt %s)", row.id, row.attempts)
     row.status = OutboxStatus.SENT
     row.sent_at = utcnow()
     row.locked_until = None
