@@ -12,6 +12,7 @@ import re
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -109,11 +110,11 @@ def test_pool_children_killed_mid_send_lose_nothing(smtp_sink, tmp_path):
         worker.stop()
     delivered, duplicated = tally(smtp_sink, expected)
     log = worker.log.read_text()
-    lost = len(re.findall(r"raised unexpected: WorkerLostError", log))
-    accepted = Counter(re.findall(r"email (\d+) accepted by the mail server", log))
-    traced = sum(n - 1 for n in accepted.values() if n > 1)
-    report("R4 pool child kill -9", 100, delivered, duplicated, kills=kills, tasks_killed_mid_run=lost,
-           duplicates_traced_to_a_kill_after_acceptance=traced)  # fmt: skip
+    artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "r4-worker.log").write_text(log)  # where each duplicate is traced
+    lost = len(re.findall(r"raised error: WorkerLostError", log))
+    report("R4 pool child kill -9", 100, delivered, duplicated, kills=kills, tasks_killed_mid_run=lost)
     assert delivered == 100
     # quality.md R4: at most one per kill (its other bound, 1 % of sends, is reported, not asserted:
     # at 20 kills in 100 sends a kill lands between acceptance and the mark a few percent of the time).
