@@ -28,16 +28,27 @@ from tacenter.reminders.sweeps import SWEEPS, Context, Due
 from tacenter.timeliness.queries import targets_table
 
 
-def claim(due: Due, *, now: datetime) -> bool:
-    """Record this reminder episode; False if it was already recorded (by anyone, ever)."""
+def claim_all(dues: list[Due], *, now: datetime) -> set[tuple[int, str, str]]:
+    """Record these reminder episodes in one statement; returns the keys this call recorded
+    (an episode already recorded, by anyone, ever, is left out)."""
+    if not dues:
+        return set()
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    rows = [{"ta_request_id": d.ta_request_id, "kind": d.kind.value, "episode": d.episode, "sent_at": now}
+            for d in dues]  # fmt: skip
     statement = (
         dialect.insert(ReminderSent)
-        .values(ta_request_id=due.ta_request_id, kind=due.kind.value, episode=due.episode, sent_at=now)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["ta_request_id", "kind", "episode"])
-    )
-    # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
-    return db.session.execute(statement.returning(ReminderSent.id)).first() is not None
+        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
+        .returning(ReminderSent.ta_request_id, ReminderSent.kind, ReminderSent.episode)
+    )  # fmt: skip
+    return {tuple(row) for row in db.session.execute(statement)}
+
+
+def claim(due: Due, *, now: datetime) -> bool:
+    """Record one reminder episode; False if it was already recorded."""
+    return bool(claim_all([due], now=now))
 
 
 def _already_sent(dues: list[Due]) -> dict[tuple[int, str, str], datetime]:
@@ -139,7 +150,7 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
         loaded = list(
             db.session.scalars(select(TARequest).where(TARequest.id.in_({d.ta_request_id for d in dues})))
         )
-        closes = []
+        closes, fresh = [], []
         for due in dues:
             if (due.ta_request_id, due.kind.value, due.episode) in sent:
                 continue
@@ -149,7 +160,10 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
                 if nudged and ctx.today >= ctx.due(nudged, setting("REMINDER_WAITING_CLOSE_DAYS")):
                     closes.append(due)
                 continue
-            if claim(due, now=now):
+            fresh.append(due)
+        claimed = claim_all(fresh, now=now)  # a concurrent sweep's claims are left out here
+        for due in fresh:
+            if (due.ta_request_id, due.kind.value, due.episode) in claimed:
                 stats["reminders"] += 1
                 stats["notices"] += send_reminder(due, leads=leads, modes=modes, now=now)
         db.session.commit()
