@@ -79,6 +79,15 @@ class Config:
     OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
     # A row a worker claimed but never marked sent (the worker died) is retried after this.
     OUTBOX_LOCK_SECONDS = int(os.environ.get("OUTBOX_LOCK_SECONDS", "300"))
+    # Waits before each retry of a refused send (the last one repeats).
+    OUTBOX_BACKOFF_SECONDS = [
+        int(x)
+        for x in os.environ.get("OUTBOX_BACKOFF_SECONDS", "30,60,120,300,600,1200,1800,3600").split(",")
+    ]
+
+    # Reminder sweeps and digests (periodic beat jobs, see tacenter/jobs.py::periodic_jobs).
+    REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
+    DIGEST_SWEEP_SECONDS = int(os.environ.get("DIGEST_SWEEP_SECONDS", "900"))
 
     # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

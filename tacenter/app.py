@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
     from tacenter.routing.views import bp as routing
+    from tacenter.timeliness.views import bp as timeliness
     from tacenter.workflow.views import bp as workflow
 
     for blueprint in (
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         conversation,
         files,
         delivery,
+        timeliness,
     ):
         app.register_blueprint(blueprint)
 

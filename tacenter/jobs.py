@@ -31,6 +31,34 @@ class Queues:
 class TaskNames:
     DELIVER_EMAIL = "tacenter.deliver_email"
     SWEEP_OUTBOX = "tacenter.sweep_outbox"
+    REMIND_UNTRIAGED = "tacenter.remind_untriaged"
+    REMIND_STALE = "tacenter.remind_stale"
+    REMIND_WAITING = "tacenter.remind_waiting"
+    REMIND_NEEDED_BY = "tacenter.remind_needed_by"
+    REMIND_SURVEY = "tacenter.remind_survey"
+    DAILY_DIGESTS = "tacenter.daily_digests"
+    WEEKLY_SUMMARIES = "tacenter.weekly_summaries"
+
+
+def periodic_jobs(config) -> dict[str, tuple[str, float]]:
+    """The one table of periodic jobs: beat entry -> (task, period in seconds).
+
+    Each is a sweep over the database that is safe to run twice or overlapping (unique
+    rows decide what was already sent), so a late or doubled beat loses nothing and
+    sends nothing twice. No countdowns or ETAs on the broker.
+    """
+    remind = float(config["REMINDER_SWEEP_SECONDS"])
+    digest = float(config["DIGEST_SWEEP_SECONDS"])
+    return {
+        "sweep-outbox": (TaskNames.SWEEP_OUTBOX, float(config["OUTBOX_SWEEP_SECONDS"])),
+        "remind-untriaged": (TaskNames.REMIND_UNTRIAGED, remind),
+        "remind-stale": (TaskNames.REMIND_STALE, remind),
+        "remind-waiting": (TaskNames.REMIND_WAITING, remind),
+        "remind-needed-by": (TaskNames.REMIND_NEEDED_BY, remind),
+        "remind-survey": (TaskNames.REMIND_SURVEY, remind),
+        "daily-digests": (TaskNames.DAILY_DIGESTS, digest),
+        "weekly-summaries": (TaskNames.WEEKLY_SUMMARIES, digest),
+    }
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -48,11 +76,13 @@ def celery_init_app(app: Flask) -> Celery:
             Path(celery_app.conf.broker_transport_options[key]).mkdir(parents=True, exist_ok=True)
     celery_app.conf.task_default_queue = Queues.NOTIFY
     celery_app.conf.beat_schedule = {
-        "sweep-outbox": {
-            "task": TaskNames.SWEEP_OUTBOX,
-            "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
-            "options": {"queue": Queues.PERIODIC},
-        },
+        entry: {
+            "task": task,
+            "schedule": seconds,
+            # A run that could not start within its period is dropped: the next one covers it.
+            "options": {"queue": Queues.PERIODIC, "expires": seconds},
+        }
+        for entry, (task, seconds) in periodic_jobs(app.config).items()
     }
     celery_app.set_default()
     app.extensions["celery"] = celery_app
@@ -79,6 +109,15 @@ def enqueue_deliveries(outbox_ids: list[int]) -> int:
     return sum(_send(TaskNames.DELIVER_EMAIL, [i], Queues.NOTIFY) for i in outbox_ids)
 
 
+def _collect_outbox_ids(session: Session, _flush_context) -> None:
+    """After each flush, remember the ids of new outbox rows (nudged after commit)."""
+    from tacenter.notifications.models import EmailOutbox  # the seam stays import-light
+
+    ids = [obj.id for obj in session.new if isinstance(obj, EmailOutbox)]
+    if ids:
+        after_commit_deliver(session, ids)
+
+
 def _nudge_worker(session: Session) -> None:
     ids = session.info.pop("outbox_ids", [])
     if ids:
@@ -93,7 +132,12 @@ def register_session_hooks(app: Flask) -> None:
     """After each commit of the app's session, nudge the worker for new outbox rows."""
     from tacenter.extensions import db
 
-    for name, fn in (("after_commit", _nudge_worker), ("after_rollback", _forget)):
+    hooks = (
+        ("after_flush", _collect_outbox_ids),
+        ("after_commit", _nudge_worker),
+        ("after_rollback", _forget),
+    )
+    for name, fn in hooks:
         if not event.contains(db.session, name, fn):
             event.listen(db.session, name, fn)
 

@@ -14,7 +14,8 @@ from tacenter.delivery.models import (
 from tacenter.files.models import Attachment
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
-from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
+from tacenter.reminders.models import DigestSent, ReminderSent
 from tacenter.routing.models import (
     RoutingSettings,
     StaffAbsence,
@@ -23,6 +24,7 @@ from tacenter.routing.models import (
     StaffState,
     staff_program,
 )
+from tacenter.timeliness.models import TimelinessTarget
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
@@ -32,21 +34,25 @@ __all__ = [
     "PlanGoal",
     "PlanStep",
     "Assignment",
+    "DigestSent",
     "EmailOutbox",
     "GrantProgram",
     "Invitation",
     "LoginSession",
     "Notification",
+    "NotificationPreference",
     "Organization",
     "RoutingSettings",
     "StaffAbsence",
     "StaffExpertise",
     "StaffProfile",
     "StaffState",
+    "ReminderSent",
     "StageChange",
     "SurveyResponse",
     "TAActivity",
     "TARequest",
+    "TimelinessTarget",
     "Topic",
     "User",
     "ta_activity_topic",

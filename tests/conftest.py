@@ -223,3 +223,14 @@ def page_for(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# Figures that reliability tests report (expected / delivered / duplicated); printed at the end.
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

@@ -78,12 +78,12 @@ def draft(topic_ids, **overrides):
     return RequestDraft(**values)
 
 
-def submit(requester, topic=None, **overrides):
+def submit(requester, topic=None, *, now=None, **overrides):
     from tacenter.intake.services import submit_request
 
     topic = topic or TopicFactory()
     return submit_request(
-        draft([topic.id], **overrides), submission_token=secrets.token_hex(8), actor=requester
+        draft([topic.id], **overrides), submission_token=secrets.token_hex(8), actor=requester, now=now
     )
 
 

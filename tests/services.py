@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -31,9 +32,19 @@ class SMTPSink:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.refusing = False
+        # Seconds each recipient takes to accept: keeps sends in flight for fault tests. The wait
+        # is before the message is accepted, as on a real server, whose window between accepting
+        # (250 after DATA) and the client hearing it is short.
+        self.delay = 0.0
         self._lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         if self.refusing:
@@ -64,7 +75,10 @@ class SMTPSink:
 class WorkerProcess:
     """`celery -A worker worker -B` as a child process, against the test database and Redis."""
 
-    def __init__(self, database_url: str, smtp_port: int, instance: Path, *, extra_env=None):
+    def __init__(
+        self, database_url: str, smtp_port: int, instance: Path, *, extra_env=None, beat=True, concurrency=2
+    ):
+        self.beat, self.concurrency = beat, concurrency
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -90,11 +104,11 @@ class WorkerProcess:
                 "-A",
                 "worker",
                 "worker",
-                "-B",
+                *(["-B"] if self.beat else []),
                 "-Q",
                 "notify,periodic",
                 "-c",
-                "2",
+                str(self.concurrency),
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
@@ -116,6 +130,17 @@ class WorkerProcess:
             time.sleep(0.2)
         raise RuntimeError("worker did not start:\n" + self.log.read_text()[-3000:])
 
+    def child_pids(self) -> list[int]:
+        """The pool's processes (and the embedded beat's, with -B)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+    def kill(self) -> None:
+        """kill -9 the worker and all its children at once."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -130,3 +155,29 @@ def flush_redis() -> None:
     import redis
 
     redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
+
+
+class BeatProcess:
+    """A separate `celery -A worker beat` (for running two beats at once)."""
+
+    def __init__(self, env: dict, instance: Path, name: str):
+        self.env, self.instance, self.name = env, instance, name
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> BeatProcess:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel=INFO",
+             "-s", str(self.instance / f"{self.name}-schedule")],
+            cwd=REPO,
+            env=self.env,
+            stdout=(self.instance / f"{self.name}.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)

@@ -39,6 +39,7 @@ def test_lead_assigns_and_staff_work_it_through_to_closed(db_session, people):
     kinds = [o.kind for o in db_session.scalars(select(EmailOutbox).order_by(EmailOutbox.id))]
     assert kinds == [
         "request_received",
+        "new_request",  # to the lead
         "stage_changed",
         "assigned",
         "stage_changed",

@@ -6,6 +6,10 @@ from celery import shared_task
 
 from tacenter import jobs
 from tacenter.notifications import services as notifications
+from tacenter.reminders import digests
+from tacenter.reminders import services as reminders
+
+PERIODIC = {"acks_late": True, "ignore_result": True}
 
 
 @shared_task(name=jobs.TaskNames.DELIVER_EMAIL, acks_late=True, ignore_result=True)
@@ -14,7 +18,53 @@ def deliver_email(outbox_id: int) -> str:
     return notifications.deliver_email(outbox_id)
 
 
-@shared_task(name=jobs.TaskNames.SWEEP_OUTBOX, acks_late=True, ignore_result=True)
+@shared_task(name=jobs.TaskNames.SWEEP_OUTBOX, **PERIODIC)
 def sweep_outbox() -> int:
     """Re-nudge outbox rows the broker lost or whose worker died; retries come due here too."""
     return jobs.enqueue_deliveries(notifications.due_outbox_ids())
+
+
+def _sweep(name: str) -> dict:
+    return dict(reminders.run_sweep(name))
+
+
+@shared_task(name=jobs.TaskNames.REMIND_UNTRIAGED, **PERIODIC)
+def remind_untriaged() -> dict:
+    """Leads: requests past their first-response or assignment target."""
+    return _sweep("untriaged")
+
+
+@shared_task(name=jobs.TaskNames.REMIND_STALE, **PERIODIC)
+def remind_stale() -> dict:
+    """The assignee, then the leads: assigned requests with no activity."""
+    return _sweep("stale")
+
+
+@shared_task(name=jobs.TaskNames.REMIND_WAITING, **PERIODIC)
+def remind_waiting() -> dict:
+    """The requester: a nudge, then the close as unanswered."""
+    return _sweep("waiting")
+
+
+@shared_task(name=jobs.TaskNames.REMIND_NEEDED_BY, **PERIODIC)
+def remind_needed_by() -> dict:
+    """The assignee and leads: needed-by dates near or passed."""
+    return _sweep("needed_by")
+
+
+@shared_task(name=jobs.TaskNames.REMIND_SURVEY, **PERIODIC)
+def remind_survey() -> dict:
+    """The requester: one reminder of the unanswered survey."""
+    return _sweep("survey")
+
+
+@shared_task(name=jobs.TaskNames.DAILY_DIGESTS, **PERIODIC)
+def daily_digests() -> int:
+    """Each user's daily digest, once per local day."""
+    return digests.send_daily_digests()
+
+
+@shared_task(name=jobs.TaskNames.WEEKLY_SUMMARIES, **PERIODIC)
+def weekly_summaries() -> int:
+    """Leadership's weekly summary, once per ISO week."""
+    return digests.send_weekly_summaries()

@@ -18,6 +18,8 @@ from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatus
 from tacenter.delivery.services import may_work
 from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
+from tacenter.reminders.queries import reminder_history
+from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role, Tier
 from tacenter.workflow import rules, services
 from tacenter.workflow.forms import AssignForm, StageForm
@@ -88,4 +90,6 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         status_form=StepStatusForm(formdata=None) if worker else None,
         survey=survey,
         survey_form=(forms.get("survey_form") or SurveyForm(formdata=None)) if survey_open else None,
+        timeliness=assess_requests([ta_request])[ta_request.id] if actor.is_staff_side else None,
+        reminders=reminder_history(ta_request.id) if actor.is_staff_side else [],
     ), status

@@ -15,7 +15,7 @@ from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import notify
+from tacenter.notifications.services import active_leads, notify
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.workflow.rules import INITIAL
@@ -103,6 +103,9 @@ def submit_request(
         ta_request=ta_request,
         now=now,
     )
+    for lead in active_leads():  # someone must triage it
+        notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
+               ta_request=ta_request, now=now)  # fmt: skip
     # Auto-assign (when the center routes automatically) in this same transaction, after the
     # receipt, so the outbox holds "received" before "assigned".
     route_new_request(ta_request, now=now)

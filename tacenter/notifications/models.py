@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.db import utcnow
 from tacenter.extensions import db
@@ -14,7 +14,10 @@ class Notification(db.Model):
     """Something a user should know about, shown in the app."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_unread", "user_id", "read_at"),
+        Index("ix_notification_user_digest", "user_id", "digest_pending"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -23,6 +26,33 @@ class Notification(db.Model):
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Waiting for the user's daily digest (their preference is "daily digest").
+    digest_pending: Mapped[bool] = mapped_column(default=False)
+
+    ta_request = relationship("TARequest", lazy="joined")
+
+
+class EmailMode(enum.StrEnum):
+    IMMEDIATELY = "immediately"
+    DAILY_DIGEST = "daily_digest"
+    IN_APP_ONLY = "in_app_only"
+
+    @property
+    def label(self) -> str:
+        return {
+            "immediately": "Email me each one as it happens",
+            "daily_digest": "Email me one daily digest",
+            "in_app_only": "Only show them in the app",
+        }[self.value]
+
+
+class NotificationPreference(db.Model):
+    """How a user wants their notifications by email; no row means immediately."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    email_mode: Mapped[str] = mapped_column(String(16), default=EmailMode.IMMEDIATELY.value)
 
 
 class OutboxStatus(enum.StrEnum):
@@ -55,6 +85,8 @@ class EmailOutbox(db.Model):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    notification = relationship(Notification)
 
     @property
     def message_id(self) -> str:

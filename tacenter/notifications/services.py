@@ -15,9 +15,14 @@ from sqlalchemy import or_, select, update
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
-from tacenter.jobs import after_commit_deliver
 from tacenter.notifications import mail
-from tacenter.notifications.models import EmailOutbox, Notification, OutboxStatus
+from tacenter.notifications.models import (
+    EmailMode,
+    EmailOutbox,
+    Notification,
+    NotificationPreference,
+    OutboxStatus,
+)
 
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = [30, 60, 120, 300, 600, 1200, 1800, 3600]
@@ -39,12 +44,33 @@ def queue_email(
         subject=subject[:200],
         text_body=render_template(f"email/{kind}.txt", **context),
         html_body=render_template(f"email/{kind}.html", subject=subject, **context),
-        notification_id=notification.id if notification else None,
+        notification=notification,
     )
+    # No flush here: a sweep adds thousands in one flush (batched INSERTs); jobs.py collects
+    # the new rows' ids after the flush and nudges the worker after commit.
     db.session.add(row)
-    db.session.flush()
-    after_commit_deliver(db.session, [row.id])
     return row
+
+
+def active_leads() -> list[User]:
+    """The people who triage: told of new requests and of requests nobody has picked up."""
+    from tacenter.vocab import Role
+
+    return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
+
+
+def email_modes() -> dict[int, EmailMode]:
+    """Every user's chosen mode (users who never chose are absent: immediately)."""
+    rows = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.email_mode))
+    return {user_id: EmailMode(mode) for user_id, mode in rows}
+
+
+def email_mode(user_id: int) -> EmailMode:
+    """The user's choice of email for notifications (immediately when they never chose)."""
+    mode = db.session.scalar(
+        select(NotificationPreference.email_mode).where(NotificationPreference.user_id == user_id)
+    )
+    return EmailMode(mode) if mode else EmailMode.IMMEDIATELY
 
 
 def notify(
@@ -54,19 +80,27 @@ def notify(
     *,
     ta_request=None,
     context: dict | None = None,
+    mandatory: bool = False,
+    mode: EmailMode | None = None,
     now: datetime | None = None,
 ) -> Notification:
-    """Tell `user` in the app and by email, in the caller's transaction."""
+    """Tell `user` in the app, and by email as their preference says, in the caller's transaction.
+
+    `mandatory` (reminders about the user's own late work) emails immediately whatever
+    the preference: those cannot be turned off. `mode` saves the lookup when the caller
+    already knows the preference (sweeps load them all at once).
+    """
+    mode = EmailMode.IMMEDIATELY if mandatory else (mode or email_mode(user.id))
     notification = Notification(
         user_id=user.id,
         kind=kind,
         message=message[:300],
         ta_request_id=ta_request.id if ta_request else None,
         created_at=now or utcnow(),
+        digest_pending=user.active and mode == EmailMode.DAILY_DIGEST,
     )
     db.session.add(notification)
-    db.session.flush()
-    if user.active:
+    if user.active and mode == EmailMode.IMMEDIATELY:
         queue_email(
             user.email,
             kind,
@@ -119,13 +153,15 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
         )
         failed = row.attempts >= MAX_ATTEMPTS
         row.status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
-        row.next_attempt_at = now + timedelta(
-            seconds=BACKOFF_SECONDS[min(row.attempts, len(BACKOFF_SECONDS)) - 1]
-        )
+        backoff = current_app.config.get("OUTBOX_BACKOFF_SECONDS") or BACKOFF_SECONDS
+        row.next_attempt_at = now + timedelta(seconds=backoff[min(row.attempts, len(backoff)) - 1])
         row.locked_until = None
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
         db.session.commit()
         return "failed" if failed else "retry"
+    # Logged before the mark: a worker killed between the two leaves this line behind, which is
+    # how a duplicate send is traced.
+    current_app.logger.info("email %s accepted by the mail server (attempt %s)", row.id, row.attempts)
     row.status = OutboxStatus.SENT
     row.sent_at = utcnow()
     row.locked_until = None

@@ -83,6 +83,8 @@ TRANSITIONS: list[Transition] = [
         _LEADS,
         note_required=True,
     ),
+    # Made only by the reminder sweep (no role may choose it): staff can reopen.
+    *_t([Stage.WAITING_ON_REQUESTER], Stage.CLOSED, "Close as unanswered", frozenset(), note_required=True),
     *_t([Stage.CLOSED], Stage.IN_PROGRESS, "Reopen", _STAFF, note_required=True),
     *_t([Stage.DECLINED, Stage.REFERRED], Stage.TRIAGE, "Reopen", _LEADS, note_required=True),
 ]

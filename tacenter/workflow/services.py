@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from tacenter.accounts.models import User
@@ -62,6 +63,13 @@ def _check_version(ta_request: TARequest, expected_version: int | None) -> None:
         )
 
 
+def _touch(ta_request: TARequest, now: datetime) -> None:
+    """Stamp the last activity with the injected time. flag_modified keeps it in the UPDATE
+    even when unchanged since the last flush, so the column's wall-clock onupdate never wins."""
+    ta_request.updated_at = now
+    flag_modified(ta_request, "updated_at")
+
+
 def _flush() -> None:
     """Write pending changes now, so a concurrent writer's version bump surfaces here."""
     try:
@@ -77,13 +85,14 @@ def _flush() -> None:
 def _move(
     ta_request: TARequest, transition: rules.Transition, *, actor: User | None, note: str, now: datetime
 ) -> None:
-    """The only writer of stage: record it and tell the requester. Caller commits."""
+    """The only writer of stage: record it and tell the requester (and the assignee when
+    someone else moved it). `actor` None is the system. Caller commits."""
     source = ta_request.stage
     ta_request.stage = transition.target.value
-    ta_request.updated_at = now
-    milestones.record_stage(
-        ta_request, source, transition.target.value, by_staff=actor is None or actor.is_staff_side, now=now
-    )
+    _touch(ta_request, now)
+    # A move by staff, or by the center itself (automatic routing, the system), is a response.
+    by_staff = actor is None or actor.is_staff_side
+    milestones.record_stage(ta_request, source, transition.target.value, by_staff=by_staff, now=now)
     _flush()
     db.session.add(
         StageChange(
@@ -95,14 +104,27 @@ def _move(
             created_at=now,
         )
     )
-    notify(
-        ta_request.requester,
-        "stage_changed",
-        f"{ta_request.reference} is now {transition.target.label.lower()}.",
-        ta_request=ta_request,
-        context={"note": note, "stage": transition.target.label},
-        now=now,
-    )
+    message = f"{ta_request.reference} is now {transition.target.label.lower()}."
+    context = {"note": note, "stage": transition.target.label}
+    notify(ta_request.requester, "stage_changed", message, ta_request=ta_request, context=context, now=now)
+    told_otherwise = transition.by_assignment  # the new assignee gets the "assigned" notice
+    if ta_request.assignee and not told_otherwise and ta_request.assignee_id != (actor.id if actor else None):
+        # A reply from the requester (resuming the request) or a system close: the assignee hears.
+        notify(ta_request.assignee, "stage_changed", message, ta_request=ta_request, context=context, now=now)
+
+
+def close_unanswered(ta_request_id: int, *, now: datetime | None = None) -> TARequest:
+    """The reminder sweep's close: a request still waiting on its requester after the nudge
+    and the grace period is closed as unanswered, by the system. Staff can reopen it."""
+    now = now or utcnow()
+    ta_request = db.session.get(TARequest, ta_request_id)
+    if ta_request is None or ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
+        raise InvalidTransition("Only a request waiting on its requester can be closed as unanswered.")
+    transition = rules.find_transition(ta_request.stage, rules.Stage.CLOSED)
+    note = "Closed automatically: the requester did not answer. Staff can reopen it."
+    _move(ta_request, transition, actor=None, note=note, now=now)
+    db.session.commit()
+    return ta_request
 
 
 def allowed_transitions(ta_request: TARequest, actor: User) -> list[rules.Transition]:
@@ -349,7 +371,7 @@ def apply_assignment(
     previous = ta_request.assignee
     note = note.strip()
     ta_request.assignee_id = assignee.id
-    ta_request.updated_at = now
+    _touch(ta_request, now)
     milestones.record_assignment(ta_request, now=now)
     try:
         _flush()

@@ -16,6 +16,7 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.timeliness.queries import assess_requests
 from tacenter.workflow import queries, services
 from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
 from tacenter.workflow.rules import Stage
@@ -50,7 +51,10 @@ def queue():
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("workflow/queue.html", form=form, page=page)
+    # Timeliness is staff-side information; requesters do not reach the queue anyway.
+    return render_template(
+        "workflow/queue.html", form=form, page=page, timeliness=assess_requests(page.items)
+    )
 
 
 def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):

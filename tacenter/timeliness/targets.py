@@ -1,0 +1,143 @@
+"""Timeliness targets and where a request stands against them.
+
+`assess` is a pure function of a request's milestones, its target and `now`: no
+database, so it is tested across weekends and holidays with injected time. Time
+waiting on the requester does not count: the due dates move out by the business
+days spent waiting (finished waits in `waiting_days`, the current one from
+`waiting_since`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from tacenter.timeliness.business_days import add_business_days, business_days_between, local_date
+from tacenter.vocab import Tier, Urgency
+
+
+@dataclass(frozen=True)
+class Target:
+    first_response_days: int
+    assignment_days: int
+    delivery_days: int
+
+
+# (urgency) -> target; intensive TA takes longer to deliver, universal TA less.
+_BY_URGENCY = {
+    Urgency.URGENT: Target(1, 2, 10),
+    Urgency.SOON: Target(2, 4, 20),
+    Urgency.ROUTINE: Target(2, 5, 30),
+}
+_DELIVERY_BY_TIER = {Tier.UNIVERSAL: -5, Tier.TARGETED: 0, Tier.INTENSIVE: 30}
+
+DEFAULTS: dict[tuple[str, str], Target] = {
+    (tier.value, urgency.value): Target(
+        base.first_response_days, base.assignment_days, base.delivery_days + _DELIVERY_BY_TIER[tier]
+    )
+    for tier in Tier
+    for urgency, base in _BY_URGENCY.items()
+}
+
+
+class Standing(enum.StrEnum):
+    MET = "met"
+    MISSED = "missed"  # done, but after its due date
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    LATE = "late"
+    FINISHED = "finished"  # the request ended before this milestone
+
+    @property
+    def label(self) -> str:
+        return {
+            "met": "Met",
+            "missed": "Met late",
+            "on_track": "On track",
+            "at_risk": "At risk",
+            "late": "Late",
+            "finished": "Not needed",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    name: str
+    label: str
+    due: date
+    done_at: datetime | None
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class Assessment:
+    milestones: list[Milestone]
+    standing: Standing  # the worst open standing, or FINISHED when nothing is open
+
+    @property
+    def label(self) -> str:
+        return self.standing.label if self.standing != Standing.FINISHED else "Finished"
+
+
+_ORDER = [Standing.LATE, Standing.AT_RISK, Standing.ON_TRACK]
+
+
+def paused_days(ta_request, now: datetime, tz: str) -> int:
+    """Business days spent waiting on the requester so far, including a current wait."""
+    days = ta_request.waiting_days or 0
+    if ta_request.waiting_since is not None:
+        days += business_days_between(ta_request.waiting_since, now, tz=tz)
+    return days
+
+
+def at_risk_margin(target_days: int) -> int:
+    """How many business days before its due date a milestone counts as at risk."""
+    return max(1, target_days // 5)
+
+
+def _standing(due: date, done_at, *, finished: bool, margin: int, now: datetime, tz: str) -> Standing:
+    if done_at is not None:
+        return Standing.MET if local_date(done_at, tz) <= due else Standing.MISSED
+    if finished:
+        return Standing.FINISHED
+    today = local_date(now, tz)
+    if today > due:
+        return Standing.LATE
+    left = _business_days_left(today, due)
+    return Standing.AT_RISK if left <= margin else Standing.ON_TRACK
+
+
+def _business_days_left(today: date, due: date) -> int:
+    start = datetime.combine(today, time(12), tzinfo=UTC)
+    end = datetime.combine(due, time(12), tzinfo=UTC)
+    return business_days_between(start, end, tz="UTC")
+
+
+def assess(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
+    """Where `ta_request` stands against `target` at `now` (pure; see the module docstring)."""
+    finished = ta_request.finished_at is not None
+    # A finished request stops the clock where it ended.
+    clock = ta_request.finished_at if finished else now
+    pause = paused_days(ta_request, clock, tz)
+    submitted = ta_request.submitted_at
+
+    def due_in(days: int) -> date:
+        return add_business_days(submitted, days + pause, tz=tz)
+
+    delivery_due = ta_request.needed_by or due_in(target.delivery_days)
+    specs = [
+        ("first_response", "First response", due_in(target.first_response_days),
+         ta_request.first_response_at, target.first_response_days),
+        ("assignment", "Assignment", due_in(target.assignment_days),
+         ta_request.assigned_at, target.assignment_days),
+        ("delivery", "Delivery", delivery_due, ta_request.delivered_at, target.delivery_days),
+    ]  # fmt: skip
+    milestones = [
+        Milestone(name, label, due, done_at,
+                  _standing(due, done_at, finished=finished, margin=at_risk_margin(days), now=now, tz=tz))
+        for name, label, due, done_at, days in specs
+    ]  # fmt: skip
+    open_standings = [m.standing for m in milestones if m.standing in _ORDER]
+    standing = min(open_standings, key=_ORDER.index) if open_standings else Standing.FINISHED
+    return Assessment(milestones, standing)
