@@ -63,9 +63,11 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
+    from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
+    from tacenter.reports.views import bp as reports
     from tacenter.workflow.views import bp as workflow
 
-    for blueprint in (home, accounts, invitations, intake, workflow, notifications):
+    for blueprint in (home, accounts, invitations, intake, workflow, notifications, reports):
         app.register_blueprint(blueprint)
 
 

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -31,6 +32,8 @@ class Queues:
 class TaskNames:
     DELIVER_EMAIL = "tacenter.deliver_email"
     SWEEP_OUTBOX = "tacenter.sweep_outbox"
+    GENERATE_FUNDER_REPORT = "tacenter.generate_funder_report"
+    SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -51,6 +54,13 @@ def celery_init_app(app: Flask) -> Celery:
         "sweep-outbox": {
             "task": TaskNames.SWEEP_OUTBOX,
             "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"]),
+            "options": {"queue": Queues.PERIODIC},
+        },
+        # Daily: makes the last fiscal quarter's funder report once (a unique key) and runs
+        # any report whose nudge the broker lost.
+        "funder-reports": {
+            "task": TaskNames.SCHEDULED_FUNDER_REPORTS,
+            "schedule": crontab(minute=15, hour=6),
             "options": {"queue": Queues.PERIODIC},
         },
     }
@@ -79,7 +89,14 @@ def enqueue_deliveries(outbox_ids: list[int]) -> int:
     return sum(_send(TaskNames.DELIVER_EMAIL, [i], Queues.NOTIFY) for i in outbox_ids)
 
 
+def after_commit_generate(session: Session, report_id: int) -> None:
+    """Ask the worker to generate this funder report once the session commits."""
+    session.info.setdefault("funder_report_ids", []).append(report_id)
+
+
 def _nudge_worker(session: Session) -> None:
+    for report_id in session.info.pop("funder_report_ids", []):
+        _send(TaskNames.GENERATE_FUNDER_REPORT, [report_id], Queues.PERIODIC)
     ids = session.info.pop("outbox_ids", [])
     if ids:
         enqueue_deliveries(ids)
@@ -87,6 +104,7 @@ def _nudge_worker(session: Session) -> None:
 
 def _forget(session: Session) -> None:
     session.info.pop("outbox_ids", None)
+    session.info.pop("funder_report_ids", None)
 
 
 def register_session_hooks(app: Flask) -> None:

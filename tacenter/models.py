@@ -6,11 +6,13 @@ from tacenter.delivery.models import SurveyResponse, TAActivity, ta_activity_top
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.reports.models import FunderReport
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
     "Assignment",
     "EmailOutbox",
+    "FunderReport",
     "GrantProgram",
     "Invitation",
     "LoginSession",

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from tacenter import jobs
 from tacenter.notifications import services as notifications
+from tacenter.reports import funder
 
 
 @shared_task(name=jobs.TaskNames.DELIVER_EMAIL, acks_late=True, ignore_result=True)
@@ -18,3 +19,15 @@ def deliver_email(outbox_id: int) -> str:
 def sweep_outbox() -> int:
     """Re-nudge outbox rows the broker lost or whose worker died; retries come due here too."""
     return jobs.enqueue_deliveries(notifications.due_outbox_ids())
+
+
+@shared_task(name=jobs.TaskNames.GENERATE_FUNDER_REPORT, acks_late=True, ignore_result=True)
+def generate_funder_report(report_id: int) -> str:
+    """Build one funder report if it is still queued (a duplicate nudge finds it taken)."""
+    return funder.generate_funder_report(report_id)
+
+
+@shared_task(name=jobs.TaskNames.SCHEDULED_FUNDER_REPORTS, acks_late=True, ignore_result=True)
+def scheduled_funder_reports() -> int:
+    """Make the last quarter's report once, and run reports whose nudge was lost."""
+    return funder.run_scheduled()

@@ -1,0 +1,78 @@
+"""Percentiles aggregated in the database, the same figure on PostgreSQL and SQLite.
+
+The figure is the continuous percentile (PostgreSQL's percentile_cont): the value at
+position p * (n - 1) of the sorted values, interpolated between its two neighbours.
+PostgreSQL computes it directly; on SQLite a window query returns only the (at most
+two per percentile) neighbouring rows of each group, and Python interpolates them.
+The number of queries never depends on the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, literal, or_, select
+
+from tacenter.extensions import db
+
+PERCENTILES = (0.5, 0.9)
+
+
+def percentiles(
+    value: ColumnElement, base: Select, *, group: ColumnElement | None = None, ps=PERCENTILES
+) -> dict[object, dict[float, float | None]]:
+    """{group key: {p: percentile of `value`}} over the rows of `base` (a select to add columns to).
+
+    `base` carries the FROM, joins and WHERE; rows where `value` is NULL are left out.
+    Without `group` the single key is None.
+    """
+    key = group if group is not None else literal(None)
+    base = base.where(value.is_not(None))
+    if db.engine.dialect.name == "postgresql":
+        cols = [func.percentile_cont(p).within_group(value) for p in ps]
+        rows = db.session.execute(base.with_only_columns(key.label("g"), *cols).group_by(key))
+        return {
+            row[0]: {p: (None if v is None else float(v)) for p, v in zip(ps, row[1:], strict=True)}
+            for row in rows
+        }
+    return _sqlite_percentiles(value, base, key, group is not None, ps)
+
+
+def _sqlite_percentiles(value, base, key, grouped, ps):
+    window = {"partition_by": key} if grouped else {}
+    ranked = base.with_only_columns(
+        key.label("g"),
+        value.label("v"),
+        func.row_number().over(order_by=value, **window).label("rn"),
+        func.count().over(**window).label("n"),
+    ).subquery()
+    wanted = []
+    for p in ps:
+        below = cast((ranked.c.n - 1) * p, Integer) + 1
+        wanted += [ranked.c.rn == below, ranked.c.rn == below + 1]
+    rows = db.session.execute(select(ranked.c.g, ranked.c.v, ranked.c.rn, ranked.c.n).where(or_(*wanted)))
+    by_group: dict[object, dict[int, float]] = defaultdict(dict)
+    counts: dict[object, int] = {}
+    for g, v, rn, n in rows:
+        by_group[g][rn] = float(v)
+        counts[g] = n
+    return {g: {p: interpolate(values, counts[g], p) for p in ps} for g, values in by_group.items()}
+
+
+def interpolate(values_by_rank: dict[int, float], n: int, p: float) -> float | None:
+    """percentile_cont from the 1-based ranks around position p * (n - 1)."""
+    if n == 0:
+        return None
+    position = p * (n - 1)
+    lower = int(position)
+    low = values_by_rank[lower + 1]
+    high = values_by_rank.get(lower + 2, low)
+    return low + (high - low) * (position - lower)
+
+
+def percentile_cont(values: list[float], p: float) -> float | None:
+    """The same figure computed in Python from raw values (for tests and small lists)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return interpolate({i + 1: v for i, v in enumerate(ordered)}, len(ordered), p)
