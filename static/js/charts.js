@@ -50,7 +50,7 @@
       points.push(x + "," + y);
       s.appendChild(el("circle", { cx: x, cy: y, r: 3.5, class: "chart-point" }));
       s.appendChild(el("text", { x: x, y: y - 8, class: "chart-value", "text-anchor": "middle" }, String(d.value)));
-      if (series.length <= 12 || i % Math.ceil(series.length / 12) === 0) {
+      if (i % Math.ceil(series.length / 6) === 0) {
         s.appendChild(el("text", { x: x, y: height - pad + 16, class: "chart-label", "text-anchor": "middle" }, d.label));
       }
     });
