@@ -139,7 +139,7 @@ def run(url: str, args) -> None:
             vol = registry.REPORTS["volume"]
             timed(
                 "report volume topic x state",
-                lambda f=filters: registry.build(vol, f, rows="topic", columns="state", tz=tz),
+                lambda f=filters, v=vol: registry.build(v, f, rows="topic", columns="state", tz=tz),
             )
         db.session.remove()
         db.engine.dispose()
