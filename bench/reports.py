@@ -29,16 +29,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--activities", type=int, default=300_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database (prints its name)")
+    parser.add_argument("--reuse", default="", help="time an existing scratch database; no seeding")
     args = parser.parse_args()
-    name = f"tacenter_bench_{secrets.token_hex(4)}"
+    name = args.reuse or f"tacenter_bench_{secrets.token_hex(4)}"
     admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    if not args.reuse:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
         run(ADMIN_URL.rsplit("/", 1)[0] + "/" + name, args)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if args.keep or args.reuse:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -111,10 +117,11 @@ def run(url: str, args) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40})
     with app.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         start = time.perf_counter()
-        seed_demo(request_count=args.requests, batch_size=5000)
-        top_up_activities(args.activities)
+        if not args.reuse:
+            upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+            seed_demo(request_count=args.requests, batch_size=5000)
+            top_up_activities(args.activities)
         from tacenter.delivery.models import TAActivity
 
         n_req = db.session.scalar(sa.select(sa.func.count()).select_from(TARequest))

@@ -111,6 +111,13 @@ def expected(filters: ReportFilters, period, now, data):
     out["usefulness"] = round(sum(s["usefulness"] for s in sv) / len(sv), 2) if sv else None
     out["goal_met"] = share(sum(s["goal_met"] == "yes" for s in sv), len(sv))
     out["_received"] = received
+    out["_surveys"] = sv
+    out["_declined"] = sum(
+        r["stage"] in ("declined", "referred")
+        and r["finished_at"] is not None
+        and lo <= r["finished_at"] < hi
+        for r in mine
+    )
     out["_acts"] = [
         a
         for a in acts
@@ -196,6 +203,34 @@ def _check_tables(filters, want, data):
         assert row[3] == (None if not values else round(pct(values, 0.9), 1))
     by_staff = {row[0]: row[2] for row in tables.hours(filters, tz=TZ, rows="staff").rows}
     assert sum(by_staff.values()) == pytest.approx(want["hours"])
+    reqs, topics, _, _, _ = data
+    tier_of = {r["id"]: r["tier"] for r in reqs}
+    by_tier = defaultdict(float)
+    by_topic = defaultdict(float)
+    for a in want["_acts"]:
+        by_tier[tier_of[a["ta_request_id"]].capitalize()] += float(a["hours"])
+        for t in topics[a["ta_request_id"]]:
+            by_topic[t] += float(a["hours"])
+    got_tier = {row[0]: row[2] for row in tables.hours(filters, tz=TZ, rows="tier").rows}
+    assert got_tier == pytest.approx({k: round(v, 2) for k, v in by_tier.items()})
+    got_topic = sorted(row[2] for row in tables.hours(filters, tz=TZ, rows="topic").rows)
+    assert got_topic == pytest.approx(sorted(round(v, 2) for v in by_topic.values()))
+    sv = want["_surveys"]
+    got_sat = {
+        row[0]: (row[1], row[2], row[4]) for row in tables.satisfaction(filters, tz=TZ, rows="tier").rows
+    }
+    want_sat = {}
+    for tier in {tier_of[s["ta_request_id"]] for s in sv}:
+        mine = [s for s in sv if tier_of[s["ta_request_id"]] == tier]
+        want_sat[tier.capitalize()] = (
+            len(mine),
+            round(sum(s["usefulness"] for s in mine) / len(mine), 1),
+            sum(s["goal_met"] == "yes" for s in mine),
+        )
+    assert got_sat == want_sat
+    declined = tables.declined_and_referred(filters, tz=TZ).rows
+    assert len(declined) == want["_declined"]
+    assert all(not str(c).startswith("'") for row in declined for c in row)  # escaping is the export's job
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(db_session):

@@ -65,10 +65,9 @@ def requests_by_state(filters: ReportFilters, *, tz: str) -> list[dict]:
 def hours_by_mode(filters: ReportFilters, *, tz: str) -> list[dict]:
     query = (
         select(TAActivity.mode, func.sum(TAActivity.hours))
-        .join(TARequest, TARequest.id == TAActivity.ta_request_id)
         .where(
             TAActivity.deleted_at.is_(None),
-            filters.request_condition(),
+            filters.rows_of_requests(TAActivity.ta_request_id),
             TAActivity.activity_date >= filters.period.start,
             TAActivity.activity_date <= filters.period.end,
         )

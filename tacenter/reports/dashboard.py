@@ -25,7 +25,7 @@ from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.filters import ReportFilters
-from tacenter.reports.stats import percentiles
+from tacenter.reports.stats import percentiles_of
 from tacenter.reports.targets import ASSIGNMENT_TARGET_DAYS, FIRST_RESPONSE_TARGET_DAYS, late_cutoff
 
 MILESTONES = {
@@ -80,16 +80,21 @@ def milestone_percentiles(
     filters: ReportFilters, *, tz: str
 ) -> dict[str, dict[str, dict[float, float | None]]]:
     """{current|previous: {milestone: {0.5: median, 0.9: p90}}} in business days."""
-    out = {}
-    for which, period in (("current", filters.period), ("previous", filters.period.previous())):
+    previous = filters.period.previous()
+    specs = []
+    for which, period in (("current", filters.period), ("previous", previous)):
         lo, hi = period.bounds(tz)
-        base = select(TARequest.id).where(
-            filters.request_condition(), TARequest.submitted_at >= lo, TARequest.submitted_at < hi
-        )
-        out[which] = {
-            name: percentiles(column, base).get(None, {0.5: None, 0.9: None})
-            for name, column in MILESTONES.items()
-        }
+        received = and_(TARequest.submitted_at >= lo, TARequest.submitted_at < hi)
+        specs += [((which, name), column, received) for name, column in MILESTONES.items()]
+    base = select(TARequest.id).where(
+        filters.request_condition(),
+        TARequest.submitted_at >= previous.bounds(tz)[0],
+        TARequest.submitted_at < filters.period.bounds(tz)[1],
+    )
+    got = percentiles_of(specs, base)
+    out: dict[str, dict] = {"current": {}, "previous": {}}
+    for (which, name), values in got.items():
+        out[which][name] = values
     return out
 
 
@@ -113,8 +118,7 @@ def activity_hours(filters: ReportFilters, *, tz: str) -> dict[str, float]:
     ]
     row = db.session.execute(
         select(*cols)
-        .join(TARequest, TARequest.id == TAActivity.ta_request_id)
-        .where(TAActivity.deleted_at.is_(None), filters.request_condition())
+        .where(TAActivity.deleted_at.is_(None), filters.rows_of_requests(TAActivity.ta_request_id))
         .where(TAActivity.activity_date >= previous.start, TAActivity.activity_date <= filters.period.end)
     ).one()
     return {"current": float(row[0]), "previous": float(row[1])}
@@ -123,6 +127,7 @@ def activity_hours(filters: ReportFilters, *, tz: str) -> dict[str, float]:
 def satisfaction(filters: ReportFilters, *, tz: str) -> dict[str, dict[str, float | int | None]]:
     """Survey count, mean usefulness and timeliness, and goal-met count per period."""
     cols, names = [], []
+    earliest = filters.period.previous().bounds(tz)[0]
     for which, period in (("current", filters.period), ("previous", filters.period.previous())):
         lo, hi = period.bounds(tz)
         inside = and_(SurveyResponse.submitted_at >= lo, SurveyResponse.submitted_at < hi)
@@ -134,9 +139,11 @@ def satisfaction(filters: ReportFilters, *, tz: str) -> dict[str, dict[str, floa
         ]
         names.append(which)
     row = db.session.execute(
-        select(*cols)
-        .join(TARequest, TARequest.id == SurveyResponse.ta_request_id)
-        .where(filters.request_condition())
+        select(*cols).where(
+            filters.rows_of_requests(SurveyResponse.ta_request_id),
+            SurveyResponse.submitted_at >= earliest,
+            SurveyResponse.submitted_at < filters.period.bounds(tz)[1],
+        )
     ).one()
     out = {}
     for i, which in enumerate(names):

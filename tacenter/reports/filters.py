@@ -79,6 +79,19 @@ class ReportFilters:
             parts.append(TARequest.assignee_id == self.staff)
         return and_(true(), *parts)
 
+    @property
+    def narrows_requests(self) -> bool:
+        return any(
+            getattr(self, n) not in (None, "")
+            for n in ("program", "state", "org_type", "topic", "tier", "staff")
+        )
+
+    def rows_of_requests(self, request_id: ColumnElement) -> ColumnElement[bool]:
+        """Activities or surveys (by their request id) of the filtered requests; no join when unfiltered."""
+        if not self.narrows_requests:
+            return true()
+        return request_id.in_(select(TARequest.id).where(self.request_condition()))
+
     def query_args(self) -> dict[str, str]:
         """These filters as query-string values (for links and downloads)."""
         args = {"period": self.period.key}

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
-from tacenter.intake.models import TARequest
 from tacenter.reports import tables
 from tacenter.reports.dimensions import MODE_LABELS
 from tacenter.reports.filters import ReportFilters
@@ -21,11 +20,11 @@ STEPS = [
         "Counting TA activities",
         lambda f, tz: [
             activities_by_mode(f),
-            tables.hours(f, tz=tz, rows="tier"),
-            tables.hours(f, tz=tz, rows="state"),
+            *[tables.hours(f, tz=tz, rows=d) for d in ("tier", "topic", "state", "program")],
         ],
     ),
     ("Measuring timeliness", lambda f, tz: [tables.timeliness(f, tz=tz, rows="tier")]),
+    ("Listing declined and referred requests", lambda f, tz: [tables.declined_and_referred(f, tz=tz)]),
     ("Summarising satisfaction", lambda f, tz: [tables.satisfaction(f, tz=tz, rows="tier")]),
 ]
 
@@ -36,10 +35,9 @@ def activities_by_mode(filters: ReportFilters) -> Table:
         select(
             TAActivity.mode, func.count(), func.sum(TAActivity.hours), func.sum(TAActivity.participant_count)
         )
-        .join(TARequest, TARequest.id == TAActivity.ta_request_id)
         .where(
             TAActivity.deleted_at.is_(None),
-            filters.request_condition(),
+            filters.rows_of_requests(TAActivity.ta_request_id),
             TAActivity.activity_date >= filters.period.start,
             TAActivity.activity_date <= filters.period.end,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, Integer, Select, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, literal, or_, select
 
 from tacenter.extensions import db
 
@@ -36,6 +36,29 @@ def percentiles(
             for row in rows
         }
     return _sqlite_percentiles(value, base, key, group is not None, ps)
+
+
+def percentiles_of(specs, base: Select, ps=PERCENTILES) -> dict[object, dict[float, float | None]]:
+    """{key: {p: value}} for specs of (key, value column, condition) over the rows of `base`.
+
+    One query on PostgreSQL (ordered-set aggregates with FILTER); one window query per
+    spec on SQLite. Either way the count depends on the specs, never on the rows.
+    """
+    if db.engine.dialect.name == "postgresql":
+        cols = [
+            func.percentile_cont(p).within_group(value).filter(and_(cond, value.is_not(None)))
+            for _, value, cond in specs
+            for p in ps
+        ]
+        row = db.session.execute(base.with_only_columns(*cols)).one()
+        values = iter(row)
+        return {key: {p: _float(next(values)) for p in ps} for key, _, _ in specs}
+    empty = dict.fromkeys(ps)
+    return {key: percentiles(value, base.where(cond), ps=ps).get(None, empty) for key, value, cond in specs}
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _sqlite_percentiles(value, base, key, grouped, ps):

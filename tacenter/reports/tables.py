@@ -133,6 +133,7 @@ def _share(part, whole) -> float | None:
 
 
 HOURS_DIMENSIONS = {
+    "topic": "Topic",
     "mode": "Mode",
     "staff": "Staff member",
     "tier": "Tier",
@@ -143,6 +144,7 @@ HOURS_DIMENSIONS = {
 
 def hours(filters: ReportFilters, *, tz: str, rows: str = "mode") -> Table:
     """TA activities and hours dated in the period, by mode, staff member, tier, state or program."""
+    query = select().select_from(TAActivity)
     if rows == "mode":
         key, labels, label = TAActivity.mode, MODE_LABELS, "Mode"
     elif rows == "staff":
@@ -151,12 +153,14 @@ def hours(filters: ReportFilters, *, tz: str, rows: str = "mode") -> Table:
         rows = rows if rows in HOURS_DIMENSIONS else "tier"
         dim = REQUEST_DIMENSIONS[rows]
         key, labels, label = dim.column(), dim.labels(), dim.label
+        query = dim.join(query.join(TARequest, TARequest.id == TAActivity.ta_request_id))
     query = (
-        select(key, func.count(), func.sum(TAActivity.hours), func.sum(TAActivity.participant_count))
-        .join(TARequest, TARequest.id == TAActivity.ta_request_id)
+        query.add_columns(
+            key, func.count(), func.sum(TAActivity.hours), func.sum(TAActivity.participant_count)
+        )
         .where(
             TAActivity.deleted_at.is_(None),
-            filters.request_condition(),
+            filters.rows_of_requests(TAActivity.ta_request_id),
             TAActivity.activity_date >= filters.period.start,
             TAActivity.activity_date <= filters.period.end,
         )
@@ -208,9 +212,8 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
     worked = dict(
         db.session.execute(
             select(TAActivity.staff_id, func.sum(TAActivity.hours))
-            .join(TARequest, TARequest.id == TAActivity.ta_request_id)
             .where(
-                cond,
+                filters.rows_of_requests(TAActivity.ta_request_id),
                 TAActivity.deleted_at.is_(None),
                 TAActivity.activity_date >= filters.period.start,
                 TAActivity.activity_date <= filters.period.end,
