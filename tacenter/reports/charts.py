@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections import Counter
+
+from sqlalchemy import and_, case, func, select
 
 from tacenter.catalog.models import Topic
 from tacenter.delivery.models import TAActivity
@@ -22,11 +24,22 @@ def _received(filters: ReportFilters, tz: str, *cols):
     )
 
 
-def requests_by_month(filters: ReportFilters, *, tz: str) -> list[dict]:
+def received_breakdown(filters: ReportFilters, *, tz: str) -> dict[str, list[dict]]:
+    """Requests received by month, by tier and by state, from one GROUP BY over the three."""
     months = filters.period.months(tz)
     bucket = month_bucket(TARequest.submitted_at, months)
-    counts = dict(db.session.execute(_received(filters, tz, bucket, func.count()).group_by(bucket)).all())
-    return [{"key": key, "label": key, "value": counts.get(key, 0)} for key, _ in months]
+    query = _received(filters, tz, bucket, TARequest.tier, TARequest.state, func.count())
+    by_month, by_tier, by_state = Counter(), Counter(), Counter()
+    for month, tier, state, n in db.session.execute(query.group_by(bucket, TARequest.tier, TARequest.state)):
+        by_month[month] += n
+        by_tier[tier] += n
+        by_state[state] += n
+    return {
+        "over_time": [{"key": key, "label": key, "value": by_month[key]} for key, _ in months],
+        "by_tier": [{"key": t.value, "label": t.label, "value": by_tier[t.value]} for t in Tier],
+        # Every state and territory, reached (at least one request) or not.
+        "by_state": [{"key": code, "label": name, "value": by_state[code]} for code, name in STATES.items()],
+    }
 
 
 def requests_by_topic(filters: ReportFilters, *, tz: str) -> list[dict]:
@@ -43,37 +56,37 @@ def requests_by_topic(filters: ReportFilters, *, tz: str) -> list[dict]:
     )
 
 
-def requests_by_tier(filters: ReportFilters, *, tz: str) -> list[dict]:
-    counts = dict(
-        db.session.execute(
-            _received(filters, tz, TARequest.tier, func.count()).group_by(TARequest.tier)
-        ).all()
-    )
-    return [{"key": t.value, "label": t.label, "value": counts.get(t.value, 0)} for t in Tier]
-
-
-def requests_by_state(filters: ReportFilters, *, tz: str) -> list[dict]:
-    """Every state and territory, reached (at least one request) or not."""
-    counts = dict(
-        db.session.execute(
-            _received(filters, tz, TARequest.state, func.count()).group_by(TARequest.state)
-        ).all()
-    )
-    return [{"key": code, "label": name, "value": counts.get(code, 0)} for code, name in STATES.items()]
-
-
-def hours_by_mode(filters: ReportFilters, *, tz: str) -> list[dict]:
+def hours_by_mode(filters: ReportFilters, *, tz: str) -> dict[str, dict[str, float]]:
+    """{current|previous: {mode: hours}} of TA activities dated in the period and the one before."""
+    previous = filters.period.previous()
+    sums = [
+        func.sum(
+            case(
+                (
+                    and_(TAActivity.activity_date >= p.start, TAActivity.activity_date <= p.end),
+                    TAActivity.hours,
+                )
+            )
+        )
+        for p in (filters.period, previous)
+    ]
     query = (
-        select(TAActivity.mode, func.sum(TAActivity.hours))
+        select(TAActivity.mode, *sums)
         .where(
             TAActivity.deleted_at.is_(None),
             filters.rows_of_requests(TAActivity.ta_request_id),
-            TAActivity.activity_date >= filters.period.start,
+            TAActivity.activity_date >= previous.start,
             TAActivity.activity_date <= filters.period.end,
         )
         .group_by(TAActivity.mode)
     )
-    hours = {mode: float(h) for mode, h in db.session.execute(query).all()}
+    out: dict[str, dict[str, float]] = {"current": {}, "previous": {}}
+    for mode, current, before in db.session.execute(query):
+        out["current"][mode], out["previous"][mode] = float(current or 0), float(before or 0)
+    return out
+
+
+def mode_series(hours: dict[str, float]) -> list[dict]:
     return [
         {"key": m, "label": label, "value": round(hours.get(m, 0.0), 2)} for m, label in MODE_LABELS.items()
     ]

@@ -10,7 +10,7 @@ Definitions (also on the page and in the README):
   requester, for requests received in the period that reached the milestone; median and
   90th percentile (continuous).
 - meeting target: share of those that reached the milestone within the target.
-- TA hours: hours of TA activities dated in the period (deleted ones excluded).
+- TA hours: hours of TA activities dated in the period (deleted ones excluded; charts.hours_by_mode).
 - satisfaction: mean usefulness and timeliness (1-5) of surveys answered in the period;
   goal met: share of those surveys saying the goal was met.
 """
@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
-from tacenter.delivery.models import SurveyResponse, TAActivity
+from tacenter.delivery.models import SurveyResponse
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.filters import ReportFilters
@@ -96,32 +96,6 @@ def milestone_percentiles(
     for (which, name), values in got.items():
         out[which][name] = values
     return out
-
-
-def activity_hours(filters: ReportFilters, *, tz: str) -> dict[str, float]:
-    """Hours of TA activities dated in the period and in the previous one."""
-    previous = filters.period.previous()
-    cols = [
-        func.coalesce(
-            func.sum(
-                case(
-                    (
-                        and_(TAActivity.activity_date >= p.start, TAActivity.activity_date <= p.end),
-                        TAActivity.hours,
-                    ),
-                    else_=0,
-                )
-            ),
-            0,
-        )
-        for p in (filters.period, previous)
-    ]
-    row = db.session.execute(
-        select(*cols)
-        .where(TAActivity.deleted_at.is_(None), filters.rows_of_requests(TAActivity.ta_request_id))
-        .where(TAActivity.activity_date >= previous.start, TAActivity.activity_date <= filters.period.end)
-    ).one()
-    return {"current": float(row[0]), "previous": float(row[1])}
 
 
 def satisfaction(filters: ReportFilters, *, tz: str) -> dict[str, dict[str, float | int | None]]:

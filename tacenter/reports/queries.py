@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tacenter.reports import charts
-from tacenter.reports.dashboard import activity_hours, milestone_percentiles, request_counts, satisfaction
+from tacenter.reports.dashboard import milestone_percentiles, request_counts, satisfaction
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.targets import ASSIGNMENT_TARGET_DAYS, FIRST_RESPONSE_TARGET_DAYS
 
@@ -47,11 +47,18 @@ def _figure(key, label, current, previous, *, unit="", link=None, definition_key
     }
 
 
-def headline(filters: ReportFilters, *, tz: str, now: datetime) -> list[dict]:
+def dashboard_data(filters: ReportFilters, *, tz: str, now: datetime) -> tuple[list[dict], dict]:
+    """The headline figures and the chart series, sharing the hours query."""
+    hours = charts.hours_by_mode(filters, tz=tz)
+    return headline(filters, tz=tz, now=now, hours=hours), chart_data(filters, tz=tz, hours=hours)
+
+
+def headline(filters: ReportFilters, *, tz: str, now: datetime, hours: dict | None = None) -> list[dict]:
     """The headline figures; `link` holds queue filters for the requests behind each one."""
     counts = request_counts(filters, tz=tz, now=now)
     pcts = milestone_percentiles(filters, tz=tz)
-    hours = activity_hours(filters, tz=tz)
+    hours = hours or charts.hours_by_mode(filters, tz=tz)
+    hours = {which: sum(by_mode.values()) for which, by_mode in hours.items()}
     survey = satisfaction(filters, tz=tz)
     cur, prev = counts["current"], counts["previous"]
     p = filters.period
@@ -141,11 +148,10 @@ def _round(value):
     return None if value is None else round(value, 2)
 
 
-def chart_data(filters: ReportFilters, *, tz: str) -> dict[str, list[dict]]:
+def chart_data(filters: ReportFilters, *, tz: str, hours: dict | None = None) -> dict[str, list[dict]]:
+    hours = hours or charts.hours_by_mode(filters, tz=tz)
     return {
-        "over_time": charts.requests_by_month(filters, tz=tz),
+        **charts.received_breakdown(filters, tz=tz),
         "by_topic": charts.requests_by_topic(filters, tz=tz),
-        "by_tier": charts.requests_by_tier(filters, tz=tz),
-        "hours_by_mode": charts.hours_by_mode(filters, tz=tz),
-        "by_state": charts.requests_by_state(filters, tz=tz),
+        "hours_by_mode": charts.mode_series(hours["current"]),
     }

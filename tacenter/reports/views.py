@@ -37,8 +37,7 @@ def _page_context(filters: ReportFilters) -> dict:
 def dashboard():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
-    figures = queries.headline(filters, tz=tz, now=utcnow())
-    charts = queries.chart_data(filters, tz=tz)
+    figures, charts = queries.dashboard_data(filters, tz=tz, now=utcnow())
     return render_template(
         "reports/dashboard.html",
         figures=figures,
@@ -59,8 +58,7 @@ def dashboard_json():
             "end": filters.period.end.isoformat(),
             "label": filters.period.label,
         },
-        figures=queries.headline(filters, tz=tz, now=utcnow()),
-        charts=queries.chart_data(filters, tz=tz),
+        **dict(zip(("figures", "charts"), queries.dashboard_data(filters, tz=tz, now=utcnow()), strict=True)),
     )
 
 
