@@ -27,7 +27,7 @@ def _received(filters: ReportFilters, tz: str, *cols):
 def received_breakdown(filters: ReportFilters, *, tz: str) -> dict[str, list[dict]]:
     """Requests received by month, by tier and by state, from one GROUP BY over the three."""
     months = filters.period.months(tz)
-    bucket = month_bucket(TARequest.submitted_at, months)
+    bucket = month_bucket(TARequest.submitted_at, months, tz)
     query = _received(filters, tz, bucket, TARequest.tier, TARequest.state, func.count())
     by_month, by_tier, by_state = Counter(), Counter(), Counter()
     for month, tier, state, n in db.session.execute(query.group_by(bucket, TARequest.tier, TARequest.state)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
@@ -66,8 +66,14 @@ REQUEST_DIMENSIONS: dict[str, Dimension] = {
 MODE_LABELS = {m.value: m.label for m in DeliveryMode}
 
 
-def month_bucket(column: ColumnElement, months) -> ColumnElement:
-    """The YYYY-MM bucket of a timestamp, from the UTC instants where each local month starts."""
+def month_bucket(column: ColumnElement, months, tz: str) -> ColumnElement:
+    """The YYYY-MM bucket of a timestamp in the center's time zone.
+
+    PostgreSQL converts the time zone itself; elsewhere a CASE compares with the UTC
+    instants where each local month starts (the same buckets, without time zone data).
+    """
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone(tz, column), "YYYY-MM")
     if len(months) < 2:
         return literal(months[0][0] if months else "")
     # Rows are already inside the period: before month i+1 starts means month i.

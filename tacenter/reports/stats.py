@@ -57,6 +57,21 @@ def percentiles_of(specs, base: Select, ps=PERCENTILES) -> dict[object, dict[flo
     return {key: percentiles(value, base.where(cond), ps=ps).get(None, empty) for key, value, cond in specs}
 
 
+def grouped_percentiles(
+    columns: dict[str, ColumnElement], base: Select, group: ColumnElement, ps=PERCENTILES
+) -> dict[str, dict[object, dict[float, float | None]]]:
+    """{name: {group key: {p: value}}} for several columns: one query on PostgreSQL."""
+    if db.engine.dialect.name != "postgresql":
+        return {name: percentiles(column, base, group=group, ps=ps) for name, column in columns.items()}
+    cols = [func.percentile_cont(p).within_group(column) for column in columns.values() for p in ps]
+    out: dict[str, dict] = {name: {} for name in columns}
+    for row in db.session.execute(base.with_only_columns(group, *cols).group_by(group)):
+        values = iter(row[1:])
+        for name in columns:
+            out[name][row[0]] = {p: _float(next(values)) for p in ps}
+    return out
+
+
 def _float(value) -> float | None:
     return None if value is None else float(value)
 

@@ -13,7 +13,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.dimensions import MODE_LABELS, REQUEST_DIMENSIONS, label_of
 from tacenter.reports.filters import ReportFilters
-from tacenter.reports.stats import percentiles
+from tacenter.reports.stats import grouped_percentiles
 from tacenter.reports.targets import (
     ASSIGNMENT_TARGET_DAYS,
     DEFAULT_CAPACITY_OPEN_REQUESTS,
@@ -81,13 +81,15 @@ def timeliness(filters: ReportFilters, *, tz: str, rows: str = "tier") -> Table:
     rd = REQUEST_DIMENSIONS[rows]
     key = rd.column()
     base = rd.join(_received(filters, tz, TARequest.id))
-    figures = {}
-    for name, column in (
-        ("first", TARequest.days_to_first_response),
-        ("assign", TARequest.days_to_assignment),
-        ("deliver", TARequest.days_to_delivery),
-    ):
-        figures[name] = percentiles(column, base, group=key)
+    figures = grouped_percentiles(
+        {
+            "first": TARequest.days_to_first_response,
+            "assign": TARequest.days_to_assignment,
+            "deliver": TARequest.days_to_delivery,
+        },
+        base,
+        key,
+    )
     counts = db.session.execute(
         base.with_only_columns(
             key,
