@@ -102,6 +102,11 @@ def timed(label: str, fn) -> None:
     print(f"{label:<34} {best * 1000:8.1f} ms  {len(count):3d} queries  {'OK' if best < 0.5 else 'SLOW'}")
 
 
+def _page(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+
+
 def run(url: str, args) -> None:
     from flask_migrate import upgrade
 
@@ -115,7 +120,9 @@ def run(url: str, args) -> None:
     from tacenter.reports.filters import ReportFilters
     from tacenter.timeliness.business_days import local_date
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40, "WTF_CSRF_ENABLED": False}
+    )
     with app.app_context():
         start = time.perf_counter()
         if not args.reuse:
@@ -126,14 +133,19 @@ def run(url: str, args) -> None:
 
         n_req = db.session.scalar(sa.select(sa.func.count()).select_from(TARequest))
         n_act = db.session.scalar(sa.select(sa.func.count()).select_from(TAActivity))
-        print(f"seeded {n_req:,} requests and {n_act:,} activities in {time.perf_counter() - start:.0f} s")
+        seeded = "" if args.reuse else f" (seeded in {time.perf_counter() - start:.0f} s)"
+        print(f"{n_req:,} requests and {n_act:,} activities{seeded}")
+        client = app.test_client()
+        client.post("/login", data={"email": "leadership@demo.tacenter.org", "password": "demo-password"})
         tz, now = app.config["CENTER_TIMEZONE"], utcnow()
         today = local_date(now, tz)
-        for period in ("fy" + str(today.year + (today.month >= 10)), "custom"):
-            filters = ReportFilters.from_args(
-                {"period": period, "start": f"{today.year - 2}-01-01", "end": today.isoformat()}, today=today
-            )
-            print(f"-- period {filters.period.label}")
+        fiscal = "fy" + str(today.year + (today.month >= 10))
+        custom = {"period": "custom", "start": f"{today.year - 2}-01-01", "end": today.isoformat()}
+        for case in ({"period": fiscal}, custom, {**custom, "tier": "intensive", "state": "NM"}):
+            filters = ReportFilters.from_args(case, today=today)
+            print(f"-- {filters.period.label} {case.get('tier', '')} {case.get('state', '')}")
+            query_string = "&".join(f"{k}={v}" for k, v in case.items())
+            timed("dashboard page (HTTP, rendered)", lambda q=query_string: _page(client, f"/reports/?{q}"))
             timed(
                 "dashboard (figures + charts)",
                 lambda f=filters: (queries.headline(f, tz=tz, now=now), queries.chart_data(f, tz=tz)),
