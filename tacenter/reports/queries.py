@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tacenter.reports import charts
-from tacenter.reports.dashboard import milestone_percentiles, request_counts, satisfaction
+from tacenter.reports.dashboard import request_figures, satisfaction
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.targets import ASSIGNMENT_TARGET_DAYS, FIRST_RESPONSE_TARGET_DAYS
 
@@ -55,8 +55,7 @@ def dashboard_data(filters: ReportFilters, *, tz: str, now: datetime) -> tuple[l
 
 def headline(filters: ReportFilters, *, tz: str, now: datetime, hours: dict | None = None) -> list[dict]:
     """The headline figures; `link` holds queue filters for the requests behind each one."""
-    counts = request_counts(filters, tz=tz, now=now)
-    pcts = milestone_percentiles(filters, tz=tz)
+    counts, pcts = request_figures(filters, tz=tz, now=now)
     hours = hours or charts.hours_by_mode(filters, tz=tz)
     hours = {which: sum(by_mode.values()) for which, by_mode in hours.items()}
     survey = satisfaction(filters, tz=tz)

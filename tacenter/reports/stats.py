@@ -38,23 +38,31 @@ def percentiles(
     return _sqlite_percentiles(value, base, key, group is not None, ps)
 
 
-def percentiles_of(specs, base: Select, ps=PERCENTILES) -> dict[object, dict[float, float | None]]:
-    """{key: {p: value}} for specs of (key, value column, condition) over the rows of `base`.
+def percentiles_of(
+    specs, base: Select, *, extra: list[ColumnElement] | None = None, ps=PERCENTILES
+) -> tuple[tuple, dict[object, dict[float, float | None]]]:
+    """{key: {p: value}} for specs of (key, value column, condition) over the rows of `base`,
+    with the values of `extra` aggregate columns over the same rows.
 
-    One query on PostgreSQL (ordered-set aggregates with FILTER); one window query per
-    spec on SQLite. Either way the count depends on the specs, never on the rows.
+    One query on PostgreSQL (ordered-set aggregates with FILTER, beside the extra columns);
+    on SQLite one for the extra columns and one window query per spec. Either way the count
+    depends on the specs, never on the rows.
     """
+    extra = extra or []
     if db.engine.dialect.name == "postgresql":
         cols = [
             func.percentile_cont(p).within_group(value).filter(and_(cond, value.is_not(None)))
             for _, value, cond in specs
             for p in ps
         ]
-        row = db.session.execute(base.with_only_columns(*cols)).one()
-        values = iter(row)
-        return {key: {p: _float(next(values)) for p in ps} for key, _, _ in specs}
+        row = db.session.execute(base.with_only_columns(*extra, *cols)).one()
+        values = iter(row[len(extra) :])
+        return tuple(row[: len(extra)]), {key: {p: _float(next(values)) for p in ps} for key, _, _ in specs}
+    extra_values = tuple(db.session.execute(base.with_only_columns(*extra)).one()) if extra else ()
     empty = dict.fromkeys(ps)
-    return {key: percentiles(value, base.where(cond), ps=ps).get(None, empty) for key, value, cond in specs}
+    return extra_values, {
+        key: percentiles(value, base.where(cond), ps=ps).get(None, empty) for key, value, cond in specs
+    }
 
 
 def grouped_percentiles(
