@@ -14,7 +14,7 @@ from tacenter.accounts.models import Organization
 from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
-from tacenter.reports import queries, tables
+from tacenter.reports import outcomes, queries, tables
 from tacenter.reports.filters import ReportFilters
 from tacenter.timeliness.business_days import business_days_between
 from tests import reports_data
@@ -217,7 +217,7 @@ def _check_tables(filters, want, data):
     assert got_topic == pytest.approx(sorted(round(v, 2) for v in by_topic.values()))
     sv = want["_surveys"]
     got_sat = {
-        row[0]: (row[1], row[2], row[4]) for row in tables.satisfaction(filters, tz=TZ, rows="tier").rows
+        row[0]: (row[1], row[2], row[4]) for row in outcomes.satisfaction(filters, tz=TZ, rows="tier").rows
     }
     want_sat = {}
     for tier in {tier_of[s["ta_request_id"]] for s in sv}:
@@ -228,7 +228,7 @@ def _check_tables(filters, want, data):
             sum(s["goal_met"] == "yes" for s in mine),
         )
     assert got_sat == want_sat
-    declined = tables.declined_and_referred(filters, tz=TZ).rows
+    declined = outcomes.declined_and_referred(filters, tz=TZ).rows
     assert len(declined) == want["_declined"]
     assert all(not str(c).startswith("'") for row in declined for c in row)  # escaping is the export's job
 

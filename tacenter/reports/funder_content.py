@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
-from tacenter.reports import tables
+from tacenter.reports import outcomes, tables
 from tacenter.reports.dimensions import MODE_LABELS
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table
@@ -24,8 +24,8 @@ STEPS = [
         ],
     ),
     ("Measuring timeliness", lambda f, tz: [tables.timeliness(f, tz=tz, rows="tier")]),
-    ("Listing declined and referred requests", lambda f, tz: [tables.declined_and_referred(f, tz=tz)]),
-    ("Summarising satisfaction", lambda f, tz: [tables.satisfaction(f, tz=tz, rows="tier")]),
+    ("Listing declined and referred requests", lambda f, tz: [outcomes.declined_and_referred(f, tz=tz)]),
+    ("Summarising satisfaction", lambda f, tz: [outcomes.satisfaction(f, tz=tz, rows="tier")]),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tacenter.reports import tables
+from tacenter.reports import outcomes, tables
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS
 from tacenter.reports.filters import ReportFilters
 
@@ -45,7 +45,7 @@ def build(kind: ReportKind, filters: ReportFilters, *, rows: str, columns: str, 
     if kind.key == "hours":
         return tables.hours(filters, tz=tz, rows=rows)
     if kind.key == "caseload":
-        return tables.caseload(filters, tz=tz)
+        return outcomes.caseload(filters, tz=tz)
     if kind.key == "satisfaction":
-        return tables.satisfaction(filters, tz=tz, rows=rows)
-    return tables.declined_and_referred(filters, tz=tz)
+        return outcomes.satisfaction(filters, tz=tz, rows=rows)
+    return outcomes.declined_and_referred(filters, tz=tz)
