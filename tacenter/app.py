@@ -74,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
+    from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
+    from tacenter.reports.views import bp as reports
     from tacenter.routing.views import bp as routing
     from tacenter.timeliness.views import bp as timeliness
     from tacenter.workflow.views import bp as workflow
@@ -91,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         files,
         delivery,
         timeliness,
+        reports,
     ):
         app.register_blueprint(blueprint)
 

@@ -39,6 +39,9 @@ class TaskNames:
     DAILY_DIGESTS = "tacenter.daily_digests"
     WEEKLY_SUMMARIES = "tacenter.weekly_summaries"
 
+    GENERATE_FUNDER_REPORT = "tacenter.generate_funder_report"
+    SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
+
 
 def periodic_jobs(config) -> dict[str, tuple[str, float]]:
     """The one table of periodic jobs: beat entry -> (task, period in seconds).
@@ -58,6 +61,9 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         "remind-survey": (TaskNames.REMIND_SURVEY, remind),
         "daily-digests": (TaskNames.DAILY_DIGESTS, digest),
         "weekly-summaries": (TaskNames.WEEKLY_SUMMARIES, digest),
+        # Makes the last fiscal quarter's funder report once (a unique key) and runs any
+        # report whose nudge the broker lost.
+        "funder-reports": (TaskNames.SCHEDULED_FUNDER_REPORTS, 3600.0),
     }
 
 
@@ -118,7 +124,14 @@ def _collect_outbox_ids(session: Session, _flush_context) -> None:
         after_commit_deliver(session, ids)
 
 
+def after_commit_generate(session: Session, report_id: int) -> None:
+    """Ask the worker to generate this funder report once the session commits."""
+    session.info.setdefault("funder_report_ids", []).append(report_id)
+
+
 def _nudge_worker(session: Session) -> None:
+    for report_id in session.info.pop("funder_report_ids", []):
+        _send(TaskNames.GENERATE_FUNDER_REPORT, [report_id], Queues.PERIODIC)
     ids = session.info.pop("outbox_ids", [])
     if ids:
         enqueue_deliveries(ids)
@@ -126,6 +139,7 @@ def _nudge_worker(session: Session) -> None:
 
 def _forget(session: Session) -> None:
     session.info.pop("outbox_ids", None)
+    session.info.pop("funder_report_ids", None)
 
 
 def register_session_hooks(app: Flask) -> None:

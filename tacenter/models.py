@@ -16,6 +16,7 @@ from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
 from tacenter.reminders.models import DigestSent, ReminderSent
+from tacenter.reports.models import FunderReport
 from tacenter.routing.models import (
     RoutingSettings,
     StaffAbsence,
@@ -36,6 +37,7 @@ __all__ = [
     "Assignment",
     "DigestSent",
     "EmailOutbox",
+    "FunderReport",
     "GrantProgram",
     "Invitation",
     "LoginSession",

@@ -8,6 +8,7 @@ from tacenter import jobs
 from tacenter.notifications import services as notifications
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
+from tacenter.reports import funder
 
 PERIODIC = {"acks_late": True, "ignore_result": True}
 
@@ -68,3 +69,15 @@ def daily_digests() -> int:
 def weekly_summaries() -> int:
     """Leadership's weekly summary, once per ISO week."""
     return digests.send_weekly_summaries()
+
+
+@shared_task(name=jobs.TaskNames.GENERATE_FUNDER_REPORT, acks_late=True, ignore_result=True)
+def generate_funder_report(report_id: int) -> str:
+    """Build one funder report if it is still queued (a duplicate nudge finds it taken)."""
+    return funder.generate_funder_report(report_id)
+
+
+@shared_task(name=jobs.TaskNames.SCHEDULED_FUNDER_REPORTS, acks_late=True, ignore_result=True)
+def scheduled_funder_reports() -> int:
+    """Make the last quarter's report once, and run reports whose nudge was lost."""
+    return funder.run_scheduled()

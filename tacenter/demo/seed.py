@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, insert, select, text
@@ -16,9 +17,10 @@ from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS
+from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
-from tacenter.timeliness.business_days import business_days_between
+from tacenter.timeliness.business_days import business_days_between, local_date
 from tacenter.vocab import STATES, DeliveryMode, OrgType, Role, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
@@ -272,6 +274,60 @@ def _profiles(now: datetime) -> None:
     db.session.flush()
 
 
+MODE_WEIGHTS = {
+    DeliveryMode.VIRTUAL_MEETING: 40,
+    DeliveryMode.PHONE_EMAIL: 25,
+    DeliveryMode.ON_SITE: 6,
+    DeliveryMode.WEBINAR_TRAINING: 12,
+    DeliveryMode.PEER_LEARNING: 10,
+    DeliveryMode.RESOURCE_REFERRAL: 7,
+}
+HOURS_BY_MODE = {  # (lowest, highest) hours of one activity
+    DeliveryMode.VIRTUAL_MEETING: (0.5, 2),
+    DeliveryMode.PHONE_EMAIL: (0.25, 1),
+    DeliveryMode.ON_SITE: (4, 8),
+    DeliveryMode.WEBINAR_TRAINING: (1, 3),
+    DeliveryMode.PEER_LEARNING: (1, 2),
+    DeliveryMode.RESOURCE_REFERRAL: (0.25, 0.75),
+}
+
+
+def _delivery(rng, row: dict, assignee, tz: str, now: datetime, activities: list, surveys: list) -> None:
+    """TA activities between assignment and delivery, and a survey for closed requests."""
+    if row.get("delivered_at") is None or assignee is None:
+        return
+    start, end = local_date(row["assigned_at"], tz), local_date(row["delivered_at"], tz)
+    modes, weights = list(MODE_WEIGHTS), list(MODE_WEIGHTS.values())
+    for _ in range(rng.randint(1, 4) if row["tier"] != Tier.INTENSIVE.value else rng.randint(3, 8)):
+        mode = rng.choices(modes, weights)[0]
+        low, high = HOURS_BY_MODE[mode]
+        activities.append(
+            {
+                "ta_request_id": row["id"],
+                "activity_date": start + timedelta(days=rng.randint(0, max(0, (end - start).days))),
+                "hours": Decimal(rng.randint(int(low * 4), int(high * 4))) / 4,
+                "mode": mode.value,
+                "participant_count": rng.randint(1, 40 if mode == DeliveryMode.WEBINAR_TRAINING else 8),
+                "participant_roles": "Program staff",
+                "staff_id": assignee.id,
+                "created_at": row["delivered_at"],
+                "updated_at": row["delivered_at"],
+            }
+        )
+    if row["stage"] == Stage.CLOSED.value and rng.random() < 0.7:
+        surveys.append(
+            {
+                "ta_request_id": row["id"],
+                "respondent_id": row["requester_id"],
+                "usefulness": rng.choices([2, 3, 4, 5], [1, 3, 8, 10])[0],
+                "timeliness": rng.choices([2, 3, 4, 5], [2, 4, 8, 7])[0],
+                "goal_met": rng.choices(["yes", "partly", "no"], [12, 5, 1])[0],
+                "comment": "",
+                "submitted_at": min(now, row["finished_at"] + timedelta(hours=rng.uniform(1, 120))),
+            }
+        )
+
+
 def seed_demo(
     *,
     request_count: int = 40,
@@ -302,7 +358,7 @@ def seed_demo(
     todo = range(have, request_count)
     org_by_id = {org.id: org for org in db.session.scalars(select(Organization))}
     for start in range(0, len(todo), batch_size):
-        rows, links, changes, assignments = [], [], [], []
+        rows, links, changes, assignments, activities, surveys = [], [], [], [], [], []
         for i in todo[start : start + batch_size]:
             requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
             requester_org = org_by_id[requester.organization_id]
@@ -376,11 +432,16 @@ def seed_demo(
                     )
                 previous = step.value
                 at = min(now, at + timedelta(hours=rng.uniform(2, 96)))
+            _delivery(rng, row, assignee, tz, now, activities, surveys)
         db.session.execute(insert(TARequest), rows)
         db.session.execute(insert(ta_request_topic), links)
         db.session.execute(insert(StageChange), changes)
         if assignments:
             db.session.execute(insert(Assignment), assignments)
+        if activities:
+            db.session.execute(insert(TAActivity), activities)
+        if surveys:
+            db.session.execute(insert(SurveyResponse), surveys)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequence behind
         db.session.execute(

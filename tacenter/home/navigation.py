@@ -42,6 +42,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("Queue", "workflow.queue"))
         if role != Role.LEADERSHIP:  # leadership hold no caseload
             items.append(NavItem("My caseload", "routing.my_caseload"))
+        if role in (Role.LEADERSHIP, Role.LEAD, Role.ADMIN):
+            items.append(NavItem("Dashboard", "reports.dashboard", prefix="reports."))
     if role in (Role.LEAD, Role.ADMIN):
         items += [
             NavItem("Triage", "routing.triage"),

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import options
-from tacenter.vocab import STATE_CHOICES, GoalMet, choices
+from tacenter.vocab import STATE_CHOICES, GoalMet, OrgType, Tier, choices
 from tacenter.workflow.rules import LABELS
 
 SORTS = {
@@ -39,6 +39,15 @@ class QueueFilterForm(FlaskForm):
     sort = SelectField(
         "Sort by", choices=options(list(SORTS.items())), default="oldest", validators=[Optional()]
     )
+    # Set by the dashboard's links to the requests behind a figure.
+    tier = SelectField("Tier", choices=options([("", "Any tier")] + choices(Tier)), validators=[Optional()])
+    org_type = SelectField(
+        "Organization type", choices=options([("", "Any type")] + choices(OrgType)), validators=[Optional()]
+    )
+    submitted_from = DateField("Submitted from", validators=[Optional()])
+    submitted_to = DateField("Submitted to", validators=[Optional()])
+    finished_from = DateField("Finished from", validators=[Optional()])
+    finished_to = DateField("Finished to", validators=[Optional()])
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 

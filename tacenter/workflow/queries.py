@@ -7,14 +7,17 @@ reaches the ORM unchecked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Select, func, literal_column, or_, select
 
-from tacenter.accounts.models import User
+from tacenter.accounts.models import Organization, User
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.intake.permissions import visible_requests
-from tacenter.vocab import STATES
+from tacenter.vocab import STATES, OrgType, Tier
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import OPEN, Stage
 
@@ -35,14 +38,51 @@ class QueueFilters:
     program: str = ""
     assignee: str = ""  # a user id, "none" for unassigned, "me"
     sort: str = "oldest"
+    # From the dashboard's links: the requests behind a figure.
+    tier: str = ""
+    org_type: str = ""
+    submitted_from: str = ""  # local dates, YYYY-MM-DD, both ends included
+    submitted_to: str = ""
+    finished_from: str = ""
+    finished_to: str = ""
 
 
 def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _local_midnight(value: str, *, next_day: bool = False) -> datetime | None:
+    """The UTC instant a local date starts (or the next one does); None for anything not a date."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    day += timedelta(days=1) if next_day else timedelta()
+    return datetime.combine(day, time(), ZoneInfo(current_app.config["CENTER_TIMEZONE"])).astimezone(UTC)
+
+
+def _date_filters(query, filters: QueueFilters):
+    for column, start, end in (
+        (TARequest.submitted_at, filters.submitted_from, filters.submitted_to),
+        (TARequest.finished_at, filters.finished_from, filters.finished_to),
+    ):
+        if (lo := _local_midnight(start)) is not None:
+            query = query.where(column >= lo)
+        if (hi := _local_midnight(end, next_day=True)) is not None:
+            query = query.where(column < hi)
+    return query
+
+
 def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
-    query = visible_requests(actor)
+    query = _date_filters(visible_requests(actor), filters)
+    if filters.tier in {t.value for t in Tier}:
+        query = query.where(TARequest.tier == filters.tier)
+    if filters.org_type in {t.value for t in OrgType}:
+        query = query.where(
+            TARequest.organization_id.in_(
+                select(Organization.id).where(Organization.org_type == filters.org_type)
+            )
+        )
     if filters.stage == "all":
         pass
     elif filters.stage in Stage.__members__.values():

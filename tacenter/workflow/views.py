@@ -42,7 +42,8 @@ def queue():
     filters = queries.QueueFilters(
         **{
             name: str(getattr(form, name).data or "")
-            for name in ("q", "stage", "topic", "state", "program", "assignee", "sort")
+            for name in ("q", "stage", "topic", "state", "program", "assignee", "sort", "tier", "org_type")
+            + ("submitted_from", "submitted_to", "finished_from", "finished_to")
         }
     )
     page = db.paginate(
