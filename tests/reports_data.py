@@ -13,7 +13,7 @@ from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.vocab import DeliveryMode, OrgType, Tier
-from tacenter.workflow.services import assign_request, change_stage
+from tacenter.workflow.services import assign_request, change_stage, close_request
 from tests.factories import (
     OrganizationFactory,
     ProgramFactory,
@@ -64,7 +64,13 @@ def workflow_requests(requester, staff, lead, topic):
             )
             change_stage(r.reference, "in_progress", actor=requester, now=t + timedelta(days=12))
         change_stage(r.reference, "delivered", actor=staff, now=t + timedelta(days=15))
-        change_stage(r.reference, "closed", actor=staff, now=t + timedelta(days=16))
+        close_request(
+            r.reference,
+            goal_met="yes",
+            outcome_summary="Plan adopted",
+            actor=staff,
+            now=t + timedelta(days=16),
+        )
         if reopen:
             change_stage(
                 r.reference, "in_progress", actor=staff, note="More to do", now=t + timedelta(days=18)

@@ -121,9 +121,20 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
     expected = {
         "requester": ["Home", "Our requests", "Request TA"],
         "staff": ["Home", "Queue", "My caseload"],
-        "lead": ["Home", "Queue", "My caseload", "Invite"],
-        "leadership": ["Home", "Queue"],
-        "admin": ["Home", "Queue", "My caseload", "Invite", "Admin", "Sent mail (dev)"],
+        "lead": ["Home", "Queue", "My caseload", "Dashboard", "Triage", "Team", "Profiles", "Invite"],
+        "leadership": ["Home", "Queue", "Dashboard"],
+        "admin": [
+            "Home",
+            "Queue",
+            "My caseload",
+            "Dashboard",
+            "Triage",
+            "Team",
+            "Profiles",
+            "Invite",
+            "Admin",
+            "Sent mail (dev)",
+        ],
     }
     for role, items in expected.items():
         user = RequesterFactory() if role == "requester" else UserFactory(role=role)

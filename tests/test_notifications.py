@@ -91,7 +91,7 @@ def test_the_notification_list_shows_the_unread_count_and_marks_as_read_by_post(
     submit(RequesterFactory())
     auth.login(lead)
     page = client.get("/notifications").get_data(as_text=True)
-    assert re.search(r'class="badge">2<span class="sr-only"> unread', page)
+    assert re.search(r'class="usa-tag">2<span class="usa-sr-only"> unread', page)
     assert ta_request.reference in page
     assert client.get(f"/notifications/{1}/read").status_code == 405  # never by GET
     mine = db_session.scalar(select(Notification.id).where(Notification.user_id == lead.id))

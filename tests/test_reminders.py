@@ -15,7 +15,7 @@ from tacenter.reminders.queries import reminder_history
 from tacenter.reminders.rules import Kind
 from tacenter.reminders.services import claim, run_sweep
 from tacenter.reminders.sweeps import Due
-from tacenter.workflow.services import assign_request, change_stage
+from tacenter.workflow.services import assign_request, change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 
@@ -136,8 +136,15 @@ def test_an_unanswered_survey_gets_exactly_one_reminder(db_session, people):
     answered = _assigned(people, "2026-03-02 15:00")
     silent = _assigned(people, "2026-03-02 15:00")
     for ta_request in (answered, silent):
-        for target in ("in_progress", "delivered", "closed"):
+        for target in ("in_progress", "delivered"):
             change_stage(ta_request.reference, target, actor=people["staff"], now=at("2026-03-03 15:00"))
+        close_request(
+            ta_request.reference,
+            goal_met="yes",
+            outcome_summary="Done",
+            actor=people["staff"],
+            now=at("2026-03-03 15:00"),
+        )
     db_session.add(SurveyResponse(ta_request_id=answered.id, usefulness=5, timeliness=5, goal_met="yes"))
     db_session.commit()
     assert run_sweep("survey", now=at("2026-03-05 15:00"))["reminders"] == 0

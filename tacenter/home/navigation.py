@@ -52,8 +52,6 @@ def nav_items(user) -> list[NavItem]:
             NavItem("Invite", "invitations.new"),
         ]
     if role == Role.ADMIN:
-        items.append(NavItem("Routing settings", "routing.routing_settings"))
-        items.append(NavItem("Targets", "timeliness.targets"))
         items.append(NavItem("Admin", "admin.users", prefix="admin."))
         config = current_app.config
         if config["SHOW_DEV_MAIL"] and not config["MAIL_SERVER"]:

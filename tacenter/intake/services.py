@@ -103,11 +103,12 @@ def submit_request(
         ta_request=ta_request,
         now=now,
     )
-    for lead in active_leads():  # someone must triage it
-        notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
-               ta_request=ta_request, now=now)  # fmt: skip
     # Auto-assign (when the center routes automatically) in this same transaction, after the
-    # receipt, so the outbox holds "received" before "assigned".
+    # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
     route_new_request(ta_request, now=now)
+    if ta_request.assignee_id is None:
+        for lead in active_leads():  # someone must triage it
+            notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
+                   ta_request=ta_request, now=now)  # fmt: skip
     db.session.commit()
     return ta_request
