@@ -48,7 +48,14 @@ PAGES = [
     ("request page", "GET", "/requests/{reference}", "staff", "/list"),
     ("my caseload", "GET", "/caseload", "staff", "/list"),
     ("triage", "GET", "/triage", "lead", "/list"),
-    ("dashboard", "GET", "/reports/dashboard", "leadership", "/aggregate"),
+    ("dashboard", "GET", "/reports/", "leadership", "/aggregate"),
+    ("dashboard data", "GET", "/reports/dashboard.json", "leadership", "/aggregate"),
+    ("report: volume", "GET", "/reports/volume", "leadership", "/aggregate"),
+    ("report: timeliness", "GET", "/reports/timeliness", "leadership", "/aggregate"),
+    ("report: hours", "GET", "/reports/hours", "leadership", "/aggregate"),
+    ("report: caseload", "GET", "/reports/caseload", "leadership", "/aggregate"),
+    ("report: satisfaction", "GET", "/reports/satisfaction", "leadership", "/aggregate"),
+    ("report: declined", "GET", "/reports/declined", "leadership", "/aggregate"),
 ]
 LOGINS = {
     "requester": "requester@demo.tacenter.org",
