@@ -245,56 +245,40 @@ def close_request(
     return ta_request
 
 
-def decline_request(
+def _end_with_reason(
     reference: str,
-    *,
+    stage: rules.Stage,
     reason: str,
+    *,
     actor: User,
-    expected_version: int | None = None,
-    now: datetime | None = None,
+    referred_to: str = "",
+    expected_version: int | None,
+    now: datetime | None,
 ) -> TARequest:
-    """Decline a request, with the reason kept on it and sent to the requester."""
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
-    apply_transition(
-        ta_request,
-        rules.Stage.DECLINED,
-        actor=actor,
-        note=reason.strip(),
-        expected_version=expected_version,
-        now=now,
-    )
-    ta_request.closing_reason = reason.strip()
-    db.session.commit()
-    return ta_request
-
-
-def refer_request(
-    reference: str,
-    *,
-    reason: str,
-    referred_to: str,
-    actor: User,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> TARequest:
-    """Refer a request to another TA provider: where to, and why, both required."""
-    now = now or utcnow()
-    ta_request = get_visible_request(reference, actor=actor)
-    if not referred_to.strip():
-        raise DomainError("Say which TA provider the request is referred to.")
-    apply_transition(
-        ta_request,
-        rules.Stage.REFERRED,
-        actor=actor,
-        note=reason.strip(),
-        expected_version=expected_version,
-        now=now,
-    )
+    apply_transition(ta_request, stage, actor=actor, note=reason.strip(), expected_version=expected_version,
+                     now=now)  # fmt: skip
     ta_request.closing_reason = reason.strip()
     ta_request.referred_to = referred_to.strip()[:200]
     db.session.commit()
     return ta_request
+
+
+def decline_request(reference: str, *, reason: str, actor: User, expected_version: int | None = None,
+                    now: datetime | None = None) -> TARequest:  # fmt: skip
+    """Decline a request, with the reason kept on it and sent to the requester."""
+    return _end_with_reason(reference, rules.Stage.DECLINED, reason, actor=actor,
+                            expected_version=expected_version, now=now)  # fmt: skip
+
+
+def refer_request(reference: str, *, reason: str, referred_to: str, actor: User,
+                  expected_version: int | None = None, now: datetime | None = None) -> TARequest:  # fmt: skip
+    """Refer a request to another TA provider: where to, and why, both required."""
+    if not referred_to.strip():
+        raise DomainError("Say which TA provider the request is referred to.")
+    return _end_with_reason(reference, rules.Stage.REFERRED, reason, actor=actor, referred_to=referred_to,
+                            expected_version=expected_version, now=now)  # fmt: skip
 
 
 def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bool:
