@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.routes import MISSING_TEXT, OWN, ROLES, build_world, object_cases, routes, url_for_case
 
@@ -136,20 +137,23 @@ def test_forms_showing_errors_meet_wcag_21_aa(app, page_for):
     page.get_by_label("Email address").fill("nobody@example.org")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#error-summary")).to_be_visible()  # waits for the answer to the post
     check(page, "sign-in with a wrong password", found)
     page.goto("/register")
     page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     check(page, "empty registration", found)
 
     page = page_for(world.users["requester"])
     page.goto("/requests/new")
     page.get_by_role("button", name="Submit request").click()
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     check(page, "empty request form", found)
 
     page = page_for(world.users["admin"])
     page.goto("/admin/organizations/new")
     page.get_by_role("button", name="Save").click()
+    expect(page.locator("#error-summary")).to_be_visible()
     check(page, "empty organization form", found)
     failures = {label: v for label, v in found.items() if v}
     assert not failures, json.dumps(failures, indent=2)
