@@ -112,3 +112,15 @@ def test_worker_generates_the_funder_report_and_mails_leadership(auth, client, w
     workbook = load_workbook(io.BytesIO(client.get(f"/reports/funder/{report_id}/report.xlsx").data))
     assert "TA activities by mode" in workbook.sheetnames
     assert smtp_sink.wait_for(lambda m: m["To"] == "director@example.org" and "Funder report" in m["Subject"])
+
+
+def test_caseload_capacity_comes_from_the_routing_profile(db_session):
+    from tacenter.reports.outcomes import staff_capacity
+    from tacenter.reports.targets import DEFAULT_CAPACITY_OPEN_REQUESTS
+    from tests.factories import UserFactory, staff_profile
+
+    profiled, unprofiled = UserFactory(role="staff"), UserFactory(role="staff")
+    staff_profile(profiled, capacity=3.5)
+    capacities = staff_capacity()
+    assert capacities[profiled.id] == 3.5
+    assert capacities[unprofiled.id] == DEFAULT_CAPACITY_OPEN_REQUESTS

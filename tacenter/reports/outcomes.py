@@ -18,9 +18,14 @@ from tacenter.vocab import STAFF_SIDE
 from tacenter.workflow.rules import OPEN, Stage
 
 
-def staff_capacity() -> dict[int, int]:
-    """Open requests each staff member can carry. The one place to read a capacity table from."""
-    return defaultdict(lambda: DEFAULT_CAPACITY_OPEN_REQUESTS)
+def staff_capacity() -> dict[int, float]:
+    """What each staff member can carry: their routing profile's capacity (weighted units, see
+    routing), or the default for someone without a profile. The one place capacity is read."""
+    from tacenter.routing.models import StaffProfile
+
+    capacities = defaultdict(lambda: DEFAULT_CAPACITY_OPEN_REQUESTS)
+    capacities.update(db.session.execute(select(StaffProfile.user_id, StaffProfile.capacity)).all())
+    return capacities
 
 
 def caseload(filters: ReportFilters, *, tz: str) -> Table:
