@@ -10,9 +10,8 @@ import re
 import sys
 import urllib.parse
 
-from sqlalchemy import event
-
 from tacenter import create_app
+from tacenter.db import StatementCounter
 from tacenter.extensions import db
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -32,14 +31,9 @@ def count(app, engine, name, method, path, email, form_template) -> int | None:
         return None
     if method == "POST":
         form["submission_token"] = "count-2"
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with StatementCounter(engine) as counter:
         client.open(path, method=method, data=form)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
+    return counter.count
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from tacenter.accounts.models import Organization, User  # noqa: E402
 from tacenter.accounts.passwords import hash_password  # noqa: E402
 from tacenter.catalog.models import GrantProgram, Topic  # noqa: E402
 from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS  # noqa: E402
+from tacenter.db import StatementCounter  # noqa: E402
 from tacenter.extensions import db  # noqa: E402
 from tacenter.intake.models import TARequest, ta_request_topic  # noqa: E402
 from tacenter.routing.engine import rank_candidates  # noqa: E402
@@ -44,21 +45,6 @@ from tacenter.workflow.models import Assignment  # noqa: E402
 PASSWORD = "bench-password"  # noqa: S105
 OPEN_ASSIGNED = ["assigned", "in_progress", "waiting_on_requester", "delivered"]
 FINISHED = ["closed", "declined", "referred"]
-
-
-class Counter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self)
 
 
 def next_id(model) -> int:
@@ -267,7 +253,7 @@ def measure_ranking(runs: int) -> dict:
     today = date.today()
     for request_id in waiting:
         db.session.remove()
-        with Counter() as counter:
+        with StatementCounter(db.engine) as counter:
             started, cpu_started = time.perf_counter(), time.process_time()
             ranking = rank_candidates(request_id, today=today)
             times.append((time.perf_counter() - started) * 1000)
@@ -328,7 +314,7 @@ def page_queries(client, paths) -> dict[str, tuple[int, float]]:
         db.session.remove()
         for name in list(g):  # each request starts with a clean `g`, as a real one would
             g.pop(name)
-        with Counter() as counter:
+        with StatementCounter(db.engine) as counter:
             started = time.perf_counter()
             response = client.get(path)
             elapsed = (time.perf_counter() - started) * 1000

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from tacenter.conversation.services import add_note, post_reply
 from tacenter.conversation.timeline import timeline
@@ -101,18 +100,11 @@ def test_the_timeline_is_in_order_and_staff_only_entries_stay_staff_only(db_sess
 
 
 def _count_queries(client, url) -> int:
-    counter = {"n": 0}
+    from tacenter.db import StatementCounter
 
-    def count(*_args, **_kwargs):
-        counter["n"] += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with StatementCounter(db.engine) as counter:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return counter["n"]
+    return counter.count
 
 
 def test_the_request_page_makes_the_same_number_of_queries_however_long_the_record(db_session, client, auth):

@@ -9,32 +9,17 @@ need an argument get a real object for the signed-in role.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tacenter.accounts.models import User
+from tacenter.db import StatementCounter
 from tacenter.demo.seed import seed_demo
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 
 ROLES = ["requester", "staff", "lead", "leadership", "admin"]
 SKIP_ENDPOINTS = {"static", "accounts.logout", "home.healthz"}
-
-
-@contextmanager
-def counting_queries():
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _sample_args(user: User) -> dict:
@@ -62,10 +47,10 @@ def _measure(app, client, auth, role: str) -> dict[str, int]:
     counts = {}
     for path in _get_pages(app, user):
         client.get(path)  # warm caches (e.g. the session touch) before counting
-        with counting_queries() as counter:
+        with StatementCounter(db.engine) as counter:
             response = client.get(path)
         assert response.status_code < 500, path
-        counts[path.replace(_sample_args(user)["reference"] or "-", "<ref>")] = counter["n"]
+        counts[path.replace(_sample_args(user)["reference"] or "-", "<ref>")] = counter.count
     auth.logout()
     return counts
 

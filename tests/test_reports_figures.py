@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tacenter.accounts.models import Organization
 from tacenter.delivery.models import SurveyResponse, TAActivity
@@ -238,22 +238,15 @@ def test_dashboard_query_count_does_not_grow_with_the_data(db_session):
     filters = ReportFilters.from_args({}, today=made["today"])
 
     def count_queries():
-        seen = []
+        from tacenter.db import StatementCounter
+        from tacenter.reports import registry
 
-        def on_execute(*args):
-            seen.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", on_execute)
-        try:
+        with StatementCounter(db.engine) as counter:
             queries.headline(filters, tz=TZ, now=made["now"])
             queries.chart_data(filters, tz=TZ)
             for kind in ("volume", "timeliness", "hours", "caseload", "satisfaction", "declined"):
-                from tacenter.reports import registry
-
                 registry.build(registry.REPORTS[kind], filters, rows="", columns="", tz=TZ)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", on_execute)
-        return len(seen)
+        return counter.count
 
     small = count_queries()
     reports_data.build(8, count=200)

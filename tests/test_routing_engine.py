@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tacenter.extensions import db
 from tacenter.routing.engine import current_settings, rank_candidates
@@ -213,17 +212,11 @@ def test_inactive_profiles_and_deactivated_people_are_never_ranked(world):
 
 
 def count_queries(fn):
-    statements = []
+    from tacenter.db import StatementCounter
 
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with StatementCounter(db.engine) as counter:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
+    return counter.count
 
 
 def test_ranking_issues_the_same_number_of_queries_for_5_or_50_staff(world):

@@ -3,8 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from tacenter.db import StatementCounter
 from tacenter.extensions import db
 from tacenter.notifications.models import EmailOutbox
 from tacenter.routing.models import StaffAbsence, StaffProfile
@@ -221,24 +222,9 @@ def test_admin_changes_the_routing_mode(client, auth):
     assert bad.status_code == 400
 
 
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self)
-
-
 def queries_for(client, path: str) -> int:
     db.session.expire_all()
-    with QueryCounter() as counter:
+    with StatementCounter(db.engine) as counter:
         response = client.get(path)
     assert response.status_code == 200
     return counter.count
