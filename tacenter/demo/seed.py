@@ -17,6 +17,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.catalog.queries import DEFAULT_PROGRAMS, DEFAULT_TOPICS
+from tacenter.conversation.models import Message, MessageKind
 from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
@@ -93,6 +94,28 @@ MILESTONE_KEYS = (
     "goal_met",
 )
 STAGE_WEIGHTS = [8, 6, 8, 14, 4, 5, 40, 3, 3]
+FINISHED = (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED)
+# Open work is bounded by the team, not by the years of history: about this many open
+# requests per TA staff member (a caseload plus its share of the unassigned queue).
+OPEN_PER_STAFF = 30
+
+
+def _stage_picker(rng, request_count: int, staff_count: int):
+    """Choose each request's stage. A small demo keeps STAGE_WEIGHTS' mix; a large history
+    keeps about OPEN_PER_STAFF open requests per staff member, the rest finished."""
+    stages = list(PATHS)
+    open_share = sum(w for s, w in zip(stages, STAGE_WEIGHTS) if s not in FINISHED) / sum(STAGE_WEIGHTS)
+    wanted = min(open_share, OPEN_PER_STAFF * staff_count / max(request_count, 1))
+    if wanted >= open_share:
+        return lambda: rng.choices(stages, STAGE_WEIGHTS)[0]
+    open_stages = [(s, w) for s, w in zip(stages, STAGE_WEIGHTS) if s not in FINISHED]
+    finished = [(s, w) for s, w in zip(stages, STAGE_WEIGHTS) if s in FINISHED]
+
+    def pick():
+        group = open_stages if rng.random() < wanted else finished
+        return rng.choices([s for s, _ in group], [w for _, w in group])[0]
+
+    return pick
 
 
 def _ensure(model, **key):
@@ -292,6 +315,39 @@ HOURS_BY_MODE = {  # (lowest, highest) hours of one activity
 }
 
 
+REPLIES = [
+    ("staff", "Thanks for the detail. Could you share the current draft and who else should join?"),
+    ("requester", "Attached is our draft. Our evaluation lead and two supervisors will join."),
+    ("staff", "Here are three resources to read before we meet, and a proposed agenda."),
+    ("requester", "That agenda works for us. Thursday afternoons are best."),
+]
+NOTES = ["Similar to last year's request from this state; reuse the workforce materials.", "Follow up in two weeks."]
+
+
+def _conversation(talk, row: dict, requester, assignee, now: datetime, messages: list) -> None:
+    """A few replies (and now and then an internal note) on requests someone has picked up."""
+    if assignee is None:
+        return
+    at = row["submitted_at"]
+    for role, body in REPLIES[: talk.randint(0, len(REPLIES))]:
+        at = min(now, at + timedelta(hours=talk.uniform(1, 72)))
+        author = assignee if role == "staff" else requester
+        messages.append(_message(row["id"], MessageKind.REPLY, author, body, at))
+    if talk.random() < 0.3:
+        messages.append(_message(row["id"], MessageKind.NOTE, assignee, talk.choice(NOTES), at))
+
+
+def _message(request_id: int, kind: MessageKind, author, body: str, at: datetime) -> dict:
+    return {
+        "ta_request_id": request_id,
+        "kind": kind.value,
+        "author_id": author.id,
+        "body": body,
+        "body_html": f"<p>{body}</p>",  # plain demo text: nothing to sanitize
+        "created_at": at,
+    }
+
+
 def _delivery(rng, row: dict, assignee, tz: str, now: datetime, activities: list, surveys: list) -> None:
     """TA activities between assignment and delivery, and a survey for closed requests."""
     if row.get("delivered_at") is None or assignee is None:
@@ -344,6 +400,7 @@ def seed_demo(
     """
     now = now or datetime.now(UTC)
     rng = random.Random(random_seed)
+    talk = random.Random(random_seed + 1)  # its own stream: the stages and dates stay as they were
     tz = current_app.config["CENTER_TIMEZONE"]
     orgs, _requesters, _staff = _base_data()
     _extra_people(extra_organizations, extra_staff)
@@ -357,15 +414,14 @@ def seed_demo(
     next_id = (db.session.scalar(select(func.max(TARequest.id))) or 0) + 1
     todo = range(have, request_count)
     org_by_id = {org.id: org for org in db.session.scalars(select(Organization))}
+    pick_stage = _stage_picker(rng, request_count, len(staff))
     for start in range(0, len(todo), batch_size):
-        rows, links, changes, assignments, activities, surveys = [], [], [], [], [], []
+        rows, links, changes, assignments, activities, surveys, messages = [], [], [], [], [], [], []
         for i in todo[start : start + batch_size]:
             requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
             requester_org = org_by_id[requester.organization_id]
-            stage = rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
-            submitted = now - timedelta(
-                days=rng.uniform(0.2, 720 if stage in (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED) else 60)
-            )
+            stage = pick_stage()
+            submitted = now - timedelta(days=rng.uniform(0.2, history_days if stage in FINISHED else 60))
             path = PATHS[stage]
             assignee = rng.choice(staff) if Stage.ASSIGNED in path else None
             request_id = next_id
@@ -433,6 +489,7 @@ def seed_demo(
                 previous = step.value
                 at = min(now, at + timedelta(hours=rng.uniform(2, 96)))
             _delivery(rng, row, assignee, tz, now, activities, surveys)
+            _conversation(talk, row, requester, assignee, now, messages)
         db.session.execute(insert(TARequest), rows)
         db.session.execute(insert(ta_request_topic), links)
         db.session.execute(insert(StageChange), changes)
@@ -442,6 +499,8 @@ def seed_demo(
             db.session.execute(insert(TAActivity), activities)
         if surveys:
             db.session.execute(insert(SurveyResponse), surveys)
+        if messages:
+            db.session.execute(insert(Message), messages)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequence behind
         db.session.execute(

@@ -1,0 +1,72 @@
+"""Where a page's time goes: time it in-process and profile it with pyinstrument.
+
+    DATABASE_URL=... .venv/bin/python -m bench.profile_page /queue --as staff@demo.tacenter.org [-n 200]
+    DATABASE_URL=... .venv/bin/python -m bench.profile_page /requests/new --post --as requester@...
+
+Runs against a seeded database (bench/pages.py --keep leaves one), signs in with the demo
+password, warms up, then serves the page n times through the Flask test client and prints
+milliseconds per request, SQL statements per request and pyinstrument's call tree. No HTTP
+server or load generator is involved, so the figures are the app's own cost per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+import urllib.parse
+
+from pyinstrument import Profiler
+
+from bench.pages import SUBMIT_FORM
+from tacenter import create_app
+from tacenter.db import StatementCounter
+from tacenter.extensions import db
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path")
+    parser.add_argument("--as", dest="email", default="staff@demo.tacenter.org")
+    parser.add_argument("--post", action="store_true", help="submit the request form (a new token each time)")
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--tree", action="store_true", help="print the pyinstrument call tree")
+    args = parser.parse_args()
+
+    app = create_app()
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"email": args.email, "password": "demo-password", "csrf_token": token})
+    csrf = TOKEN.search(client.get("/requests/new").get_data(as_text=True)).group(1)
+    stamp = time.time_ns()
+
+    def hit(i: int) -> int:
+        if not args.post:
+            return client.get(args.path).status_code
+        form = dict(urllib.parse.parse_qsl(SUBMIT_FORM.replace("{TOKEN}", f"profile-{stamp}-{i}")))
+        return client.post(args.path, data={**form, "csrf_token": csrf}).status_code
+
+    for i in range(10):
+        status = hit(-i - 1)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        hit(-100)
+    profiler = Profiler(interval=0.0005)
+    started = time.perf_counter()
+    with profiler:
+        for i in range(args.n):
+            hit(i)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{args.path}: status {status}, {elapsed / args.n * 1000:.2f} ms/request "
+        f"({args.n / elapsed:.0f}/s in one process), {counter.count} SQL statements"
+    )
+    if args.tree:
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
