@@ -16,6 +16,10 @@ from datetime import UTC, datetime
 from flask import Flask, redirect, render_template_string, request
 from sqlalchemy import create_engine, text
 
+# The queue's own predicate: the same index serves both.
+OPEN_PREDICATE = (
+    "stage IN ('assigned', 'delivered', 'in_progress', 'submitted', 'triage', 'waiting_on_requester')"
+)
 engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True)
 app = Flask(__name__)
 
@@ -41,8 +45,8 @@ def listing():
             text(
                 "SELECT r.reference, r.title, o.name, r.stage FROM ta_request r "
                 "JOIN organization o ON o.id = r.organization_id "
-                "WHERE r.stage NOT IN ('closed', 'declined', 'referred') "
-                "ORDER BY r.submitted_at LIMIT 25"
+                f"WHERE r.{OPEN_PREDICATE} "
+                "ORDER BY r.submitted_at, r.id LIMIT 25"
             )
         ).all()
     return render_template_string(LIST, rows=rows)

@@ -182,7 +182,8 @@ def prepare_database(kind: str, workdir: Path) -> tuple[str, callable]:
 
 def run(kind: str, args) -> list[dict]:
     workdir = Path(tempfile.mkdtemp(prefix=f"tacenter-bench-{kind}-"))
-    url, drop = prepare_database(kind, workdir)
+    reuse = args.database_url and sa.make_url(args.database_url).get_backend_name() == kind
+    url, drop = (args.database_url, lambda: None) if reuse else prepare_database(kind, workdir)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -198,25 +199,29 @@ def run(kind: str, args) -> list[dict]:
         flask = [str(BIN / "flask"), "--app", "tacenter"]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=REPO, check=True, capture_output=True)
         started = time.monotonic()
-        seeded = subprocess.run(
-            [
-                *flask,
-                "seed-demo",
-                "--requests",
-                str(args.requests),
-                "--organizations",
-                "200",
-                "--staff",
-                "40",
-                "--years",
-                "5",
-            ],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        seeded = (
+            "reusing the seeded database"
+            if reuse
+            else subprocess.run(
+                [
+                    *flask,
+                    "seed-demo",
+                    "--requests",
+                    str(args.requests),
+                    "--organizations",
+                    "200",
+                    "--staff",
+                    "40",
+                    "--years",
+                    "5",
+                ],
+                env=env,
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
         print(f"[{kind}] {seeded} ({time.monotonic() - started:.0f} s)", flush=True)
         engine = sa.create_engine(url)
         with engine.connect() as conn:
@@ -274,6 +279,8 @@ def run(kind: str, args) -> list[dict]:
             for route in ("/insert", "/list", "/aggregate")
         }
         for name, method, path, role, shape in PAGES:
+            if args.pages and not any(word in name for word in args.pages.split(",")):
+                continue
             if counts.get(name) is None:
                 rows.append({"db": kind, "page": name, "absent": True})
                 continue
@@ -362,6 +369,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--pages", default="", help="only pages whose name contains one of these words")
+    parser.add_argument(
+        "--database-url", default="", help="an already seeded database to reuse (kept); its kind only"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")

@@ -67,6 +67,17 @@ def tune_sqlite(engine) -> None:
         cursor.close()
 
 
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring the objects this request holds. For a POST that redirects
+    right after its write: what it just wrote is current, so reading it back is waste."""
+    session = session() if callable(session) else session  # a scoped_session gives its Session
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def render_migration_type(type_, obj, autogen_context):
     """Alembic autogenerate: write UTCDateTime as a plain DateTime, so migrations need no app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

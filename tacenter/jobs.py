@@ -110,9 +110,13 @@ def after_commit_deliver(session: Session, outbox_ids: list[int]) -> None:
     session.info.setdefault("outbox_ids", []).extend(outbox_ids)
 
 
+NUDGE_BATCH = 10  # outbox rows per message: one publish for a request's few emails, spread for a sweep's
+
+
 def enqueue_deliveries(outbox_ids: list[int]) -> int:
-    """Nudge the worker to deliver these outbox rows; returns how many nudges went out."""
-    return sum(_send(TaskNames.DELIVER_EMAIL, [i], Queues.NOTIFY) for i in outbox_ids)
+    """Nudge the worker to deliver these outbox rows; returns how many rows were nudged."""
+    batches = [outbox_ids[i : i + NUDGE_BATCH] for i in range(0, len(outbox_ids), NUDGE_BATCH)]
+    return sum(len(batch) for batch in batches if _send(TaskNames.DELIVER_EMAIL, batch, Queues.NOTIFY))
 
 
 def _collect_outbox_ids(session: Session, _flush_context) -> None:

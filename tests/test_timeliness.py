@@ -1,10 +1,12 @@
 """Business days and the milestones stored on each request."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tacenter.timeliness.business_days import add_business_days, business_days_between
+from tacenter.timeliness.business_days import add_business_days, business_days_between, is_business_day
 from tacenter.workflow.services import assign_request, change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
@@ -56,3 +58,30 @@ def test_milestones_count_business_days_and_not_the_wait_on_the_requester(db_ses
     change_stage(ref, "in_progress", actor=staff, note="More to do", now=at("2026-03-13 15:00"))
     assert ta_request.finished_at is None
     assert ta_request.days_to_delivery == 4  # the first delivery stands
+
+
+def _walk_between(first: date, last: date) -> int:
+    """The day-by-day definition the closed form must agree with."""
+    count, day = 0, first + timedelta(days=1)
+    while day <= last:
+        count += is_business_day(day)
+        day += timedelta(days=1)
+    return count
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    first=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)),
+    span=st.integers(min_value=-10, max_value=800),
+    days=st.integers(min_value=0, max_value=300),
+)
+def test_business_day_arithmetic_agrees_with_walking_the_calendar(first, span, days):
+    start = datetime.combine(first, time(12), tzinfo=UTC)
+    end = datetime.combine(first + timedelta(days=span), time(12), tzinfo=UTC)
+    assert business_days_between(start, end, tz="UTC") == _walk_between(first, first + timedelta(days=span))
+    due = add_business_days(start, days, tz="UTC")
+    assert _walk_between(first, due) == days
+    if days == 0:
+        assert due == first
+    else:  # the first date to reach the count: a business day, one short the day before
+        assert is_business_day(due) and _walk_between(first, due - timedelta(days=1)) == days - 1

@@ -14,9 +14,9 @@ PERIODIC = {"acks_late": True, "ignore_result": True}
 
 
 @shared_task(name=jobs.TaskNames.DELIVER_EMAIL, acks_late=True, ignore_result=True)
-def deliver_email(outbox_id: int) -> str:
-    """Send one outbox email if still due (the claim makes a duplicate nudge a no-op)."""
-    return notifications.deliver_email(outbox_id)
+def deliver_email(*outbox_ids: int) -> list[str]:
+    """Send these outbox emails if still due (the claim makes a duplicate nudge a no-op)."""
+    return [notifications.deliver_email(outbox_id) for outbox_id in outbox_ids]
 
 
 @shared_task(name=jobs.TaskNames.SWEEP_OUTBOX, **PERIODIC)

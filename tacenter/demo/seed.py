@@ -103,17 +103,17 @@ OPEN_PER_STAFF = 30
 def _stage_picker(rng, request_count: int, staff_count: int):
     """Choose each request's stage. A small demo keeps STAGE_WEIGHTS' mix; a large history
     keeps about OPEN_PER_STAFF open requests per staff member, the rest finished."""
-    stages = list(PATHS)
-    open_share = sum(w for s, w in zip(stages, STAGE_WEIGHTS) if s not in FINISHED) / sum(STAGE_WEIGHTS)
+    weights = dict(zip(PATHS, STAGE_WEIGHTS, strict=True))
+    open_weights = {s: w for s, w in weights.items() if s not in FINISHED}
+    finished_weights = {s: w for s, w in weights.items() if s in FINISHED}
+    open_share = sum(open_weights.values()) / sum(STAGE_WEIGHTS)
     wanted = min(open_share, OPEN_PER_STAFF * staff_count / max(request_count, 1))
     if wanted >= open_share:
-        return lambda: rng.choices(stages, STAGE_WEIGHTS)[0]
-    open_stages = [(s, w) for s, w in zip(stages, STAGE_WEIGHTS) if s not in FINISHED]
-    finished = [(s, w) for s, w in zip(stages, STAGE_WEIGHTS) if s in FINISHED]
+        return lambda: rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
 
     def pick():
-        group = open_stages if rng.random() < wanted else finished
-        return rng.choices([s for s, _ in group], [w for _, w in group])[0]
+        group = open_weights if rng.random() < wanted else finished_weights
+        return rng.choices(list(group), list(group.values()))[0]
 
     return pick
 
@@ -321,7 +321,10 @@ REPLIES = [
     ("staff", "Here are three resources to read before we meet, and a proposed agenda."),
     ("requester", "That agenda works for us. Thursday afternoons are best."),
 ]
-NOTES = ["Similar to last year's request from this state; reuse the workforce materials.", "Follow up in two weeks."]
+NOTES = [
+    "Similar to last year's request from this state; reuse the workforce materials.",
+    "Follow up in two weeks.",
+]
 
 
 def _conversation(talk, row: dict, requester, assignee, now: datetime, messages: list) -> None:
@@ -509,6 +512,10 @@ def seed_demo(
                 "(SELECT COALESCE(MAX(id), 1) FROM ta_request))"
             )
         )
+    if todo:
+        # Fresh planner statistics after a bulk load, as after any import: without them
+        # SQLite sorts every open request rather than read the open-requests index.
+        db.session.execute(text("ANALYZE"))
     db.session.commit()
     total = db.session.scalar(select(func.count()).select_from(TARequest))
     org_total = db.session.scalar(select(func.count()).select_from(Organization))

@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 from tacenter.accounts.models import Organization, User
 from tacenter.db import utcnow
 from tacenter.extensions import db
-from tacenter.intake.models import TARequest
+from tacenter.intake.models import TARequest, table_loading
 from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import Role
 from tacenter.workflow.models import StageChange
-from tacenter.workflow.rules import OPEN, UNASSIGNED, Stage
+from tacenter.workflow.rules import OPEN_VALUES, UNASSIGNED, Stage
 
 HOME_LIMIT = 10
-_OPEN = [s.value for s in OPEN]
 
 
 def fiscal_year_start(now: datetime) -> datetime:
@@ -32,11 +31,11 @@ def fiscal_year_label(now: datetime) -> str:
 
 def _page(query, limit: int = HOME_LIMIT) -> tuple[list[TARequest], int]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(db.session.scalars(query.limit(limit))), total
+    return list(db.session.scalars(query.options(*table_loading()).limit(limit))), total
 
 
 def open_requests_of_organization(actor: User) -> tuple[list[TARequest], int]:
-    query = visible_requests(actor).where(TARequest.stage.in_(_OPEN)).order_by(TARequest.submitted_at.desc())
+    query = visible_requests(actor).where(TARequest.is_open()).order_by(TARequest.submitted_at.desc())
     return _page(query)
 
 
@@ -44,7 +43,7 @@ def caseload(actor: User) -> tuple[list[TARequest], int]:
     """Open requests assigned to `actor`, soonest needed first."""
     query = (
         visible_requests(actor)
-        .where(TARequest.assignee_id == actor.id, TARequest.stage.in_(_OPEN))
+        .where(TARequest.assignee_id == actor.id, TARequest.is_open())
         .order_by(TARequest.needed_by.asc().nulls_last(), TARequest.submitted_at.asc())
     )
     return _page(query)
@@ -75,9 +74,9 @@ def headline_figures(actor: User, *, now: datetime | None = None) -> Headlines:
     start = fiscal_year_start(now)
     visible = visible_requests(actor).subquery()
     received = db.session.scalar(select(func.count()).where(visible.c.submitted_at >= start))
-    open_now = db.session.scalar(select(func.count()).where(visible.c.stage.in_(_OPEN)))
+    open_now = db.session.scalar(select(func.count()).where(visible.c.stage.in_(OPEN_VALUES)))
     unassigned = db.session.scalar(
-        select(func.count()).where(visible.c.stage.in_(_OPEN), visible.c.assignee_id.is_(None))
+        select(func.count()).where(visible.c.stage.in_(OPEN_VALUES), visible.c.assignee_id.is_(None))
     )
     closed = db.session.scalar(
         select(func.count(func.distinct(StageChange.ta_request_id))).where(

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from tacenter.accounts.models import User
 from tacenter.catalog.models import GrantProgram, Topic
-from tacenter.db import utcnow
+from tacenter.db import commit_keeping_loaded, utcnow
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import active_leads, notify
+from tacenter.notifications.services import active_leads, email_modes, notify
+from tacenter.routing.engine import current_settings
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.workflow.rules import INITIAL
@@ -69,6 +70,10 @@ def submit_request(
         return existing
     now = now or utcnow()
     topics = _check(draft, now.date())
+    # Every read before the first write: one flush for the id, one at commit, no autoflushes.
+    leads = active_leads()
+    modes = email_modes([actor.id] + [lead.id for lead in leads])
+    current_settings()  # routing's settings row, into the identity map
     ta_request = TARequest(
         submission_token=submission_token,
         title=draft.title.strip(),
@@ -101,14 +106,15 @@ def submit_request(
         "request_received",
         f"We received your request {ta_request.reference}.",
         ta_request=ta_request,
+        mode=modes[actor.id],
         now=now,
     )
     # Auto-assign (when the center routes automatically) in this same transaction, after the
     # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
     route_new_request(ta_request, now=now)
     if ta_request.assignee_id is None:
-        for lead in active_leads():  # someone must triage it
+        for lead in leads:  # someone must triage it
             notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
-                   ta_request=ta_request, now=now)  # fmt: skip
-    db.session.commit()
+                   ta_request=ta_request, mode=modes[lead.id], now=now)  # fmt: skip
+    commit_keeping_loaded(db.session)
     return ta_request

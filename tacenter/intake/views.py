@@ -18,10 +18,9 @@ from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.intake import services
 from tacenter.intake.forms import RequestForm
-from tacenter.intake.models import TARequest
+from tacenter.intake.models import TARequest, table_loading
 from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import Role
-from tacenter.workflow.rules import OPEN
 
 bp = Blueprint("intake", __name__)
 
@@ -75,6 +74,8 @@ def my_requests():
     show = request.args.get("show", "open")
     query = visible_requests(current_user).order_by(TARequest.submitted_at.desc())
     if show == "open":
-        query = query.where(TARequest.stage.in_([s.value for s in OPEN]))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        query = query.where(TARequest.is_open())
+    page = db.paginate(
+        query.options(*table_loading()), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("intake/list.html", page=page, show=show)

@@ -59,10 +59,15 @@ def active_leads() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
 
 
-def email_modes() -> dict[int, EmailMode]:
-    """Every user's chosen mode (users who never chose are absent: immediately)."""
-    rows = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.email_mode))
-    return {user_id: EmailMode(mode) for user_id, mode in rows}
+def email_modes(user_ids: list[int] | None = None) -> dict[int, EmailMode]:
+    """Each user's chosen mode, for everyone or for `user_ids`; pass them to notify(mode=...)."""
+    query = select(NotificationPreference.user_id, NotificationPreference.email_mode)
+    if user_ids is not None:
+        query = query.where(NotificationPreference.user_id.in_(user_ids))
+    modes = {user_id: EmailMode(mode) for user_id, mode in db.session.execute(query)}
+    if user_ids is not None:  # who never chose gets email immediately
+        modes = {user_id: modes.get(user_id, EmailMode.IMMEDIATELY) for user_id in user_ids}
+    return modes
 
 
 def email_mode(user_id: int) -> EmailMode:

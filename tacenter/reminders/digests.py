@@ -26,7 +26,7 @@ from tacenter.timeliness.queries import target_for, targets_table
 from tacenter.timeliness.targets import Standing, assess
 from tacenter.vocab import Role
 from tacenter.workflow.models import StageChange
-from tacenter.workflow.rules import FINISHED, LABELS, Stage
+from tacenter.workflow.rules import LABELS, Stage
 
 DIGEST_HOUR = 7
 
@@ -118,12 +118,11 @@ def weekly_figures(week_start: datetime, week_end: datetime, *, now: datetime) -
         select(func.count()).where(TARequest.finished_at >= week_start, TARequest.finished_at < week_end)
     )
     table, tz, last_id = targets_table(), current_app.config["CENTER_TIMEZONE"], 0
-    open_stages = [s.value for s in Stage if s not in FINISHED]
     while True:
         batch = list(
             db.session.scalars(
                 select(TARequest)
-                .where(TARequest.stage.in_(open_stages), TARequest.id > last_id)
+                .where(TARequest.is_open(), TARequest.id > last_id)
                 .order_by(TARequest.id)
                 .limit(1000)
             )

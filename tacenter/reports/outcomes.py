@@ -15,7 +15,7 @@ from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table, fmt, share
 from tacenter.reports.targets import DEFAULT_CAPACITY_OPEN_REQUESTS
 from tacenter.vocab import STAFF_SIDE
-from tacenter.workflow.rules import OPEN, Stage
+from tacenter.workflow.rules import Stage
 
 
 def staff_capacity() -> dict[int, float]:
@@ -40,7 +40,7 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
     open_now = dict(
         db.session.execute(
             select(TARequest.assignee_id, func.count())
-            .where(cond, TARequest.stage.in_([s.value for s in OPEN]))
+            .where(cond, TARequest.is_open())
             .group_by(TARequest.assignee_id)
         ).all()
     )

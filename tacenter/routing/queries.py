@@ -62,7 +62,7 @@ def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> 
     rows = list(
         db.session.scalars(
             visible_requests(actor)
-            .where(TARequest.assignee_id == user_id, TARequest.stage.in_(engine.OPEN_STAGES))
+            .where(TARequest.assignee_id == user_id, TARequest.is_open())
             .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
         )
     )
@@ -159,7 +159,7 @@ def team(settings: RoutingSettings, *, today: date) -> list[TeamRow]:
             .over(partition_by=TARequest.assignee_id, order_by=(TARequest.submitted_at, TARequest.id))
             .label("n"),
         )
-        .where(TARequest.stage.in_(engine.OPEN_STAGES), TARequest.assignee_id.is_not(None))
+        .where(TARequest.is_open(), TARequest.assignee_id.is_not(None))
         .subquery()
     )
     oldest = db.session.execute(

@@ -19,7 +19,7 @@ from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import STATES, OrgType, Tier
 from tacenter.workflow.models import Assignment, StageChange
-from tacenter.workflow.rules import OPEN, Stage
+from tacenter.workflow.rules import Stage
 
 SORT_COLUMNS = {
     "newest": (TARequest.submitted_at.desc(), TARequest.id.desc()),
@@ -88,7 +88,7 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
     elif filters.stage in Stage.__members__.values():
         query = query.where(TARequest.stage == filters.stage)
     else:
-        query = query.where(TARequest.stage.in_([s.value for s in OPEN]))
+        query = query.where(TARequest.is_open())
     if (topic_id := _int(filters.topic)) is not None:
         query = query.where(
             TARequest.id.in_(

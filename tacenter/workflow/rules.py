@@ -43,6 +43,7 @@ LABELS = {
 INITIAL = Stage.SUBMITTED
 FINISHED = frozenset({Stage.CLOSED, Stage.DECLINED, Stage.REFERRED})
 OPEN = frozenset(Stage) - FINISHED
+OPEN_VALUES = tuple(sorted(s.value for s in OPEN))  # one fixed order: an index predicate matches it
 UNASSIGNED = frozenset({Stage.SUBMITTED, Stage.TRIAGE})
 
 _LEADS = frozenset({Role.LEAD, Role.ADMIN})

@@ -290,12 +290,11 @@ def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bo
     return True
 
 
-def assignable_staff() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.role.in_(ASSIGNABLE_ROLES), User.active).order_by(User.name)
-        )
-    )
+def assignable_staff() -> list:
+    """Who may be given a request, as (id, name) rows for pickers and filters."""
+    return db.session.execute(
+        select(User.id, User.name).where(User.role.in_(ASSIGNABLE_ROLES), User.active).order_by(User.name)
+    ).all()
 
 
 def _current_holder(ta_request: TARequest) -> str:

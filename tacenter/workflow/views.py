@@ -16,6 +16,7 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.intake.models import table_loading
 from tacenter.timeliness.queries import assess_requests
 from tacenter.workflow import queries, services
 from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
@@ -47,7 +48,7 @@ def queue():
         }
     )
     page = db.paginate(
-        queries.queue_query(current_user, filters),
+        queries.queue_query(current_user, filters).options(*table_loading()),
         page=form.page.data or 1,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
