@@ -73,7 +73,7 @@ def submit_request(
     # Every read before the first write: one flush for the id, one at commit, no autoflushes.
     leads = active_leads()
     modes = email_modes([actor.id] + [lead.id for lead in leads])
-    current_settings()  # routing's settings row, into the identity map
+    routing_settings = current_settings()
     ta_request = TARequest(
         submission_token=submission_token,
         title=draft.title.strip(),
@@ -111,7 +111,7 @@ def submit_request(
     )
     # Auto-assign (when the center routes automatically) in this same transaction, after the
     # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
-    route_new_request(ta_request, now=now)
+    route_new_request(ta_request, now=now, settings=routing_settings)
     if ta_request.assignee_id is None:
         for lead in leads:  # someone must triage it
             notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",

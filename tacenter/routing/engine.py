@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, case, func, select
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
@@ -46,16 +45,9 @@ OPEN_STAGES = sorted(s.value for s in OPEN)
 
 
 def current_settings() -> RoutingSettings:
-    """The settings row, or the defaults (unsaved) when an admin never changed them.
-
-    Read once per session (request or task): the defaults are not in the identity map, so
-    without this every call would query again, flushing what is pending first."""
-    cached = db.session.info.get("routing_settings")
-    if cached is None or (not sa_inspect(cached).transient and cached not in db.session):
-        with db.session.no_autoflush:
-            cached = db.session.get(RoutingSettings, 1) or RoutingSettings(id=1, **DEFAULTS)
-        db.session.info["routing_settings"] = cached
-    return cached
+    """The settings row, or the defaults (unsaved) when an admin never changed them."""
+    with db.session.no_autoflush:  # a read of settings needs nothing pending written first
+        return db.session.get(RoutingSettings, 1) or RoutingSettings(id=1, **DEFAULTS)
 
 
 def load_params(settings: RoutingSettings) -> dict[str, float]:

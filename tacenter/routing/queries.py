@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from tacenter.accounts.models import User
 from tacenter.extensions import db
@@ -26,8 +27,17 @@ def triage_query(actor: User):
     """Unassigned open requests, oldest first, through the same scoping as every list."""
     return (
         visible_requests(actor)
-        .where(TARequest.stage.in_([s.value for s in UNASSIGNED]), TARequest.assignee_id.is_(None))
+        # is_open() adds nothing logically; it lets the planner walk the open-requests index.
+        .where(TARequest.is_open(), TARequest.stage.in_([s.value for s in UNASSIGNED]))
+        .where(TARequest.assignee_id.is_(None))
         .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+        # What the triage table shows; the requester and the (absent) assignee stay unloaded.
+        .options(
+            joinedload(TARequest.organization),
+            joinedload(TARequest.program),
+            selectinload(TARequest.topics),
+            raiseload("*"),
+        )
     )
 
 

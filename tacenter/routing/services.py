@@ -18,7 +18,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.notifications.services import notify
 from tacenter.routing import engine
-from tacenter.routing.models import RoutingMode
+from tacenter.routing.models import RoutingMode, RoutingSettings
 from tacenter.routing.scoring import why_no_one
 from tacenter.vocab import Role
 from tacenter.workflow import services as workflow
@@ -43,11 +43,13 @@ def _tell_leads(ta_request: TARequest, headline: str, message: str, details: lis
         )
 
 
-def route_new_request(ta_request: TARequest, *, now: datetime) -> User | None:
+def route_new_request(
+    ta_request: TARequest, *, now: datetime, settings: RoutingSettings | None = None
+) -> User | None:
     """On submission, in the caller's transaction: in auto mode give the request to the top
     candidate and tell the leads; if no one is eligible it stays for triage and the leads
     are told why. In suggest mode nothing happens here. Returns the assignee, if any."""
-    settings = engine.current_settings()
+    settings = settings or engine.current_settings()
     if settings.mode != RoutingMode.AUTO.value:
         return None
     candidates = engine.rank_candidates(
