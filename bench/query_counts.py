@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 import urllib.parse
 
 from tacenter import create_app
@@ -24,13 +25,13 @@ def count(app, engine, name, method, path, email, form_template) -> int | None:
     form = {}
     if method == "POST":
         form = dict(
-            urllib.parse.parse_qsl(form_template.replace("{TOKEN}", "count-1"), keep_blank_values=True)
+            urllib.parse.parse_qsl(form_template.replace("{TOKEN}", f"count-{time.time_ns()}"), keep_blank_values=True)
         )
         form["csrf_token"] = TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
     if client.open(path, method=method, data=form).status_code == 404:
         return None
     if method == "POST":
-        form["submission_token"] = "count-2"
+        form["submission_token"] = f"count-{time.time_ns()}"
     with StatementCounter(engine) as counter:
         client.open(path, method=method, data=form)
     return counter.count

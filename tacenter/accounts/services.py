@@ -146,13 +146,18 @@ def user_for_session(
     if not token or not user_id.isdigit():
         return None
     now = now or utcnow()
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
-    if row is None or row.user_id != int(user_id):
+    # One query for the session row and its user (every page pays for this lookup).
+    found = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.user_id == int(user_id))
+    ).first()
+    if found is None:
         return None
+    row, user = found
     expired = now - row.last_seen_at > timedelta(minutes=idle_minutes) or now - row.created_at > timedelta(
         hours=absolute_hours
     )
-    user = db.session.get(User, row.user_id)
     if expired or user is None or not user.active:
         db.session.delete(row)
         db.session.commit()

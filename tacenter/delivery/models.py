@@ -25,7 +25,9 @@ class TAActivity(TimestampMixin, db.Model):
     __tablename__ = "ta_activity"
     __table_args__ = (
         Index("ix_ta_activity_request", "ta_request_id", "activity_date"),
-        Index("ix_ta_activity_date", "activity_date"),
+        # Covers the reports' sums by date (hours per staff member, per mode): the index
+        # alone answers them, with no visit to the table's rows.
+        Index("ix_ta_activity_date_figures", "activity_date", "staff_id", "mode", "hours", "deleted_at"),
         CheckConstraint("hours > 0 AND hours <= 24", name="hours_in_range"),
         CheckConstraint("participant_count >= 0", name="participants_not_negative"),
     )

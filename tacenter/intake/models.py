@@ -29,6 +29,7 @@ class TARequest(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_ta_request_stage_submitted", "stage", "submitted_at"),
         Index("ix_ta_request_org_submitted", "organization_id", "submitted_at"),
+        Index("ix_ta_request_assigned", "assigned_at", "assignee_id"),  # assigned per person, per period
         # The open requests, oldest first: the queue's default page reads 25 entries of this
         # instead of sorting every open request. Open work is bounded by the team, so it
         # stays small as the years of closed requests grow.
