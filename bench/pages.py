@@ -148,7 +148,8 @@ def wrk(url: str, method: str, cookie: str, token: str, form: str, args) -> dict
 
 
 def query_counts(env: dict, reference: str) -> dict[str, int | None]:
-    """SQL statements per page (None: the page does not exist yet), from bench/query_counts.py."""
+    """SQL statements per page (None: the page does not exist yet), from bench/query_counts.py;
+    on PostgreSQL it also prints what EXPLAIN says of each page's statements."""
     spec = {
         "form": SUBMIT_FORM,
         "pages": [(n, m, p.format(reference=reference), LOGINS[r]) for n, m, p, r, _ in PAGES],
@@ -162,7 +163,14 @@ def query_counts(env: dict, reference: str) -> dict[str, int | None]:
     )
     if result.returncode:
         raise RuntimeError(result.stderr[-3000:])
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    for page, notes in found["plans"].items():
+        for note in notes:
+            print(f"[plan] {page}: {note}", flush=True)
+    if found["plans"]:
+        clean = [page for page, notes in found["plans"].items() if not notes]
+        print(f"[plan] no sequential scan of a growing table: {', '.join(clean)}", flush=True)
+    return found["counts"]
 
 
 def prepare_database(kind: str, workdir: Path) -> tuple[str, callable]:

@@ -18,6 +18,37 @@ from tacenter.extensions import db
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+BIG_TABLES = {"ta_request", "ta_activity", "message", "stage_change", "notification", "ta_request_topic"}
+
+
+def plan_notes(engine, counter: StatementCounter) -> list[str]:
+    """PostgreSQL's plan for each SELECT a page sent: its estimated rows read, and any
+    sequential scan of a table that grows with the center's history."""
+    notes = []
+    with engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        for statement, parameters in zip(counter.statements, counter.parameters, strict=True):
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+            plan = cursor.fetchone()[0][0]["Plan"]
+            scans = sorted(
+                {node["Relation Name"] for node in _nodes(plan) if node["Node Type"] == "Seq Scan"}
+                & BIG_TABLES
+            )
+            if scans:
+                notes.append(
+                    f"seq scan of {', '.join(scans)} (cost {plan['Total Cost']:.0f}): {statement[:90]}"
+                )
+    return notes
+
+
+def _nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
 def count(app, engine, name, method, path, email, form_template) -> int | None:
     client = app.test_client()
     token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
@@ -25,7 +56,9 @@ def count(app, engine, name, method, path, email, form_template) -> int | None:
     form = {}
     if method == "POST":
         form = dict(
-            urllib.parse.parse_qsl(form_template.replace("{TOKEN}", f"count-{time.time_ns()}"), keep_blank_values=True)
+            urllib.parse.parse_qsl(
+                form_template.replace("{TOKEN}", f"count-{time.time_ns()}"), keep_blank_values=True
+            )
         )
         form["csrf_token"] = TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
     if client.open(path, method=method, data=form).status_code == 404:
@@ -34,7 +67,12 @@ def count(app, engine, name, method, path, email, form_template) -> int | None:
         form["submission_token"] = f"count-{time.time_ns()}"
     with StatementCounter(engine) as counter:
         client.open(path, method=method, data=form)
+    if engine.dialect.name == "postgresql":
+        PLANS[name] = plan_notes(engine, counter)
     return counter.count
+
+
+PLANS: dict[str, list[str]] = {}
 
 
 def main() -> None:
@@ -42,14 +80,11 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         engine = db.engine
-    print(
-        json.dumps(
-            {
-                name: count(app, engine, name, method, path, email, spec["form"])
-                for name, method, path, email in spec["pages"]
-            }
-        )
-    )
+    counts = {
+        name: count(app, engine, name, method, path, email, spec["form"])
+        for name, method, path, email in spec["pages"]
+    }
+    print(json.dumps({"counts": counts, "plans": PLANS}))
 
 
 if __name__ == "__main__":

@@ -94,13 +94,15 @@ class StatementCounter:
     def __init__(self, engine):
         self.engine = engine
         self.statements: list[str] = []
+        self.parameters: list = []  # what each statement was sent with (benchmarks EXPLAIN them)
 
     @property
     def count(self) -> int:
         return len(self.statements)
 
-    def _seen(self, conn, cursor, statement, *args) -> None:
+    def _seen(self, conn, cursor, statement, parameters, *args) -> None:
         self.statements.append(statement)
+        self.parameters.append(parameters)
 
     def __enter__(self) -> StatementCounter:
         from sqlalchemy import event
