@@ -1,6 +1,6 @@
 """Page benchmark: seed a realistic center, serve it with gunicorn, drive it with wrk.
 
-    .venv/bin/python bench/pages.py [--db sqlite,postgresql] [--requests 50000] [--duration 10]
+    .venv/bin/python bench/pages.py [--db sqlite,postgresql] [--requests 50000] [--years 5] [--duration 10]
 
 For each database it seeds (50,000 requests over 5 years, 200 organizations, 40 staff by
 default), starts gunicorn (2 workers, 127.0.0.1 only) and a bare Flask "ceiling" app with
@@ -221,7 +221,7 @@ def run(kind: str, args) -> list[dict]:
                     "--staff",
                     "40",
                     "--years",
-                    "5",
+                    str(args.years),
                 ],
                 env=env,
                 cwd=REPO,
@@ -372,6 +372,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=50_000)
+    parser.add_argument(
+        "--years", type=float, default=5, help="years of history (open requests: the last 60 days)"
+    )
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
