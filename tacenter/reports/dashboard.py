@@ -81,7 +81,13 @@ def request_figures(filters: ReportFilters, *, tz: str, now: datetime) -> tuple[
         lo, hi = period.bounds(tz)
         received = and_(TARequest.submitted_at >= lo, TARequest.submitted_at < hi)
         specs += [((which, name), column, received) for name, column in MILESTONES.items()]
-    base = select(TARequest.id).where(filters.request_condition())
+    earliest, _ = filters.period.previous().bounds(tz)
+    # Every figure is about requests received, finished or still open since the previous
+    # period began: bounding the rows keeps the cost with the period, not the years of history.
+    since = or_(
+        TARequest.submitted_at >= earliest, TARequest.finished_at.is_(None), TARequest.finished_at >= earliest
+    )
+    base = select(TARequest.id).where(filters.request_condition(), since)
     row, got = percentiles_of(specs, base, extra=cols)
     counts: dict[str, dict[str, int]] = {"current": {}, "previous": {}}
     for (which, name), value in zip(names, row, strict=True):
