@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from tacenter.accounts.models import User
@@ -32,18 +32,24 @@ def _lock_seconds() -> int:
     return int(current_app.config.get("OUTBOX_LOCK_SECONDS", 300))
 
 
+def _render_email(name: str, context: dict) -> str:
+    """An email template with only what it is given: no page context (navigation, CSRF,
+    the signed-in user), which emails never use and render_template would build each time."""
+    return current_app.jinja_env.get_template(name).render(context)
+
+
 def queue_email(
     to_address: str, kind: str, context: dict, *, notification: Notification | None = None
 ) -> EmailOutbox:
     """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction."""
     context = {**context, "base_url": current_app.config["BASE_URL"].rstrip("/")}
-    subject = render_template(f"email/{kind}.subject.txt", **context).strip()
+    subject = _render_email(f"email/{kind}.subject.txt", context).strip()
     row = EmailOutbox(
         to_address=to_address,
         kind=kind,
         subject=subject[:200],
-        text_body=render_template(f"email/{kind}.txt", **context),
-        html_body=render_template(f"email/{kind}.html", subject=subject, **context),
+        text_body=_render_email(f"email/{kind}.txt", context),
+        html_body=_render_email(f"email/{kind}.html", {**context, "subject": subject}),
         notification=notification,
     )
     # No flush here: a sweep adds thousands in one flush (batched INSERTs); jobs.py collects
