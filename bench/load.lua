@@ -17,7 +17,9 @@ end
 
 function request()
   n = n + 1
-  local headers = { ["Cookie"] = cookie }
+  -- The same User-Agent as the sign-in: a browser keeps its own, and Flask-Login's session
+  -- protection marks a session not fresh (and rewrites the cookie) when it changes.
+  local headers = { ["Cookie"] = cookie, ["User-Agent"] = "tacenter-bench" }
   local body = nil
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -80,6 +80,7 @@ class Session:
         self.base = base
         self.jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", "tacenter-bench")]  # as bench/load.lua sends
         token = self.csrf("/login")
         data = urllib.parse.urlencode({"email": email, "password": "demo-password", "csrf_token": token})
         self.opener.open(base + "/login", data.encode()).read()

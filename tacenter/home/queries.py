@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from tacenter.accounts.models import Organization, User
 from tacenter.db import utcnow
 from tacenter.extensions import db
-from tacenter.intake.models import TARequest, table_loading
+from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
+from tacenter.intake.table import first_rows
 from tacenter.vocab import Role
 from tacenter.workflow.models import StageChange
 from tacenter.workflow.rules import OPEN_VALUES, UNASSIGNED, Stage
@@ -29,17 +30,16 @@ def fiscal_year_label(now: datetime) -> str:
     return f"FY{fiscal_year_start(now).year + 1}"
 
 
-def _page(query, limit: int = HOME_LIMIT) -> tuple[list[TARequest], int]:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(db.session.scalars(query.options(*table_loading()).limit(limit))), total
+def _page(query, limit: int = HOME_LIMIT) -> tuple[list, int]:
+    return first_rows(query, limit)
 
 
-def open_requests_of_organization(actor: User) -> tuple[list[TARequest], int]:
+def open_requests_of_organization(actor: User) -> tuple[list, int]:
     query = visible_requests(actor).where(TARequest.is_open()).order_by(TARequest.submitted_at.desc())
     return _page(query)
 
 
-def caseload(actor: User) -> tuple[list[TARequest], int]:
+def caseload(actor: User) -> tuple[list, int]:
     """Open requests assigned to `actor`, soonest needed first."""
     query = (
         visible_requests(actor)
@@ -49,7 +49,7 @@ def caseload(actor: User) -> tuple[list[TARequest], int]:
     return _page(query)
 
 
-def unassigned_queue(actor: User) -> tuple[list[TARequest], int]:
+def unassigned_queue(actor: User) -> tuple[list, int]:
     """Requests waiting for a lead to assign them, oldest first."""
     query = (
         visible_requests(actor)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, bindparam, text
-from sqlalchemy.orm import Mapped, joinedload, load_only, mapped_column, raiseload, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
@@ -115,19 +115,3 @@ class TARequest(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<TARequest {self.reference} {self.stage}>"
-
-
-def table_loading():
-    """Loader options for a table of requests (templates/intake/_table.html): the columns it
-    shows and timeliness needs, and the assignee's name. Nothing else is loaded, and a
-    column or related object read by mistake raises instead of costing a query per row."""
-    r = TARequest
-    return (
-        load_only(
-            r.reference, r.title, r.stage, r.state, r.tier, r.urgency, r.assignee_id, r.submitted_at,
-            r.needed_by, r.first_response_at, r.assigned_at, r.delivered_at, r.finished_at,
-            r.waiting_since, r.waiting_days, r.version, raiseload=True,
-        ),
-        raiseload("*"),
-        joinedload(r.assignee).load_only(User.name, raiseload=True).raiseload("*"),
-    )  # fmt: skip

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,11 +13,10 @@ from flask_login import current_user
 from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
-from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.intake import services
+from tacenter.intake import services, table
 from tacenter.intake.forms import RequestForm
-from tacenter.intake.models import TARequest, table_loading
+from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import Role
 
@@ -75,7 +73,5 @@ def my_requests():
     query = visible_requests(current_user).order_by(TARequest.submitted_at.desc())
     if show == "open":
         query = query.where(TARequest.is_open())
-    page = db.paginate(
-        query.options(*table_loading()), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = table.paginate(query)
     return render_template("intake/list.html", page=page, show=show)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +15,7 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.intake.models import table_loading
+from tacenter.intake import table
 from tacenter.timeliness.queries import assess_requests
 from tacenter.workflow import queries, services
 from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
@@ -47,12 +46,7 @@ def queue():
             + ("submitted_from", "submitted_to", "finished_from", "finished_to")
         }
     )
-    page = db.paginate(
-        queries.queue_query(current_user, filters).options(*table_loading()),
-        page=form.page.data or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = table.paginate(queries.queue_query(current_user, filters), page=form.page.data or 1)
     # Timeliness is staff-side information; requesters do not reach the queue anyway.
     return render_template(
         "workflow/queue.html", form=form, page=page, timeliness=assess_requests(page.items)
