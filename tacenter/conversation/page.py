@@ -73,7 +73,7 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         stage_form=stage_form,
         stage_targets=targets,
         assign_form=assign_form,
-        entries=timeline(ta_request, actor),
+        entries=timeline(ta_request, actor, survey=survey),
         # A refused form is always shown again, with its message and what was typed.
         reply_form=forms.get("reply_form") or (ReplyForm(formdata=None) if writer and open_request else None),
         note_form=forms.get("note_form")

@@ -29,7 +29,8 @@ class Entry:
     files: list = field(default_factory=list)
 
 
-def timeline(ta_request: TARequest, actor: User) -> list[Entry]:
+def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
+    """`survey`: the request's survey response (or None) when the caller has read it already."""
     staff = actor.is_staff_side
     entries = [Entry(c.created_at, "stage", c) for c in stage_history(ta_request)]
     attachments = list(
@@ -53,7 +54,7 @@ def timeline(ta_request: TARequest, actor: User) -> list[Entry]:
                 select(ActivityHistory).where(ActivityHistory.ta_request_id == ta_request.id)
             )
         ]
-    survey = survey_for(ta_request.id)
+    survey = survey_for(ta_request.id) if survey is ... else survey
     if survey is not None:
         entries.append(Entry(survey.submitted_at, "survey", survey))
     order = {"stage": 0, "assignment": 1}
