@@ -30,6 +30,7 @@ def is_business_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _federal_holidays(day.year)
 
 
+@lru_cache(maxsize=16384)
 def local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(ZoneInfo(tz)).date()
 
@@ -53,7 +54,9 @@ def _first_with_weekdays(count: int) -> date:
     return _MONDAY + timedelta(days=weeks * 7 + rest - 1)
 
 
-def _business_dates_after(first: date, last: date) -> int:
+# Pure functions of dates, asked again for the same rows on every view of a list: memoized.
+@lru_cache(maxsize=16384)
+def business_dates_after(first: date, last: date) -> int:
     """Business dates in (first, last]."""
     if last <= first:
         return 0
@@ -66,14 +69,19 @@ def _business_dates_after(first: date, last: date) -> int:
 
 def business_days_between(start: datetime, end: datetime, *, tz: str) -> int:
     """Business dates after `start`'s date up to and including `end`'s date (0 if end <= start)."""
-    return _business_dates_after(local_date(start, tz), local_date(end, tz))
+    return business_dates_after(local_date(start, tz), local_date(end, tz))
 
 
 def add_business_days(start: datetime, days: int, *, tz: str) -> date:
     """The local date `days` business days after `start` (a due date for a target)."""
-    first = day = local_date(start, tz)
+    return _add_business_days(local_date(start, tz), days)
+
+
+@lru_cache(maxsize=16384)
+def _add_business_days(first: date, days: int) -> date:
+    day = first
     # Step to the first date with enough weekdays, then on by the holidays passed; never
     # beyond the answer, since each step adds only the business days still missing.
-    while (missing := days - _business_dates_after(first, day)) > 0:
+    while (missing := days - business_dates_after(first, day)) > 0:
         day = _first_with_weekdays(_weekdays_through(day) + missing)
     return day

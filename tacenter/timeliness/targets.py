@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
-from tacenter.timeliness.business_days import add_business_days, business_days_between, local_date
+from tacenter.timeliness.business_days import (
+    add_business_days,
+    business_dates_after,
+    business_days_between,
+    local_date,
+)
 from tacenter.vocab import Tier, Urgency
 
 
@@ -109,9 +114,7 @@ def _standing(due: date, done_at, *, finished: bool, margin: int, now: datetime,
 
 
 def _business_days_left(today: date, due: date) -> int:
-    start = datetime.combine(today, time(12), tzinfo=UTC)
-    end = datetime.combine(due, time(12), tzinfo=UTC)
-    return business_days_between(start, end, tz="UTC")
+    return business_dates_after(today, due)
 
 
 def assess(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
