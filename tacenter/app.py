@@ -121,6 +121,10 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
+    from tacenter.formkit import option_tags
+
+    app.add_template_global(option_tags)
+
     from tacenter.home.navigation import nav_items
     from tacenter.workflow.rules import LABELS, Stage
 

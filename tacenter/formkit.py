@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 
@@ -25,3 +27,36 @@ class PrefixedForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.form_prefix)
         super().__init__(*args, **kwargs)
+
+
+def option_tags(field) -> Markup | None:
+    """A select's <option> tags, rendered once per list of choices and selection (the queue's
+    filters alone list some 150 options on every view). None when a choice needs WTForms'
+    own rendering (attributes of its own, or groups)."""
+    raw = []
+    for choice in field.choices or ():
+        if isinstance(choice, SelectChoice):
+            if choice.render_kw or choice.optgroup:
+                return None
+            raw.append((choice.value, choice.label))
+        elif isinstance(choice, tuple | list):
+            raw.append((choice[0], choice[1]))
+        else:
+            raw.append((choice, choice))
+    # Selected exactly as WTForms decides it: the coerced value equals (or is in) the data.
+    many = isinstance(field.data, list | tuple)
+    selected = frozenset(
+        str(value)
+        for value, _ in raw
+        if (field.coerce(value) in field.data if many else field.coerce(value) == field.data)
+    )
+    return _option_tags(tuple((str(value), str(label)) for value, label in raw), selected)
+
+
+@lru_cache(maxsize=1024)
+def _option_tags(pairs: tuple[tuple[str, str], ...], selected: frozenset[str]) -> Markup:
+    option = Markup('<option value="{}"{}>{}</option>')
+    chosen = Markup(" selected")
+    return Markup("").join(
+        option.format(value, chosen if value in selected else "", label) for value, label in pairs
+    )

@@ -39,10 +39,7 @@ from tacenter.routing.scoring import (
     why_no_one,
 )
 from tacenter.workflow.models import Assignment
-from tacenter.workflow.rules import OPEN
 from tacenter.workflow.services import ASSIGNABLE_ROLES
-
-OPEN_STAGES = sorted(s.value for s in OPEN)
 
 
 def current_settings() -> RoutingSettings:
