@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, raiseload, selectinload
@@ -41,17 +42,22 @@ def triage_query(actor: User):
     )
 
 
-def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
-    """Everyone assignable, with their load where they have a profile: one query."""
+@lru_cache(maxsize=1)
+def _staff_options_statement():
+    """Built once (statements are immutable; the tier weights are bound at execution)."""
     loads = engine.loads_subquery()
-    rows = db.session.execute(
+    return (
         select(User.id, User.name, StaffProfile.capacity, loads.c.load)
         .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
         .outerjoin(loads, loads.c.user_id == User.id)
         .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
-        .order_by(User.name, User.id),
-        engine.load_params(settings),
+        .order_by(User.name, User.id)
     )
+
+
+def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
+    """Everyone assignable, with their load where they have a profile: one query."""
+    rows = db.session.execute(_staff_options_statement(), engine.load_params(settings))
     return [
         (uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name)
         for uid, name, cap, load in rows
