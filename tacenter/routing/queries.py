@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
 
 from tacenter.accounts.models import User
 from tacenter.extensions import db
@@ -80,6 +80,21 @@ def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> 
             visible_requests(actor)
             .where(TARequest.assignee_id == user_id, TARequest.is_open())
             .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+            # What the caseload tables show; anything else read by mistake raises.
+            .options(
+                load_only(
+                    TARequest.reference,
+                    TARequest.title,
+                    TARequest.stage,
+                    TARequest.needed_by,
+                    TARequest.updated_at,
+                    TARequest.version,
+                    TARequest.assignee_id,
+                    TARequest.submitted_at,
+                    raiseload=True,
+                ),
+                raiseload("*"),
+            )  # fmt: skip
         )
     )
     result = Caseload(requests=rows)
