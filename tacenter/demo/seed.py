@@ -100,22 +100,32 @@ FINISHED = (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED)
 OPEN_PER_STAFF = 30
 
 
-def _stage_picker(rng, request_count: int, staff_count: int):
-    """Choose each request's stage. A small demo keeps STAGE_WEIGHTS' mix; a large history
-    keeps about OPEN_PER_STAFF open requests per staff member, the rest finished."""
+def _history(rng, request_count: int, staff_count: int, history_days: int):
+    """Each request's stage and age in days, by its number i.
+
+    A small demo keeps STAGE_WEIGHTS' mix, spread at random. A large history keeps about
+    OPEN_PER_STAFF open requests per staff member (in the last 60 days) and writes the
+    finished ones in the order they arrived, as a real center's table fills up."""
     weights = dict(zip(PATHS, STAGE_WEIGHTS, strict=True))
     open_weights = {s: w for s, w in weights.items() if s not in FINISHED}
     finished_weights = {s: w for s, w in weights.items() if s in FINISHED}
     open_share = sum(open_weights.values()) / sum(STAGE_WEIGHTS)
     wanted = min(open_share, OPEN_PER_STAFF * staff_count / max(request_count, 1))
     if wanted >= open_share:
-        return lambda: rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
 
-    def pick():
-        group = open_weights if rng.random() < wanted else finished_weights
-        return rng.choices(list(group), list(group.values()))[0]
+        def mixed(i: int) -> tuple[Stage, float]:
+            stage = rng.choices(list(PATHS), STAGE_WEIGHTS)[0]
+            return stage, rng.uniform(0.2, history_days if stage in FINISHED else 60)
 
-    return pick
+        return mixed
+
+    def in_arrival_order(i: int) -> tuple[Stage, float]:
+        if rng.random() < wanted:
+            return rng.choices(list(open_weights), list(open_weights.values()))[0], rng.uniform(0.2, 60)
+        stage = rng.choices(list(finished_weights), list(finished_weights.values()))[0]
+        return stage, max(0.2, history_days * (1 - i / request_count) + rng.uniform(-0.5, 0.5))
+
+    return in_arrival_order
 
 
 def _ensure(model, **key):
@@ -417,14 +427,14 @@ def seed_demo(
     next_id = (db.session.scalar(select(func.max(TARequest.id))) or 0) + 1
     todo = range(have, request_count)
     org_by_id = {org.id: org for org in db.session.scalars(select(Organization))}
-    pick_stage = _stage_picker(rng, request_count, len(staff))
+    next_request = _history(rng, request_count, len(staff), history_days)
     for start in range(0, len(todo), batch_size):
         rows, links, changes, assignments, activities, surveys, messages = [], [], [], [], [], [], []
         for i in todo[start : start + batch_size]:
             requester = requesters[i % len(requesters)] if i % 3 else requesters[0]
             requester_org = org_by_id[requester.organization_id]
-            stage = pick_stage()
-            submitted = now - timedelta(days=rng.uniform(0.2, history_days if stage in FINISHED else 60))
+            stage, days_ago = next_request(i)
+            submitted = now - timedelta(days=days_ago)
             path = PATHS[stage]
             assignee = rng.choice(staff) if Stage.ASSIGNED in path else None
             request_id = next_id
