@@ -55,13 +55,19 @@ class TimestampMixin:
 
 
 def tune_sqlite(engine) -> None:
-    """WAL and a busy timeout, so the web app and the worker can share one SQLite file."""
+    """WAL and a busy timeout, so the web app and the worker can share one SQLite file.
+
+    synchronous=NORMAL, the setting SQLite recommends with WAL: a commit no longer waits for
+    an fsync (which held the write lock for about 0.5 ms a commit here). The database stays
+    consistent after any crash; a power loss may undo the last transactions, each whole (a
+    request together with its outbox rows). Production runs on PostgreSQL."""
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
