@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app tacenter
 
-.PHONY: run test lint services chromium clean assets
+.PHONY: run test lint services chromium clean assets bench
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ chromium:
 
 services:
 	@bash scripts/ensure-services.sh
+
+## make bench: the page benchmark (README, "Performance"); BENCH_ARGS="--db sqlite --duration 10" to adjust
+bench: $(VENV)/.installed-test services
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
