@@ -30,13 +30,9 @@ def fiscal_year_label(now: datetime) -> str:
     return f"FY{fiscal_year_start(now).year + 1}"
 
 
-def _page(query, limit: int = HOME_LIMIT) -> tuple[list, int]:
-    return first_rows(query, limit)
-
-
 def open_requests_of_organization(actor: User) -> tuple[list, int]:
     query = visible_requests(actor).where(TARequest.is_open()).order_by(TARequest.submitted_at.desc())
-    return _page(query)
+    return first_rows(query, HOME_LIMIT)
 
 
 def caseload(actor: User) -> tuple[list, int]:
@@ -46,7 +42,7 @@ def caseload(actor: User) -> tuple[list, int]:
         .where(TARequest.assignee_id == actor.id, TARequest.is_open())
         .order_by(TARequest.needed_by.asc().nulls_last(), TARequest.submitted_at.asc())
     )
-    return _page(query)
+    return first_rows(query, HOME_LIMIT)
 
 
 def unassigned_queue(actor: User) -> tuple[list, int]:
@@ -56,7 +52,7 @@ def unassigned_queue(actor: User) -> tuple[list, int]:
         .where(TARequest.assignee_id.is_(None), TARequest.stage.in_([s.value for s in UNASSIGNED]))
         .order_by(TARequest.submitted_at.asc())
     )
-    return _page(query)
+    return first_rows(query, HOME_LIMIT)
 
 
 @dataclass(frozen=True)

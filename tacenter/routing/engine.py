@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from functools import lru_cache
 
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import aliased
@@ -76,9 +75,7 @@ def loads_subquery():
     )
 
 
-@lru_cache(maxsize=1)
 def _staff_statement():
-    """Built once (statements are immutable; the tier weights are bound at execution)."""
     loads = loads_subquery()
     backup = aliased(User)
     return (

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, raiseload, selectinload
 
 from tacenter.accounts.models import User
 from tacenter.extensions import db
@@ -42,22 +41,38 @@ def triage_query(actor: User):
     )
 
 
-@lru_cache(maxsize=1)
-def _staff_options_statement():
-    """Built once (statements are immutable; the tier weights are bound at execution)."""
-    loads = engine.loads_subquery()
-    return (
-        select(User.id, User.name, StaffProfile.capacity, loads.c.load)
-        .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
-        .outerjoin(loads, loads.c.user_id == User.id)
-        .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
-        .order_by(User.name, User.id)
+# Statements built once, at import, as engine.py's are: the tier weights are bound at execution.
+_LOADS = engine.loads_subquery()
+_BACKUP = aliased(User, name="backup")
+STAFF_OPTIONS = (
+    select(User.id, User.name, StaffProfile.capacity, _LOADS.c.load)
+    .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
+    .outerjoin(_LOADS, _LOADS.c.user_id == User.id)
+    .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
+    .order_by(User.name, User.id)
+)
+TEAM = (
+    select(
+        User.id,
+        User.name,
+        User.role,
+        StaffProfile.user_id,
+        StaffProfile.capacity,
+        func.coalesce(_LOADS.c.load, 0),
+        func.coalesce(_LOADS.c.open_count, 0),
+        _BACKUP.name,
     )
+    .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
+    .outerjoin(_LOADS, _LOADS.c.user_id == User.id)
+    .outerjoin(_BACKUP, _BACKUP.id == StaffProfile.backup_user_id)
+    .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
+    .order_by(User.name, User.id)
+)
 
 
 def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
     """Everyone assignable, with their load where they have a profile: one query."""
-    rows = db.session.execute(_staff_options_statement(), engine.load_params(settings))
+    rows = db.session.execute(STAFF_OPTIONS, engine.load_params(settings))
     return [
         (uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name)
         for uid, name, cap, load in rows
@@ -141,32 +156,10 @@ class TeamRow:
         return f"{number(self.load)} of {number(self.capacity)}"
 
 
-BACKUP = db.aliased(User, name="backup")  # made once: an alias costs more to build than to query
-
-
 def team(settings: RoutingSettings, *, today: date) -> list[TeamRow]:
     """Each assignable person's weighted load against capacity, availability and oldest
     open item: three queries, whatever the team's or the caseloads' size."""
-    loads = engine.loads_subquery()
-    backup = BACKUP
-    rows = db.session.execute(
-        select(
-            User.id,
-            User.name,
-            User.role,
-            StaffProfile.user_id,
-            StaffProfile.capacity,
-            func.coalesce(loads.c.load, 0),
-            func.coalesce(loads.c.open_count, 0),
-            backup.name,
-        )
-        .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
-        .outerjoin(loads, loads.c.user_id == User.id)
-        .outerjoin(backup, backup.id == StaffProfile.backup_user_id)
-        .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
-        .order_by(User.name, User.id),
-        engine.load_params(settings),
-    )
+    rows = db.session.execute(TEAM, engine.load_params(settings))
     team_rows = {
         r[0]: TeamRow(r[0], r[1], r[2], r[3] is not None, r[4], float(r[5]), int(r[6]), backup_name=r[7])
         for r in rows
