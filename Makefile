@@ -50,7 +50,7 @@ chromium:
 services:
 	@bash scripts/ensure-services.sh
 
-## make bench: the page benchmark (README, "Performance"); BENCH_ARGS="--db sqlite --duration 10" to adjust
+## make bench: the page benchmark (docs/performance.md); BENCH_ARGS="--db sqlite --duration 10" to adjust
 bench: $(VENV)/.installed-test services
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
