@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TACENTER_INSTANCE", BASE_DIR / "instance"))
@@ -31,6 +32,13 @@ REDIS_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "visibility_timeout": 600,
 }
+
+
+def redis_url_is_protected(url: str) -> bool:
+    """TLS (rediss://) or a password: a Redis anyone on the network can write to could queue
+    tasks, read the login-throttle counters and flush the broker."""
+    parts = urlsplit(url)
+    return parts.scheme == "rediss" or bool(parts.password) or bool(parse_qs(parts.query).get("password"))
 
 
 def _celery_settings(broker_url: str, transport_options: dict) -> dict:
@@ -154,6 +162,8 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must point at PostgreSQL in production")
         if not cls.REDIS_URL:
             problems.append("REDIS_URL must be set in production")
+        elif not redis_url_is_protected(cls.REDIS_URL):
+            problems.append("REDIS_URL must use rediss:// or carry a password in production")
         if not cls.MAIL_SERVER:
             problems.append("MAIL_SERVER must be set in production")
         if _bool("FLASK_DEBUG", False):

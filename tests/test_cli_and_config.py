@@ -90,6 +90,9 @@ def test_the_migrations_match_the_models(app):
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"DATABASE_URL": "sqlite:///x.db"}, "DATABASE_URL"),
         ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://tacenter@127.0.0.1:6379/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "unix:///run/redis.sock"}, "REDIS_URL"),
         ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
     ],
 )
@@ -98,7 +101,7 @@ def test_production_refuses_unsafe_settings(env, problem):
         "TACENTER_ENV": "production",
         "SECRET_KEY": "x" * 40,
         "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": "redis://:a-redis-password@127.0.0.1:6379/0",
         "MAIL_SERVER": "127.0.0.1",
         "PATH": "/usr/bin:/bin",
     }
@@ -111,6 +114,16 @@ def test_production_refuses_unsafe_settings(env, problem):
     assert bad.returncode != 0 and problem in bad.stderr
 
 
+@pytest.mark.parametrize(
+    "redis_url",
+    ["rediss://127.0.0.1:6380/0", "redis://:s3cret@127.0.0.1:6379/0", "redis://default:s3cret@redis:6379/0"],
+)
+def test_production_accepts_redis_with_tls_or_a_password(redis_url):
+    from config import redis_url_is_protected
+
+    assert redis_url_is_protected(redis_url)
+
+
 def test_production_cookies_and_headers():
     code = (
         "from tacenter import create_app; app = create_app(); c = app.test_client(); "
@@ -121,7 +134,7 @@ def test_production_cookies_and_headers():
         "TACENTER_ENV": "production",
         "SECRET_KEY": "x" * 40,
         "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db",
-        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "REDIS_URL": "redis://:a-redis-password@127.0.0.1:1/0",
         "MAIL_SERVER": "127.0.0.1",
         "PATH": "/usr/bin:/bin",
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -19,6 +17,7 @@ from tacenter.accounts.forms import LoginForm, RegisterForm
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
+from tacenter.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,15 +31,6 @@ def load_user(user_id: str):
         idle_minutes=config["SESSION_IDLE_MINUTES"],
         absolute_hours=config["SESSION_ABSOLUTE_HOURS"],
     )
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an unchecked `next` is an open redirect."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("home.index")
 
 
 def _login_email_key() -> str:
@@ -71,7 +61,7 @@ def login():
             session.clear()  # a new session id at every sign-in (no fixation)
             session["sid"] = services.start_session(user)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.password.errors.append("That email and password do not match an active account.")
     return render_template("accounts/login.html", form=form)
 
