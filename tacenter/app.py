@@ -99,6 +99,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from tacenter.request_guard import register_request_guard
+
+    register_request_guard(app)
+
     @app.before_request
     def _request_id():
         g.request_id = secrets.token_hex(8)
