@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# The site's address in emails. honcho gives each process its own PORT (the worker's is
+# PORT+100), so every process is told the web's address rather than deriving it from PORT.
+BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK  := $(BIN)/flask --app tacenter
 
 .PHONY: run test lint services chromium clean assets bench
@@ -35,8 +38,8 @@ assets: $(ASSETS)
 run: $(VENV)/.installed-run $(ASSETS)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "==> http://127.0.0.1:$(PORT)  (demo logins in README.md; password: demo-password)"
-	$(BIN)/honcho start -f Procfile.dev -p $(PORT)
+	@echo "==> $(BASE_URL)  (demo logins in README.md; password: demo-password)"
+	BASE_URL=$(BASE_URL) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
 test: $(VENV)/.installed-test $(ASSETS) chromium services
