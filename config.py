@@ -96,6 +96,11 @@ class Config:
     # Reminder sweeps and digests (periodic beat jobs, see tacenter/jobs.py::periodic_jobs).
     REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
     DIGEST_SWEEP_SECONDS = int(os.environ.get("DIGEST_SWEEP_SECONDS", "900"))
+    # Heartbeats for /healthz: workers and beat write one this often; one older than the stale
+    # limit reports "stale". The limit outlasts a task's hard time limit (300 s) on a busy
+    # single-process worker, plus two periods.
+    HEARTBEAT_SECONDS = int(os.environ.get("HEARTBEAT_SECONDS", "60"))
+    HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "420"))
 
     # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -41,6 +41,7 @@ class TaskNames:
 
     GENERATE_FUNDER_REPORT = "tacenter.generate_funder_report"
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
+    HEARTBEAT = "tacenter.heartbeat"
 
 
 def periodic_jobs(config) -> dict[str, tuple[str, float]]:
@@ -64,6 +65,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         # Makes the last fiscal quarter's funder report once (a unique key) and runs any
         # report whose nudge the broker lost.
         "funder-reports": (TaskNames.SCHEDULED_FUNDER_REPORTS, 3600.0),
+        # A worker's sign of life for /healthz (the beat records its own, see health/beat.py).
+        "heartbeat": (TaskNames.HEARTBEAT, float(config["HEARTBEAT_SECONDS"])),
     }
 
 
@@ -90,6 +93,9 @@ def celery_init_app(app: Flask) -> Celery:
         }
         for entry, (task, seconds) in periodic_jobs(app.config).items()
     }
+    # Beat records its own heartbeat from its loop (named by string: tacenter never imports it).
+    celery_app.conf.beat_scheduler = "tacenter.health.beat:HeartbeatScheduler"
+    celery_app.flask_app = app
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

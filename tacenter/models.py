@@ -12,6 +12,7 @@ from tacenter.delivery.models import (
     ta_activity_topic,
 )
 from tacenter.files.models import Attachment
+from tacenter.health.models import ServiceHeartbeat
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
@@ -50,6 +51,7 @@ __all__ = [
     "StaffProfile",
     "StaffState",
     "ReminderSent",
+    "ServiceHeartbeat",
     "StageChange",
     "SurveyResponse",
     "TAActivity",

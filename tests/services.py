@@ -88,6 +88,7 @@ class WorkerProcess:
             "TACENTER_INSTANCE": str(instance),
             "OUTBOX_SWEEP_SECONDS": "1",
             "OUTBOX_LOCK_SECONDS": "5",
+            "HEARTBEAT_SECONDS": "1",
             **(extra_env or {}),
         }
         self.instance = instance

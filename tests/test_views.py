@@ -162,7 +162,8 @@ def test_queue_filters_and_ignores_unknown_values(client, auth):
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    report = response.get_json()
+    assert (report["database"], report["broker"]) == ("ok", "ok")
 
 
 def test_json_clients_get_json_errors(client, auth):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tacenter import jobs
+from tacenter.health import services as health
 from tacenter.notifications import services as notifications
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
@@ -81,3 +82,9 @@ def generate_funder_report(report_id: int) -> str:
 def scheduled_funder_reports() -> int:
     """Make the last quarter's report once, and run reports whose nudge was lost."""
     return funder.run_scheduled()
+
+
+@shared_task(bind=True, name=jobs.TaskNames.HEARTBEAT, **PERIODIC)
+def heartbeat(self) -> None:
+    """Record that this worker ran a periodic job just now (read by /healthz)."""
+    health.record_heartbeat(health.WORKER, self.request.hostname or "worker")

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.extensions import db
+from tacenter.health.services import service_states
 from tacenter.home import queries
 from tacenter.vocab import Role
 
@@ -45,15 +46,25 @@ def _broker_ok() -> bool:
 @bp.route("/healthz")
 @public
 def healthz():
+    """For monitors and load balancers: the database, the broker, the workers and the beat.
+
+    HTTP 503 only when the database is unavailable: then this instance cannot serve, and a load
+    balancer should stop sending it traffic. A stopped worker or beat, or an unreachable broker,
+    leaves the web working (intake writes to the outbox, which a worker sends later), so those
+    answer 200 with `"status": "degraded"`; a monitor alerts on `status != "ok"` (a keyword
+    check), and the fields say which part to look at:
+      workers: ok | stale | none   a worker ran the heartbeat job within HEARTBEAT_STALE_SECONDS
+      beat:    ok | stale | none   the beat's loop ticked within HEARTBEAT_STALE_SECONDS
+    ("none": never seen; "unknown" while the database is unavailable).
+    """
     try:
         db.session.execute(text("SELECT 1"))
+        services = service_states(stale_after=current_app.config["HEARTBEAT_STALE_SECONDS"])
         database = "ok"
     except Exception:
         db.session.rollback()
         database = "unavailable"
-    broker = "ok" if _broker_ok() else "unavailable"
-    healthy = database == "ok"
-    # The broker is reported but does not fail the check: intake works without it (outbox).
-    return jsonify(status="ok" if healthy else "degraded", database=database, broker=broker), (
-        200 if healthy else 503
-    )
+        services = {"workers": "unknown", "beat": "unknown"}
+    report = {"database": database, "broker": "ok" if _broker_ok() else "unavailable", **services}
+    status = "ok" if all(value == "ok" for value in report.values()) else "degraded"
+    return jsonify(status=status, **report), (200 if database == "ok" else 503)
