@@ -98,6 +98,23 @@ def test_a_quiet_assignee_is_reminded_then_the_leads_are_told(db_session, people
     assert len(reminders_to(people["staff"], db_session)) == 2
 
 
+def test_escalation_never_fires_with_the_first_reminder(db_session, people):
+    """Issue #12: the assignee's reminder and the lead's escalation went out in the same second
+    when a first sweep (or one after downtime) found long-silent work."""
+    _assigned(people, "2026-03-02 15:00")  # Monday; no sweep runs for two weeks
+    first = run_sweep("stale", now=at("2026-03-16 15:00"))  # 10 business days of silence
+    assert first["reminders"] == 1
+    assert len(reminders_to(people["staff"], db_session)) == 1
+    assert reminders_to(people["lead"], db_session) == []
+    # The grace period (REMINDER_ESCALATE_DAYS = 3 business days) runs from that reminder.
+    assert run_sweep("stale", now=at("2026-03-18 15:00"))["reminders"] == 0
+    assert reminders_to(people["lead"], db_session) == []
+    assert run_sweep("stale", now=at("2026-03-19 15:00"))["reminders"] == 1
+    assert len(reminders_to(people["lead"], db_session)) == 1
+    sent = db_session.execute(select(ReminderSent.kind, ReminderSent.sent_at).order_by(ReminderSent.id)).all()
+    assert [kind for kind, _ in sent] == ["stale_assignee", "stale_lead"]
+
+
 def test_a_silent_requester_is_nudged_then_the_request_is_closed_as_unanswered(db_session, people):
     ta_request = _assigned(people, "2026-03-02 15:00")
     ref = ta_request.reference

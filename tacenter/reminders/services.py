@@ -23,7 +23,7 @@ from tacenter.intake.models import TARequest
 from tacenter.notifications.models import EmailMode
 from tacenter.notifications.services import active_leads, email_modes, notify
 from tacenter.reminders.models import ReminderSent
-from tacenter.reminders.rules import Kind, setting
+from tacenter.reminders.rules import ESCALATES, Kind, setting
 from tacenter.reminders.sweeps import SWEEPS, Context, Due
 from tacenter.timeliness.queries import targets_table
 
@@ -58,7 +58,9 @@ def _already_sent(dues: list[Due]) -> dict[tuple[int, str, str], datetime]:
             ReminderSent.ta_request_id, ReminderSent.kind, ReminderSent.episode, ReminderSent.sent_at
         ).where(
             ReminderSent.ta_request_id.in_({d.ta_request_id for d in dues}),
-            ReminderSent.kind.in_({d.kind.value for d in dues} | {Kind.WAITING_NUDGE.value}),
+            ReminderSent.kind.in_(
+                {d.kind.value for d in dues} | {first.value for first, _ in ESCALATES.values()}
+            ),
         )
     )
     return {(r[0], r[1], r[2]): r[3] for r in rows}
@@ -154,13 +156,13 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
         for due in dues:
             if (due.ta_request_id, due.kind.value, due.episode) in sent:
                 continue
-            if due.kind == Kind.WAITING_CLOSE:
-                # M business days after the nudge went out, in an earlier sweep.
-                nudged = sent.get((due.ta_request_id, Kind.WAITING_NUDGE.value, due.episode))
-                if nudged and ctx.today >= ctx.due(nudged, setting("REMINDER_WAITING_CLOSE_DAYS")):
-                    closes.append(due)
-                continue
-            fresh.append(due)
+            if due.kind in ESCALATES:
+                # Its grace period runs from the reminder it escalates, sent in an earlier sweep.
+                first, grace = ESCALATES[due.kind]
+                reminded = sent.get((due.ta_request_id, first.value, due.episode))
+                if reminded is None or ctx.today < ctx.due(reminded, setting(grace)):
+                    continue
+            (closes if due.kind == Kind.WAITING_CLOSE else fresh).append(due)
         claimed = claim_all(fresh, now=now)  # a concurrent sweep's claims are left out here
         for due in fresh:
             if (due.ta_request_id, due.kind.value, due.episode) in claimed:
