@@ -169,3 +169,15 @@ def test_an_unanswered_survey_gets_exactly_one_reminder(db_session, people):
     assert run_sweep("survey", now=at("2026-04-10 15:00"))["reminders"] == 0
     message = reminders_to(people["requester"], db_session)
     assert message == [f"Please tell us how the help on {silent.reference} went: a short survey."]
+
+
+def test_no_survey_reminder_for_a_request_closed_longer_ago_than_the_window(db_session, people):
+    """Issue #12: the first sweep asked for surveys on requests closed a year before."""
+    ta_request = _assigned(people, "2026-03-02 15:00")
+    for target in ("in_progress", "delivered"):
+        change_stage(ta_request.reference, target, actor=people["staff"], now=at("2026-03-03 15:00"))
+    close_request(ta_request.reference, goal_met="yes", outcome_summary="Done", actor=people["staff"],
+                  now=at("2026-03-03 15:00"))  # fmt: skip
+    # REMINDER_SURVEY_WINDOW_DAYS = 30: the first sweep to look comes 31 days after the close.
+    assert run_sweep("survey", now=at("2026-04-03 16:00"))["reminders"] == 0
+    assert reminders_to(people["requester"], db_session) == []

@@ -40,20 +40,23 @@ NOTES = [
 ]
 
 
-def conversation(talk, row: dict, requester, assignee, now: datetime, messages: list) -> None:
-    """A few replies (and now and then an internal note) on requests someone has picked up."""
+def conversation(talk, row: dict, requester, assignee, until: datetime, messages: list) -> list[dict]:
+    """A few replies (and now and then an internal note), before `until`, on requests someone
+    has picked up; returns those it added."""
     if assignee is None:
-        return
-    at = row["submitted_at"]
+        return []
+    at, added = row["submitted_at"], []
     for role, body in REPLIES[: talk.randint(0, len(REPLIES))]:
-        at = min(now, at + timedelta(hours=talk.uniform(1, 72)))
+        at = min(until, at + timedelta(hours=talk.uniform(1, 72)))
         author = assignee if role == "staff" else requester
-        messages.append(_message(row["id"], MessageKind.REPLY, author, body, at))
+        added.append(message(row["id"], MessageKind.REPLY, author, body, at))
     if talk.random() < 0.3:
-        messages.append(_message(row["id"], MessageKind.NOTE, assignee, talk.choice(NOTES), at))
+        added.append(message(row["id"], MessageKind.NOTE, assignee, talk.choice(NOTES), at))
+    messages.extend(added)
+    return added
 
 
-def _message(request_id: int, kind: MessageKind, author, body: str, at: datetime) -> dict:
+def message(request_id: int, kind: MessageKind, author, body: str, at: datetime) -> dict:
     return {
         "ta_request_id": request_id,
         "kind": kind.value,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
-from tacenter.demo.activity import conversation, delivery
-from tacenter.timeliness.business_days import business_days_between
+from tacenter.conversation.models import MessageKind
+from tacenter.demo.activity import conversation, delivery, message
+from tacenter.timeliness import milestones
 from tacenter.vocab import DeliveryMode, Tier, Urgency
 from tacenter.workflow.rules import Stage
 
@@ -52,6 +54,13 @@ FINISHED = (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED)
 # requests per TA staff member (a caseload plus its share of the unassigned queue).
 OPEN_PER_STAFF = 30
 
+NOTES_BY_STEP = {
+    Stage.DECLINED: "Reason recorded at triage.",
+    Stage.REFERRED: "Reason recorded at triage.",
+}
+QUESTION = "Before we go on: which counties will take part, and who leads the work in each?"
+NOTES_BY_STEP[Stage.WAITING_ON_REQUESTER] = QUESTION
+
 
 def stage_and_age(rng, request_count: int, staff_count: int, history_days: int):
     """Each request's stage and age in days, by its number i.
@@ -81,18 +90,33 @@ def stage_and_age(rng, request_count: int, staff_count: int, history_days: int):
     return in_arrival_order
 
 
-def _record_milestone(row: dict, step: Stage, at: datetime, tz: str) -> None:
-    """The milestones timeliness.milestones would have recorded (demo paths never wait)."""
-    days = business_days_between(row["submitted_at"], at, tz=tz)
-    if step != Stage.SUBMITTED and row.get("first_response_at") is None:
-        row["first_response_at"], row["days_to_first_response"] = at, days
+MILESTONES = (
+    "first_response_at",
+    "days_to_first_response",
+    "assigned_at",
+    "days_to_assignment",
+    "delivered_at",
+    "days_to_delivery",
+    "finished_at",
+    "waiting_since",
+    "waiting_days",
+)
+# A demo request waiting on its requester began waiting at most this long ago: a real one
+# waiting longer would have been nudged, then closed as unanswered, by the reminder sweeps.
+WAITING_AT_MOST = timedelta(days=4)
+
+
+def _record_milestone(row: dict, step: Stage, previous: str | None, at: datetime, *, by_staff: bool) -> None:
+    """What timeliness.milestones records for this move, recorded by that same code (the
+    waiting clock included); then the outcome fields the closing services would have set."""
+    request = SimpleNamespace(submitted_at=row["submitted_at"], **{k: row.get(k) for k in MILESTONES})
     if step == Stage.ASSIGNED:
-        row["assigned_at"], row["days_to_assignment"] = at, days
-    if step == Stage.DELIVERED:
-        row["delivered_at"], row["days_to_delivery"] = at, days
+        milestones.record_assignment(request, now=at)
+    milestones.record_stage(request, previous, step.value, by_staff=by_staff, now=at)
+    row.update({k: getattr(request, k) for k in MILESTONES if getattr(request, k) is not None})
     if step in (Stage.CLOSED, Stage.DECLINED, Stage.REFERRED):
-        row["finished_at"] = at
         if step == Stage.CLOSED:
+            days = row["days_to_delivery"] or 0
             row["goal_met"] = "yes" if days % 3 else "partly"
             row["outcome_summary"] = "The plan was adopted by the partners."
         else:
@@ -166,13 +190,16 @@ def add_request(s: Seeding, batch: Batch, i: int, request_id: int, requester, re
     at, previous = submitted, None
     row = batch.rows[-1]
     for step in path:
-        _record_milestone(row, step, at, tz)
+        if step == Stage.WAITING_ON_REQUESTER:
+            at = max(at, now - WAITING_AT_MOST + timedelta(hours=request_id % 48))
         if step == Stage.SUBMITTED:
             actor = requester
-        elif step in (Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED):
+        elif step in (Stage.IN_PROGRESS, Stage.DELIVERED, Stage.CLOSED, Stage.WAITING_ON_REQUESTER):
             actor = assignee
         else:
             actor = s.lead
+        _record_milestone(row, step, previous, at, by_staff=step != Stage.SUBMITTED)
+        last_at = at
         batch.changes.append(
             {
                 "ta_request_id": request_id,
@@ -180,9 +207,11 @@ def add_request(s: Seeding, batch: Batch, i: int, request_id: int, requester, re
                 "to_stage": step.value,
                 "actor_id": actor.id,
                 "created_at": at,
-                "note": "Reason recorded at triage." if step in (Stage.DECLINED, Stage.REFERRED) else "",
+                "note": NOTES_BY_STEP.get(step, ""),
             }
         )
+        if step == Stage.WAITING_ON_REQUESTER:  # as conversation.ask_requester does: a reply they see
+            batch.messages.append(message(request_id, MessageKind.REPLY, assignee, QUESTION, at))
         if step == Stage.ASSIGNED:
             batch.assignments.append(
                 {
@@ -196,4 +225,6 @@ def add_request(s: Seeding, batch: Batch, i: int, request_id: int, requester, re
         previous = step.value
         at = min(now, at + timedelta(hours=rng.uniform(2, 96)))
     delivery(rng, row, assignee, tz, now, batch.activities, batch.surveys)
-    conversation(s.talk, row, requester, assignee, now, batch.messages)
+    # Nobody writes while the request waits (a requester's reply would have resumed it).
+    talk = conversation(s.talk, row, requester, assignee, row.get("waiting_since") or now, batch.messages)
+    row["updated_at"] = max([last_at, *(m["created_at"] for m in talk)])  # the last activity

@@ -1,6 +1,6 @@
 """Idempotent demo data: the entry point that seeds each part of the demo in order.
 
-Each part lives in its own module (people, profiles, history, activity); a new part
+Each part lives in its own module (people, profiles, history, activity, reminder_history); a new part
 is a module with a seeding function, called from `seed_demo` after the parts it needs.
 Requests are inserted in bulk (not through the intake service) so that benchmarks can
 seed 100,000 of them quickly; their history is consistent with the workflow table.
@@ -21,6 +21,7 @@ from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
 from tacenter.demo.people import DEMO_PASSWORD, PEOPLE, base_data, extra_people
 from tacenter.demo.profiles import seed_profiles
+from tacenter.demo.reminder_history import record_reminder_history
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.vocab import Role
@@ -115,6 +116,7 @@ def seed_demo(
         program_ids=list(db.session.scalars(select(GrantProgram.id).order_by(GrantProgram.id))),
     )
     if _seed_requests(seeding, requesters, request_count, batch_size, history_days):
+        record_reminder_history(now)
         _settle()
     total = db.session.scalar(select(func.count()).select_from(TARequest))
     org_total = db.session.scalar(select(func.count()).select_from(Organization))
