@@ -181,3 +181,22 @@ def test_no_survey_reminder_for_a_request_closed_longer_ago_than_the_window(db_s
     # REMINDER_SURVEY_WINDOW_DAYS = 30: the first sweep to look comes 31 days after the close.
     assert run_sweep("survey", now=at("2026-04-03 16:00"))["reminders"] == 0
     assert reminders_to(people["requester"], db_session) == []
+
+
+def test_an_away_assignees_reminders_go_to_their_backup(db_session, people):
+    """Issue #12: backups did nothing; the reminder went to someone on leave."""
+    from tacenter.routing.models import StaffAbsence
+    from tests.factories import staff_profile
+
+    backup = UserFactory(role="staff", name="Bea Backup")
+    staff_profile(backup)
+    staff_profile(people["staff"], backup=backup)
+    ta_request = _assigned(people, "2026-03-02 15:00")  # Monday
+    db_session.add(
+        StaffAbsence(user_id=people["staff"].id, starts_on=date(2026, 3, 6), ends_on=date(2026, 3, 13))
+    )
+    db_session.commit()
+    assert run_sweep("stale", now=at("2026-03-09 15:00"))["reminders"] == 1  # 5 business days
+    assert reminders_to(people["staff"], db_session) == []
+    [message] = reminders_to(backup, db_session)
+    assert message.startswith(ta_request.reference) and f"covering for {people['staff'].name}" in message
