@@ -8,14 +8,14 @@ rule first made it due, found by bisection on that rule.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tacenter.extensions import db
+from tacenter.reminders.models import ReminderSent
 from tacenter.reminders.rules import Kind
-from tacenter.reminders.services import claim_all
 from tacenter.reminders.sweeps import SWEEPS, Context, Due, Sweep
 from tacenter.timeliness.queries import targets_table
 
@@ -39,13 +39,22 @@ def _first_due(sweep: Sweep, row, due: Due, ctx: Context) -> datetime:
 def record_reminder_history(now: datetime) -> int:
     """Record every reminder episode due at `now` and not yet recorded; returns how many."""
     ctx = Context(now=now, tz=current_app.config["CENTER_TIMEZONE"], targets=targets_table())
-    by_moment: dict[datetime, list[Due]] = defaultdict(list)
+    rows = []
     for sweep in SWEEPS.values():
         for row in db.session.execute(sweep.candidates(ctx)):
             for due in sweep.decide(row, ctx):
                 if due.kind == Kind.WAITING_CLOSE:  # a close is a stage change, not history to write
                     continue
-                by_moment[_first_due(sweep, row, due, ctx)].append(due)
-    recorded = sum(len(claim_all(dues, now=moment)) for moment, dues in sorted(by_moment.items()))
+                sent_at = _first_due(sweep, row, due, ctx)
+                rows.append({"ta_request_id": due.ta_request_id, "kind": due.kind.value,
+                             "episode": due.episode, "sent_at": sent_at})  # fmt: skip
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    for start in range(0, len(rows), 500):
+        # An episode already recorded (a second seed over the same requests) is left alone.
+        db.session.execute(
+            dialect.insert(ReminderSent)
+            .values(rows[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["ta_request_id", "kind", "episode"])
+        )
     db.session.commit()
-    return recorded
+    return len(rows)
