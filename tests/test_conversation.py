@@ -6,18 +6,18 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tacenter.conversation.markup import render
 from tacenter.conversation.models import Message
 from tacenter.conversation.services import add_note, ask_requester, post_reply
 from tacenter.conversation.timeline import timeline
 from tacenter.errors import DomainError, NotAllowed
-from tacenter.notifications.models import EmailOutbox
+from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.workflow.models import StageChange
 from tacenter.workflow.queries import QueueFilters, queue_query
-from tacenter.workflow.services import change_stage, close_request
-from tests.factories import UserFactory, request_in_progress
+from tacenter.workflow.services import assign_request, change_stage, close_request
+from tests.factories import RequesterFactory, UserFactory, request_in_progress, submit
 
 NOTE_CANARY = "Canary-note-5521 budget concerns"
 
@@ -199,3 +199,40 @@ def test_sanitizer_never_emits_script_javascript_or_event_handlers(text):
         squashed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
         assert "javascript:" not in squashed
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", html, re.IGNORECASE)
+
+
+def test_a_reply_that_resumes_a_waiting_request_tells_the_assignee_once_and_the_replier_nothing(db_session):
+    """Issue #12: the requester got "now in progress" right after their own reply."""
+    ta_request, requester, staff, _ = request_in_progress()
+    ask_requester(ta_request.reference, "Which counties take part?", actor=staff)
+    before = len(_outbox(db_session))
+    told_before = db_session.scalar(select(func.count()).where(Notification.user_id == requester.id))
+    post_reply(ta_request.reference, "Bernalillo and Santa Fe.", actor=requester)
+    assert ta_request.stage == "in_progress"
+    new = _outbox(db_session)[before:]
+    assert [(m.kind, m.to_address) for m in new] == [("requester_replied", staff.email)]
+    assert "back in progress" in new[0].text_body
+    assert db_session.scalar(select(func.count()).where(Notification.user_id == requester.id)) == told_before
+
+
+def test_staff_are_not_told_of_their_own_stage_change_or_of_taking_a_request(db_session):
+    """Nobody is emailed, or notified in the app, about their own action."""
+    requester, lead = RequesterFactory(), UserFactory(role="lead")
+    ta_request = submit(requester)
+    told_before = db_session.scalar(select(func.count()).where(Notification.user_id == lead.id))
+    assign_request(ta_request.reference, lead.id, actor=lead)  # the lead takes it
+    change_stage(ta_request.reference, "in_progress", actor=lead)
+    assert db_session.scalar(select(func.count()).where(Notification.user_id == lead.id)) == told_before
+    emails = [(m.kind, m.to_address) for m in _outbox(db_session)]
+    assert ("assigned", lead.email) not in emails and ("stage_changed", lead.email) not in emails
+    assert emails.count(("stage_changed", requester.email)) == 2  # assigned, then in progress
+
+
+def test_a_reply_notification_reads_who_replied_not_new_new_reply(db_session, auth, client):
+    """Issue #12: the unread tag "New" before "New reply on ..." read "New New reply"."""
+    ta_request, requester, staff, _ = request_in_progress()
+    post_reply(ta_request.reference, "Here is the guide.", actor=staff)
+    auth.login(requester)
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/notifications").get_data(as_text=True)).split())
+    assert f"{staff.name} replied on {ta_request.reference}." in text
+    assert "New New" not in text

@@ -98,6 +98,23 @@ def test_a_quiet_assignee_is_reminded_then_the_leads_are_told(db_session, people
     assert len(reminders_to(people["staff"], db_session)) == 2
 
 
+def test_escalation_never_fires_with_the_first_reminder(db_session, people):
+    """Issue #12: the assignee's reminder and the lead's escalation went out in the same second
+    when a first sweep (or one after downtime) found long-silent work."""
+    _assigned(people, "2026-03-02 15:00")  # Monday; no sweep runs for two weeks
+    first = run_sweep("stale", now=at("2026-03-16 15:00"))  # 10 business days of silence
+    assert first["reminders"] == 1
+    assert len(reminders_to(people["staff"], db_session)) == 1
+    assert reminders_to(people["lead"], db_session) == []
+    # The grace period (REMINDER_ESCALATE_DAYS = 3 business days) runs from that reminder.
+    assert run_sweep("stale", now=at("2026-03-18 15:00"))["reminders"] == 0
+    assert reminders_to(people["lead"], db_session) == []
+    assert run_sweep("stale", now=at("2026-03-19 15:00"))["reminders"] == 1
+    assert len(reminders_to(people["lead"], db_session)) == 1
+    sent = db_session.execute(select(ReminderSent.kind, ReminderSent.sent_at).order_by(ReminderSent.id)).all()
+    assert [kind for kind, _ in sent] == ["stale_assignee", "stale_lead"]
+
+
 def test_a_silent_requester_is_nudged_then_the_request_is_closed_as_unanswered(db_session, people):
     ta_request = _assigned(people, "2026-03-02 15:00")
     ref = ta_request.reference
@@ -152,3 +169,34 @@ def test_an_unanswered_survey_gets_exactly_one_reminder(db_session, people):
     assert run_sweep("survey", now=at("2026-04-10 15:00"))["reminders"] == 0
     message = reminders_to(people["requester"], db_session)
     assert message == [f"Please tell us how the help on {silent.reference} went: a short survey."]
+
+
+def test_no_survey_reminder_for_a_request_closed_longer_ago_than_the_window(db_session, people):
+    """Issue #12: the first sweep asked for surveys on requests closed a year before."""
+    ta_request = _assigned(people, "2026-03-02 15:00")
+    for target in ("in_progress", "delivered"):
+        change_stage(ta_request.reference, target, actor=people["staff"], now=at("2026-03-03 15:00"))
+    close_request(ta_request.reference, goal_met="yes", outcome_summary="Done", actor=people["staff"],
+                  now=at("2026-03-03 15:00"))  # fmt: skip
+    # REMINDER_SURVEY_WINDOW_DAYS = 30: the first sweep to look comes 31 days after the close.
+    assert run_sweep("survey", now=at("2026-04-03 16:00"))["reminders"] == 0
+    assert reminders_to(people["requester"], db_session) == []
+
+
+def test_an_away_assignees_reminders_go_to_their_backup(db_session, people):
+    """Issue #12: backups did nothing; the reminder went to someone on leave."""
+    from tacenter.routing.models import StaffAbsence
+    from tests.factories import staff_profile
+
+    backup = UserFactory(role="staff", name="Bea Backup")
+    staff_profile(backup)
+    staff_profile(people["staff"], backup=backup)
+    ta_request = _assigned(people, "2026-03-02 15:00")  # Monday
+    db_session.add(
+        StaffAbsence(user_id=people["staff"].id, starts_on=date(2026, 3, 6), ends_on=date(2026, 3, 13))
+    )
+    db_session.commit()
+    assert run_sweep("stale", now=at("2026-03-09 15:00"))["reminders"] == 1  # 5 business days
+    assert reminders_to(people["staff"], db_session) == []
+    [message] = reminders_to(backup, db_session)
+    assert message.startswith(ta_request.reference) and f"covering for {people['staff'].name}" in message

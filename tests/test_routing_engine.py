@@ -238,3 +238,19 @@ def test_ranking_issues_the_same_number_of_queries_for_5_or_50_staff(world):
     many = count_queries(lambda: rank_candidates(large, today=TODAY))
     # settings, request facts, staff with loads, topics, states, programs, absences, tie-breaks
     assert few == many == 8
+
+
+def test_the_backup_is_suggested_first_when_the_best_match_is_away(world):
+    """Issue #12: Ana fits best but is away; Ben, her backup, is suggested ahead of Cy,
+    who fits better than Ben, with the reason in words."""
+    ana, ben, cy = UserFactory(name="Ana"), UserFactory(name="Ben"), UserFactory(name="Cy")
+    staff_profile(ana, primary=[world["financing"]], states=["NM"], programs=[world["program"]], backup=ben)
+    staff_profile(ben, secondary=[world["financing"]], states=["NM"])
+    staff_profile(cy, primary=[world["financing"]], states=["NM"])
+    today = date.today()
+    _away(ana, today, today + timedelta(days=10))
+    result = ranked(request_in(world), today=today)
+    assert names(result) == ["Ben", "Cy"]
+    assert result[0].reason_text.startswith("covering for Ana, who is away")
+    _away(ben, today, today)  # a backup away too covers for no one
+    assert names(ranked(request_in(world), today=today)) == ["Cy"]

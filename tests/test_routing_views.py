@@ -289,3 +289,25 @@ def test_triage_says_why_no_one_is_eligible(client, auth):
         "No one is eligible: 1 person: at capacity; 1 person: away on the needed date; "
         "1 person: no expertise in the request&#39;s topics." in html
     )
+
+
+def test_a_backup_sees_what_needs_action_on_the_caseload_of_a_colleague_away(client, auth):
+    """Issue #12: backups did nothing. Ben backs up Ana; while she is away, what needs action
+    on her caseload shows on his, covering for her; her quiet, on-track work does not."""
+    from datetime import UTC, datetime
+
+    ana, ben = UserFactory(name="Ana Away"), UserFactory(name="Ben Backup")
+    staff_profile(ben)
+    staff_profile(ana, backup=ben)
+    not_started = caseload_request(ana, stage="assigned", title="Not started while away")
+    caseload_request(ana, stage="in_progress", title="Moving along nicely", now=datetime.now(UTC))
+    auth.login(ben)
+    assert "Not started while away" not in client.get("/caseload").get_data(as_text=True)  # she is here
+    db.session.add(
+        StaffAbsence(user_id=ana.id, starts_on=date.today(), ends_on=date.today() + timedelta(days=5))
+    )
+    db.session.commit()
+    html = client.get("/caseload").get_data(as_text=True)
+    covering = html.split("<h2>Covering for colleagues away</h2>")[1].split("<h2>")[0]
+    assert not_started.reference in covering and "covering for Ana Away" in covering
+    assert "Moving along nicely" not in covering

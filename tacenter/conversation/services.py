@@ -55,24 +55,29 @@ def _add_message(
     return message
 
 
-def _notify_other_side(ta_request: TARequest, message: Message, *, actor: User, now: datetime) -> None:
-    context = {"author": actor, "body": message.body, "body_html": message.body_html}
+def _notify_other_side(
+    ta_request: TARequest, message: Message, *, actor: User, resumed: bool, now: datetime
+) -> None:
+    context = {"author": actor, "body": message.body, "body_html": message.body_html, "resumed": resumed}
     if actor.is_staff_side:
         notify(
             ta_request.requester,
             "reply_posted",
-            f"New reply on {ta_request.reference}.",
-            ta_request=ta_request,
-            context=context,
-            now=now,
-        )
-    elif ta_request.assignee is not None:
-        notify(
-            ta_request.assignee,
-            "requester_replied",
             f"{actor.name} replied on {ta_request.reference}.",
             ta_request=ta_request,
             context=context,
+            actor=actor,
+            now=now,
+        )
+    elif ta_request.assignee is not None:
+        back = " It is back in progress." if resumed else ""
+        notify(
+            ta_request.assignee,
+            "requester_replied",
+            f"{actor.name} replied on {ta_request.reference}.{back}",
+            ta_request=ta_request,
+            context=context,
+            actor=actor,
             now=now,
         )
 
@@ -99,11 +104,12 @@ def post_reply(
     checked = files.check_uploads(uploads or [])
     message = _add_message(ta_request, MessageKind.REPLY, body, actor=actor, now=now)
     files.store_uploads(ta_request, checked, actor=actor, message_id=message.id, now=now)
+    resumed = False
     if actor.is_staff_side:
         milestones.record_response(ta_request, now=now)
     else:
-        workflow.resume_on_answer(ta_request, actor=actor, now=now)
-    _notify_other_side(ta_request, message, actor=actor, now=now)
+        resumed = workflow.resume_on_answer(ta_request, actor=actor, now=now)
+    _notify_other_side(ta_request, message, actor=actor, resumed=resumed, now=now)
     db.session.commit()
     return message
 

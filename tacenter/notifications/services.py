@@ -93,14 +93,21 @@ def notify(
     context: dict | None = None,
     mandatory: bool = False,
     mode: EmailMode | None = None,
+    actor: User | None = None,
     now: datetime | None = None,
-) -> Notification:
+) -> Notification | None:
     """Tell `user` in the app, and by email as their preference says, in the caller's transaction.
 
+    The one rule against noise: nobody is told of their own action. `actor` is whoever
+    caused this news (None: the system); when it is `user`, nothing is written and None
+    is returned. So a requester's reply that resumes their request does not tell them it
+    resumed, and staff are not emailed the stage change they just made.
     `mandatory` (reminders about the user's own late work) emails immediately whatever
     the preference: those cannot be turned off. `mode` saves the lookup when the caller
     already knows the preference (sweeps load them all at once).
     """
+    if actor is not None and actor.id == user.id:
+        return None
     mode = EmailMode.IMMEDIATELY if mandatory else (mode or email_mode(user.id))
     notification = Notification(
         user_id=user.id,

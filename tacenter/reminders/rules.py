@@ -31,6 +31,14 @@ LABELS = {
     Kind.SURVEY: "Requester reminded of the survey",
 }
 
+# An escalation waits for its own grace period, counted (in business days) from the
+# reminder it escalates: a first sweep over old work, or a sweep after downtime, sends
+# the reminder alone, and the escalation only if that reminder goes unheeded.
+ESCALATES = {
+    Kind.STALE_LEAD: (Kind.STALE_ASSIGNEE, "REMINDER_ESCALATE_DAYS"),
+    Kind.WAITING_CLOSE: (Kind.WAITING_NUDGE, "REMINDER_WAITING_CLOSE_DAYS"),
+}
+
 # Defaults; each can be overridden in the app config under the same name.
 DEFAULTS = {
     "REMINDER_STALE_DAYS": 5,
@@ -39,6 +47,8 @@ DEFAULTS = {
     "REMINDER_WAITING_CLOSE_DAYS": 10,
     "REMINDER_NEEDED_BY_WARN_DAYS": 3,
     "REMINDER_SURVEY_DAYS": 5,
+    # A survey reminder only within this many calendar days of closing: later, it is no news.
+    "REMINDER_SURVEY_WINDOW_DAYS": 30,
     "REMINDER_BATCH": 1000,
 }
 

@@ -23,8 +23,9 @@ from tacenter.intake.models import TARequest
 from tacenter.notifications.models import EmailMode
 from tacenter.notifications.services import active_leads, email_modes, notify
 from tacenter.reminders.models import ReminderSent
-from tacenter.reminders.rules import Kind, setting
+from tacenter.reminders.rules import ESCALATES, Kind, setting
 from tacenter.reminders.sweeps import SWEEPS, Context, Due
+from tacenter.routing.cover import covers_on
 from tacenter.timeliness.queries import targets_table
 
 
@@ -58,7 +59,9 @@ def _already_sent(dues: list[Due]) -> dict[tuple[int, str, str], datetime]:
             ReminderSent.ta_request_id, ReminderSent.kind, ReminderSent.episode, ReminderSent.sent_at
         ).where(
             ReminderSent.ta_request_id.in_({d.ta_request_id for d in dues}),
-            ReminderSent.kind.in_({d.kind.value for d in dues} | {Kind.WAITING_NUDGE.value}),
+            ReminderSent.kind.in_(
+                {d.kind.value for d in dues} | {first.value for first, _ in ESCALATES.values()}
+            ),
         )
     )
     return {(r[0], r[1], r[2]): r[3] for r in rows}
@@ -76,10 +79,16 @@ MESSAGES = {
 }
 
 
-def _audience(kind: Kind, ta_request: TARequest, leads: list[User]) -> list[tuple[User, bool]]:
-    """(recipient, mandatory): reminders about a person's own late work cannot be turned off."""
-    assignee = [(ta_request.assignee, True)] if ta_request.assignee else []
-    others = [(lead, False) for lead in leads if lead.id != ta_request.assignee_id]
+def _audience(
+    kind: Kind, ta_request: TARequest, leads: list[User], cover: dict[int, User]
+) -> list[tuple[User, bool]]:
+    """(recipient, mandatory): reminders about a person's own late work cannot be turned off.
+    An assignee away today with a backup: the backup gets them (`cover`, from routing.cover)."""
+    holder = cover.get(ta_request.assignee_id) or ta_request.assignee
+    assignee = [(holder, True)] if holder else []
+    others = [
+        (lead, False) for lead in leads if lead.id not in (ta_request.assignee_id, holder and holder.id)
+    ]
     if kind in (Kind.UNTRIAGED, Kind.UNASSIGNED, Kind.STALE_LEAD):
         return others
     if kind == Kind.STALE_ASSIGNEE:
@@ -89,9 +98,12 @@ def _audience(kind: Kind, ta_request: TARequest, leads: list[User]) -> list[tupl
     return [(ta_request.requester, False)]
 
 
-def send_reminder(due: Due, *, leads: list[User], modes: dict, now: datetime) -> int:
+def send_reminder(
+    due: Due, *, leads: list[User], modes: dict, now: datetime, cover: dict[int, User] | None = None
+) -> int:
     """Notify everyone this episode concerns, in the caller's transaction; returns how many."""
     ta_request = db.session.get(TARequest, due.ta_request_id)
+    cover = cover or {}
     message = MESSAGES[due.kind].format(
         ref=ta_request.reference,
         stale=setting("REMINDER_STALE_DAYS"),
@@ -99,12 +111,13 @@ def send_reminder(due: Due, *, leads: list[User], modes: dict, now: datetime) ->
         assignee=ta_request.assignee.name if ta_request.assignee else "no one",
         needed_by=ta_request.needed_by.strftime("%b %-d, %Y") if ta_request.needed_by else "",
     )
-    audience = _audience(due.kind, ta_request, leads)
+    audience = _audience(due.kind, ta_request, leads, cover)
     for user, mandatory in audience:
+        covering = ta_request.assignee_id in cover and user.id == cover[ta_request.assignee_id].id
         notify(
             user,
             "reminder",
-            message,
+            f"{message} (You are covering for {ta_request.assignee.name}.)" if covering else message,
             ta_request=ta_request,
             context={"reminder_kind": due.kind.value},
             mandatory=mandatory,
@@ -112,6 +125,16 @@ def send_reminder(due: Due, *, leads: list[User], modes: dict, now: datetime) ->
             now=now,
         )
     return len(audience)
+
+
+def covering_backups(today) -> dict[int, User]:
+    """Away assignee's id -> the backup who gets their reminders today (routing.cover's rule)."""
+    covers = covers_on(today)
+    backups = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({c.backup_id for c in covers.values()})))
+    }
+    return {away_id: backups[c.backup_id] for away_id, c in covers.items()}
 
 
 def _close_unanswered(due: Due, *, now: datetime) -> bool:
@@ -134,6 +157,7 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
     sweep = SWEEPS[name]
     ctx = Context(now=now, tz=current_app.config["CENTER_TIMEZONE"], targets=targets_table())
     leads, modes, stats, last_id = active_leads(), email_modes(), Counter(), 0
+    cover = covering_backups(ctx.today)
     batch = setting("REMINDER_BATCH")
     query = sweep.candidates(ctx)
     while True:
@@ -154,18 +178,18 @@ def run_sweep(name: str, *, now: datetime | None = None) -> Counter:
         for due in dues:
             if (due.ta_request_id, due.kind.value, due.episode) in sent:
                 continue
-            if due.kind == Kind.WAITING_CLOSE:
-                # M business days after the nudge went out, in an earlier sweep.
-                nudged = sent.get((due.ta_request_id, Kind.WAITING_NUDGE.value, due.episode))
-                if nudged and ctx.today >= ctx.due(nudged, setting("REMINDER_WAITING_CLOSE_DAYS")):
-                    closes.append(due)
-                continue
-            fresh.append(due)
+            if due.kind in ESCALATES:
+                # Its grace period runs from the reminder it escalates, sent in an earlier sweep.
+                first, grace = ESCALATES[due.kind]
+                reminded = sent.get((due.ta_request_id, first.value, due.episode))
+                if reminded is None or ctx.today < ctx.due(reminded, setting(grace)):
+                    continue
+            (closes if due.kind == Kind.WAITING_CLOSE else fresh).append(due)
         claimed = claim_all(fresh, now=now)  # a concurrent sweep's claims are left out here
         for due in fresh:
             if (due.ta_request_id, due.kind.value, due.episode) in claimed:
                 stats["reminders"] += 1
-                stats["notices"] += send_reminder(due, leads=leads, modes=modes, now=now)
+                stats["notices"] += send_reminder(due, leads=leads, modes=modes, now=now, cover=cover)
         db.session.commit()
         del loaded
         stats["closed"] += sum(_close_unanswered(due, now=now) for due in closes)

@@ -170,6 +170,8 @@ def _survey_query(ctx: Context) -> Select:
     return select(*COLUMNS).where(
         TARequest.stage == Stage.CLOSED,
         TARequest.finished_at <= ctx.now - timedelta(days=setting("REMINDER_SURVEY_DAYS")),
+        # Within the window only: a survey about help closed long ago is no longer news.
+        TARequest.finished_at >= ctx.now - timedelta(days=setting("REMINDER_SURVEY_WINDOW_DAYS")),
         ~exists().where(SurveyResponse.ta_request_id == TARequest.id),
         ~sent(Kind.SURVEY),
         ~sent(Kind.WAITING_CLOSE),  # closed for want of an answer: no survey

@@ -34,6 +34,7 @@ from tacenter.routing.scoring import (
     Rules,
     StaffFacts,
     assess,
+    cover_for_away,
     rank,
     why_no_one,
 )
@@ -86,6 +87,7 @@ def _staff_statement():
             func.coalesce(loads.c.load, 0),
             func.coalesce(loads.c.open_count, 0),
             backup.name,
+            StaffProfile.backup_user_id,
         )
         .join(StaffProfile, StaffProfile.user_id == User.id)
         .outerjoin(loads, loads.c.user_id == User.id)
@@ -143,7 +145,7 @@ LAST_ASSIGNED = select(
 def staff_facts(settings: RoutingSettings) -> list[StaffFacts]:
     """Every routable person (active, with an active profile) and their weighted load: one query."""
     return [
-        StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), None, row[5])
+        StaffFacts(row[0], row[1], float(row[2]), float(row[3]), int(row[4]), None, row[5], row[6])
         for row in db.session.execute(STAFF, load_params(settings))
     ]
 
@@ -225,6 +227,7 @@ def rank_many(
             for person in staff
             if not skip_unmatched or ((fit := fits.get((request.id, person.user_id))) and fit.topics)
         ]
+        cover_for_away(candidates)
         eligible = [c for c in candidates if c.eligible]
         if why_none is not None and not eligible:
             why_none[request.id] = why_no_one(candidates, unmatched=len(staff) - len(candidates))

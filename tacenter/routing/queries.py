@@ -13,6 +13,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.routing import engine
+from tacenter.routing.cover import covers_on
 from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
 from tacenter.routing.scoring import number
 from tacenter.workflow.rules import UNASSIGNED, Stage
@@ -86,14 +87,15 @@ class Caseload:
     needing_action: list[TARequest] = field(default_factory=list)
     due_soon: list[TARequest] = field(default_factory=list)
     stalled: list[TARequest] = field(default_factory=list)
+    # (name of the colleague away, their request): what needs action while this person covers.
+    covering: list[tuple[str, TARequest]] = field(default_factory=list)
 
 
-def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> Caseload:
-    """A person's open requests, sorted into what needs them: one query (plus topics)."""
-    rows = list(
+def _open_of(assignee_ids: list[int], actor: User) -> list[TARequest]:
+    return list(
         db.session.scalars(
             visible_requests(actor)
-            .where(TARequest.assignee_id == user_id, TARequest.is_open())
+            .where(TARequest.assignee_id.in_(assignee_ids), TARequest.is_open())
             .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
             # What the caseload tables show; anything else read by mistake raises.
             .options(
@@ -112,6 +114,9 @@ def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> 
             )  # fmt: skip
         )
     )
+
+
+def _sort(rows: list[TARequest], *, now: datetime, stalled_days: int) -> Caseload:
     result = Caseload(requests=rows)
     soon = now.date() + timedelta(days=DUE_SOON_DAYS)
     stale_before = now - timedelta(days=stalled_days)
@@ -125,6 +130,18 @@ def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> 
         if ta_request.stage != Stage.WAITING_ON_REQUESTER.value and ta_request.updated_at < stale_before:
             result.stalled.append(ta_request)
     result.due_soon.sort(key=lambda r: r.needed_by)
+    return result
+
+
+def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> Caseload:
+    """A person's open requests, sorted into what needs them, and what needs action on the
+    caseloads of colleagues away today whom they back up: three queries (plus topics)."""
+    result = _sort(_open_of([user_id], actor), now=now, stalled_days=stalled_days)
+    covers = covers_on(now.date(), backup_id=user_id)
+    if covers:
+        theirs = _sort(_open_of(sorted(covers), actor), now=now, stalled_days=stalled_days)
+        needing = {r.id: r for r in theirs.needing_action + theirs.due_soon + theirs.stalled}
+        result.covering = [(covers[r.assignee_id].away_name, r) for r in theirs.requests if r.id in needing]
     return result
 
 

@@ -34,6 +34,7 @@ class StaffFacts:
     open_count: int
     last_assigned_at: datetime | None
     backup_name: str | None
+    backup_id: int | None = None
 
 
 PRIMARY, SECONDARY = Level.PRIMARY.value, Level.SECONDARY.value
@@ -101,6 +102,8 @@ class Candidate:
     fit: Fit = field(repr=False)
     rules: Rules = field(repr=False)
     on: date = field(repr=False)
+    match: float = field(default=0.0, repr=False)  # the fit alone: topics, state, program
+    covering_for: str | None = None  # the best match, away, whom this person backs up
 
     @property
     def reasons(self) -> list[str]:
@@ -145,6 +148,7 @@ def assess(request: RequestFacts, staff: StaffFacts, fit: Fit, rules: Rules, *, 
         score += rules.weight_extra_topic * (len(fit.topics) - 1)
     if request.program_id is not None and fit.supports_program:
         score += rules.weight_program
+    match = score
     capacity = max(staff.capacity, 0.0)
     score -= rules.weight_load * min(staff.load / capacity if capacity else 1.5, 1.5)
     if fit.away is None and fit.away_today is not None:
@@ -168,13 +172,29 @@ def assess(request: RequestFacts, staff: StaffFacts, fit: Fit, rules: Rules, *, 
         fit,
         rules,
         on,
+        match,
     )
+
+
+def cover_for_away(candidates: list[Candidate]) -> None:
+    """When the best match for a request (by fit, whatever their load) is away, their backup,
+    if eligible and not away too, is suggested first: covering for them (see routing.cover)."""
+    if not candidates:
+        return
+    best = max(candidates, key=lambda c: (c.match, -c.user_id))
+    if best.staff.backup_id is None or not (best.fit.away or best.fit.away_today):
+        return
+    for candidate in candidates:
+        if candidate.user_id == best.staff.backup_id and candidate.eligible and not candidate.fit.away_today:
+            candidate.covering_for = best.name
 
 
 def explain(candidate: Candidate) -> tuple[list[str], list[str]]:
     """The reasons and the blockers of an assessment, in words."""
     request, staff, fit, rules = candidate.request, candidate.staff, candidate.fit, candidate.rules
-    reasons: list[str] = []
+    reasons: list[str] = (
+        [f"covering for {candidate.covering_for}, who is away"] if candidate.covering_for else []
+    )
     blockers: list[str] = []
     if fit.covers_state:
         reasons.append(f"covers {request.state}")
@@ -204,7 +224,8 @@ def explain(candidate: Candidate) -> tuple[list[str], list[str]]:
 def _order(candidate: Candidate):
     # Ties go to whoever was assigned least recently (never assigned first): fair turns.
     last = candidate.last_assigned_at.timestamp() if candidate.last_assigned_at else float("-inf")
-    return (not candidate.eligible, -candidate.score, last, candidate.name, candidate.user_id)
+    covering = candidate.covering_for is not None
+    return (not candidate.eligible, not covering, -candidate.score, last, candidate.name, candidate.user_id)
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:

@@ -83,10 +83,17 @@ def _flush() -> None:
 
 
 def _move(
-    ta_request: TARequest, transition: rules.Transition, *, actor: User | None, note: str, now: datetime
+    ta_request: TARequest,
+    transition: rules.Transition,
+    *,
+    actor: User | None,
+    note: str,
+    now: datetime,
+    assignee_told: bool = False,
 ) -> None:
-    """The only writer of stage: record it and tell the requester (and the assignee when
-    someone else moved it). `actor` None is the system. Caller commits."""
+    """The only writer of stage: record it and tell the requester and the assignee (notify
+    leaves out whoever made the move; `assignee_told` when the caller's own notice to the
+    assignee already says it). `actor` None is the system. Caller commits."""
     source = ta_request.stage
     ta_request.stage = transition.target.value
     _touch(ta_request, now)
@@ -106,11 +113,12 @@ def _move(
     )
     message = f"{ta_request.reference} is now {transition.target.label.lower()}."
     context = {"note": note, "stage": transition.target.label}
-    notify(ta_request.requester, "stage_changed", message, ta_request=ta_request, context=context, now=now)
-    told_otherwise = transition.by_assignment  # the new assignee gets the "assigned" notice
-    if ta_request.assignee and not told_otherwise and ta_request.assignee_id != (actor.id if actor else None):
-        # A reply from the requester (resuming the request) or a system close: the assignee hears.
-        notify(ta_request.assignee, "stage_changed", message, ta_request=ta_request, context=context, now=now)
+    notify(ta_request.requester, "stage_changed", message, ta_request=ta_request, context=context,
+           actor=actor, now=now)  # fmt: skip
+    told_otherwise = assignee_told or transition.by_assignment  # e.g. the new assignee's "assigned"
+    if ta_request.assignee and not told_otherwise:
+        notify(ta_request.assignee, "stage_changed", message, ta_request=ta_request, context=context,
+               actor=actor, now=now)  # fmt: skip
 
 
 def close_unanswered(ta_request_id: int, *, now: datetime | None = None) -> TARequest:
@@ -239,6 +247,7 @@ def close_request(
             "survey_requested",
             f"How did we do on {ta_request.reference}? Two minutes of feedback.",
             ta_request=ta_request,
+            actor=actor,
             now=now,
         )
     db.session.commit()
@@ -282,11 +291,13 @@ def refer_request(reference: str, *, reason: str, referred_to: str, actor: User,
 
 
 def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bool:
-    """A requester's reply to a request waiting on them puts it back in progress. Caller commits."""
+    """A requester's reply to a request waiting on them puts it back in progress. Caller commits.
+    The caller's reply notice tells the assignee it resumed (one email, not two); the requester,
+    who replied, is told nothing."""
     if ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
         return False
     transition = rules.find_transition(ta_request.stage, rules.Stage.IN_PROGRESS)
-    _move(ta_request, transition, actor=actor, note="The requester answered.", now=now)
+    _move(ta_request, transition, actor=actor, note="The requester answered.", now=now, assignee_told=True)
     return True
 
 
@@ -392,6 +403,7 @@ def apply_assignment(
         f"{ta_request.reference} was assigned to you.",
         ta_request=ta_request,
         context=context,
+        actor=actor,
         now=now,
     )
     if previous is not None:
@@ -401,5 +413,6 @@ def apply_assignment(
             f"{ta_request.reference} was reassigned to {assignee.name}.",
             ta_request=ta_request,
             context={**context, "new_assignee": assignee.name},
+            actor=actor,
             now=now,
         )
