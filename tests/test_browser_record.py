@@ -83,7 +83,9 @@ def test_staff_close_with_an_outcome_and_the_requester_answers_the_survey(page_f
     page.goto(f"/requests/{ta_request.reference}")
     expect(page.get_by_text("Billing guide drafted")).to_be_visible()
     page.get_by_role("link", name="Answer the short satisfaction survey").click()
-    page.get_by_role("group", name="How useful was the help?").locator("label", has_text="5 (excellent)").click()
+    page.get_by_role("group", name="How useful was the help?").locator(
+        "label", has_text="5 (excellent)"
+    ).click()
     page.get_by_role("group", name="How timely was it?").locator("label", has_text="4").click()
     page.get_by_role("group", name="Was your goal met?").locator("label", has_text="Partly").click()
     page.get_by_label("Anything else? (optional)").fill("Thank you!")

@@ -41,10 +41,14 @@ def typical_history():
         add_note(ta_request.reference, f"Note {day}: their budget is frozen until July.", actor=staff)
     goal = add_goal(ta_request.reference, "Medicaid pays for dyadic sessions by 2027", actor=staff)
     for n in range(4):
-        add_step(ta_request.reference, f"Step {n}", target_date=date(2027, 1, 15), goal_id=goal.id, actor=staff)
+        add_step(
+            ta_request.reference, f"Step {n}", target_date=date(2027, 1, 15), goal_id=goal.id, actor=staff
+        )
         log_activity(
             ta_request.reference,
-            ActivityValues(activity_date=date.today() - timedelta(days=n), hours="1.5", mode="virtual_meeting"),
+            ActivityValues(
+                activity_date=date.today() - timedelta(days=n), hours="1.5", mode="virtual_meeting"
+            ),
             actor=staff,
         )
     return ta_request, requester, staff

@@ -13,13 +13,19 @@ from html.parser import HTMLParser
 from tacenter.delivery.plans import add_goal, add_step
 from tacenter.delivery.services import ActivityValues, log_activity
 from tests.conftest import Auth
+from tests.factories import request_in_progress
 from tests.routes import ROLES, build_world
 from tests.test_accessibility import pages_for
-from tests.factories import request_in_progress
 
 TEXT_INPUTS = {"text", "email", "password", "number", "date", "search", "tel", "url", "month", "time"}
 # Buttons that belong to another USWDS component (menu, accordion, banner) carry its class.
-COMPONENT_BUTTONS = ("usa-button", "usa-accordion__button", "usa-menu-btn", "usa-nav__close", "usa-banner__button")
+COMPONENT_BUTTONS = (
+    "usa-button",
+    "usa-accordion__button",
+    "usa-menu-btn",
+    "usa-nav__close",
+    "usa-banner__button",
+)
 
 
 def expected_class(tag: str, attrs: dict) -> tuple[str, ...] | None:
@@ -60,7 +66,9 @@ class Unstyled(HTMLParser):
         wanted = expected_class(tag, attrs)
         classes = (attrs.get("class") or "").split()
         if wanted and not any(c in wanted for c in classes):
-            described = " ".join(f'{k}="{v}"' for k, v in attrs.items() if k in ("type", "name", "id", "class"))
+            described = " ".join(
+                f'{k}="{v}"' for k, v in attrs.items() if k in ("type", "name", "id", "class")
+            )
             self.found.append(f"<{tag} {described}> wants {' or '.join(wanted)}")
 
 
