@@ -27,6 +27,10 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+# Said in the hint and in the error, so the requester learns the rule before breaking it.
+DESCRIPTION_MIN = 20
+
+
 class RequestForm(FlaskForm):
     submission_token = HiddenField(
         default=lambda: secrets.token_urlsafe(24), validators=[DataRequired(), Length(max=64)]
@@ -38,8 +42,16 @@ class RequestForm(FlaskForm):
     )
     description = TextAreaField(
         "What do you need help with?",
-        description="The situation, what you have tried, who is involved.",
-        validators=[DataRequired(message="Describe what you need."), Length(min=20, max=10000)],
+        description=f"At least {DESCRIPTION_MIN} characters: the situation, what you have tried, "
+        "who is involved.",
+        validators=[
+            DataRequired(message="Describe what you need."),
+            Length(
+                min=DESCRIPTION_MIN,
+                max=10000,
+                message=f"Write at least {DESCRIPTION_MIN} characters (at most 10,000).",
+            ),
+        ],
     )
     desired_outcome = TextAreaField(
         "What would success look like?", validators=[Optional(), Length(max=5000)]
