@@ -26,15 +26,35 @@
     return el("svg", { viewBox: "0 0 " + width + " " + height, class: "chart-svg", focusable: "false" });
   }
 
+  // Long labels wrap onto at most three lines rather than being cut off.
+  function wrap(label, width) {
+    var lines = [""];
+    label.split(/\s+/).forEach(function (word) {
+      var last = lines[lines.length - 1];
+      if (last && (last + " " + word).length > width) { lines.push(word); }
+      else { lines[lines.length - 1] = last ? last + " " + word : word; }
+    });
+    if (lines.length > 3) { lines = lines.slice(0, 2).concat([lines.slice(2).join(" ")]); }
+    return lines;
+  }
+
   function bars(series) {
-    var rowH = 26, labelW = 210, width = 560, height = Math.max(1, series.length) * rowH + 10;
+    var lineH = 15, labelW = 250, width = 620, y = 5;
     var max = Math.max.apply(null, series.map(function (d) { return d.value; }).concat([1]));
+    var rows = series.map(function (d) { return wrap(d.label, 34); });
+    var height = rows.reduce(function (h, lines) { return h + Math.max(26, lines.length * lineH + 11); }, 10);
     var s = svg(width, height);
     series.forEach(function (d, i) {
-      var y = i * rowH + 5, w = (width - labelW - 60) * d.value / max;
-      s.appendChild(el("text", { x: labelW - 6, y: y + 16, class: "chart-label", "text-anchor": "end" }, d.label.slice(0, 32)));
-      s.appendChild(el("rect", { x: labelW, y: y + 3, width: Math.max(w, 0.5), height: rowH - 8, class: "chart-bar" }));
-      s.appendChild(el("text", { x: labelW + w + 6, y: y + 16, class: "chart-value" }, String(d.value)));
+      var lines = rows[i], rowH = Math.max(26, lines.length * lineH + 11), mid = y + rowH / 2;
+      var w = (width - labelW - 60) * d.value / max;
+      var text = el("text", { x: labelW - 8, y: mid - (lines.length - 1) * lineH / 2 + 4, class: "chart-label", "text-anchor": "end" });
+      lines.forEach(function (line, n) {
+        text.appendChild(el("tspan", { x: labelW - 8, dy: n ? lineH : 0 }, line));
+      });
+      s.appendChild(text);
+      s.appendChild(el("rect", { x: labelW, y: mid - 9, width: Math.max(w, 0.5), height: 18, class: "chart-bar" }));
+      s.appendChild(el("text", { x: labelW + w + 6, y: mid + 4, class: "chart-value" }, String(d.value)));
+      y += rowH;
     });
     return s;
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
@@ -24,8 +25,17 @@ def _received(filters: ReportFilters, tz: str, *cols):
     )
 
 
-def received_breakdown(filters: ReportFilters, *, tz: str) -> dict[str, list[dict]]:
-    """Requests received by month, by tier and by state, from one GROUP BY over the three."""
+def _month_label(key: str) -> str:
+    return datetime.strptime(key, "%Y-%m").strftime("%b %Y")
+
+
+def received_breakdown(
+    filters: ReportFilters, *, tz: str, now: datetime | None = None
+) -> dict[str, list[dict]]:
+    """Requests received by month, by tier and by state, from one GROUP BY over the three.
+
+    The months series stops at `now`'s month: a month that has not begun received nothing yet,
+    and drawing it as zero would read as a collapse in demand."""
     months = filters.period.months(tz)
     bucket = month_bucket(TARequest.submitted_at, months, tz)
     query = _received(filters, tz, bucket, TARequest.tier, TARequest.state, func.count())
@@ -34,8 +44,9 @@ def received_breakdown(filters: ReportFilters, *, tz: str) -> dict[str, list[dic
         by_month[month] += n
         by_tier[tier] += n
         by_state[state] += n
+    shown = [key for key, start in months if now is None or start <= now]
     return {
-        "over_time": [{"key": key, "label": key, "value": by_month[key]} for key, _ in months],
+        "over_time": [{"key": key, "label": _month_label(key), "value": by_month[key]} for key in shown],
         "by_tier": [{"key": t.value, "label": t.label, "value": by_tier[t.value]} for t in Tier],
         # Every state and territory, reached (at least one request) or not.
         "by_state": [{"key": code, "label": name, "value": by_state[code]} for code, name in STATES.items()],

@@ -50,7 +50,7 @@ def _figure(key, label, current, previous, *, unit="", link=None, definition_key
 def dashboard_data(filters: ReportFilters, *, tz: str, now: datetime) -> tuple[list[dict], dict]:
     """The headline figures and the chart series, sharing the hours query."""
     hours = charts.hours_by_mode(filters, tz=tz)
-    return headline(filters, tz=tz, now=now, hours=hours), chart_data(filters, tz=tz, hours=hours)
+    return headline(filters, tz=tz, now=now, hours=hours), chart_data(filters, tz=tz, hours=hours, now=now)
 
 
 def headline(filters: ReportFilters, *, tz: str, now: datetime, hours: dict | None = None) -> list[dict]:
@@ -147,10 +147,13 @@ def _round(value):
     return None if value is None else round(value, 2)
 
 
-def chart_data(filters: ReportFilters, *, tz: str, hours: dict | None = None) -> dict[str, list[dict]]:
+def chart_data(
+    filters: ReportFilters, *, tz: str, hours: dict | None = None, now: datetime | None = None
+) -> dict[str, list[dict]]:
+    """The dashboard's chart series; with `now`, months that have not begun are left out."""
     hours = hours or charts.hours_by_mode(filters, tz=tz)
     return {
-        **charts.received_breakdown(filters, tz=tz),
+        **charts.received_breakdown(filters, tz=tz, now=now),
         "by_topic": charts.requests_by_topic(filters, tz=tz),
         "hours_by_mode": charts.mode_series(hours["current"]),
     }
