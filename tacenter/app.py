@@ -65,7 +65,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tacenter.accounts.views import bp as accounts
-    from tacenter.admin import catalog_views  # noqa: F401  (its routes join the admin blueprint)
+    from tacenter.admin import (
+        catalog_views,  # noqa: F401  (its routes join the admin blueprint)
+        center_views,  # noqa: F401  (likewise)
+    )
     from tacenter.admin.views import bp as admin
     from tacenter.conversation.views import bp as conversation
     from tacenter.delivery.views import bp as delivery

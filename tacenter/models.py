@@ -2,6 +2,7 @@
 
 from tacenter.accounts.models import LoginSession, Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.center.models import CenterSettings
 from tacenter.conversation.models import Message
 from tacenter.delivery.models import (
     ActivityHistory,
@@ -32,6 +33,7 @@ from tacenter.workflow.models import Assignment, StageChange
 __all__ = [
     "ActivityHistory",
     "Attachment",
+    "CenterSettings",
     "Message",
     "PlanGoal",
     "PlanStep",

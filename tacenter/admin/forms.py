@@ -46,3 +46,11 @@ class CatalogEntryForm(FlaskForm):
     active = BooleanField(
         "Active", default=True, description="Inactive entries stay on past requests but leave the forms."
     )
+
+
+class CenterForm(FlaskForm):
+    name = StringField(
+        "Center name",
+        description="As your funder knows it; it heads every funder report.",
+        validators=[DataRequired(message="Give the center's name."), Length(min=2, max=200)],
+    )

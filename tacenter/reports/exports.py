@@ -34,19 +34,47 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
+SHEET_NAME_MAX = 31  # Excel's limit
+# Shorter words for the same thing, so a sheet's name still says which table it holds.
+SHORTER = (
+    ("Requests received", "Requests"),
+    ("Satisfaction and outcomes", "Satisfaction"),
+    ("organization type", "org type"),
+    ("staff member", "staff"),
+    ("grant program", "program"),
+    ("state or territory", "state"),
+)
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A distinct sheet name of at most 31 characters that still names the table."""
+    name = "".join(c for c in title if c not in "[]:*?/\\").strip()
+    name = name.replace(*SHORTER[0])  # every requests sheet alike, long or short
+    for long, short in SHORTER[1:]:
+        if len(name) <= SHEET_NAME_MAX:
+            break
+        name = name.replace(long, short)
+    if len(name) > SHEET_NAME_MAX:  # cut at a word, never mid-word
+        name = name[: SHEET_NAME_MAX + 1].rsplit(" ", 1)[0]
+    name = name or "Table"
+    base, n = name, 2
+    while name.lower() in {u.lower() for u in used}:  # Excel compares names case-blind
+        suffix = f" ({n})"
+        name, n = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix, n + 1
+    return name
+
+
 def to_xlsx(tables: Iterable[Table], *, preface: list[list] | None = None) -> bytes:
-    """One sheet per table (titles cut to Excel's 31 characters), headers in bold."""
+    """One sheet per table, named for it within Excel's 31 characters; headers in bold."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     if preface:
         sheet = workbook.create_sheet("Summary")
         for row in preface:
             sheet.append([safe_cell(v) for v in row])
-    used = set()
+    used: set[str] = {"Summary"} if preface else set()
     for table in tables:
-        name = "".join(c for c in table.title if c not in "[]:*?/\\")[:31] or "Sheet"
-        while name in used:
-            name = name[:28] + f"_{len(used)}"
+        name = sheet_name(table.title, used)
         used.add(name)
         sheet = workbook.create_sheet(name)
         sheet.append([safe_cell(h) for h in table.headers])

@@ -13,12 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tacenter.accounts.models import User
+from tacenter.center.services import center_name
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.jobs import after_commit_generate
 from tacenter.notifications.services import notify
-from tacenter.reports import documents
+from tacenter.reports import documents, queries
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.funder_content import STEPS
 from tacenter.reports.models import FunderReport, ReportStatus
@@ -110,9 +111,14 @@ def generate_funder_report(report_id: int, *, now: datetime | None = None) -> st
         for i, (step, build) in enumerate(STEPS):
             _progress(report_id, 10 + 70 * i // len(STEPS), step)
             tables += build(filters, tz)
+        figures, charts = queries.dashboard_data(filters, tz=tz, now=now)
         _progress(report_id, 85, "Writing the PDF and the workbook")
-        pdf = documents.to_pdf(report.title, period.label, report.narrative, tables)
-        xlsx = documents.to_xlsx(report.title, period.label, report.narrative, tables)
+        name = center_name()
+        summary = documents.Summary(figures=figures, charts=charts)
+        pdf = documents.to_pdf(
+            report.title, period.label, report.narrative, tables, center_name=name, summary=summary
+        )
+        xlsx = documents.to_xlsx(report.title, period.label, report.narrative, tables, center_name=name)
     except Exception as exc:  # recorded on the row for the page; the task is not retried blindly
         db.session.rollback()
         db.session.execute(

@@ -54,7 +54,8 @@ def volume(filters: ReportFilters, *, tz: str, rows: str = "topic", columns: str
             f"Requests received by {rd.label.lower()}",
             [rd.label, "Requests"],
             body,
-            "Requests submitted in the period; a request with several topics counts under each.",
+            "Requests submitted in the period"
+            + ("; a request with several topics counts under each." if rows == "topic" else "."),
         )
     clabels = cd.labels()
     grid: dict[str, dict[str, int]] = defaultdict(dict)
@@ -177,5 +178,6 @@ def hours(filters: ReportFilters, *, tz: str, rows: str = "mode") -> Table:
         f"TA hours by {label.lower()}",
         [label, "Activities", "Hours", "Participants"],
         body,
-        "TA activities dated in the period, deleted ones excluded.",
+        "TA activities dated in the period, deleted ones excluded"
+        + ("; one on a request with several topics counts under each." if rows == "topic" else "."),
     )
