@@ -76,7 +76,8 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.notifications.views import bp as notifications
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
     from tacenter.reports.views import bp as reports
-    from tacenter.routing.views import bp as routing
+    from tacenter.routing import profile_views, views  # noqa: F401  (add their pages to the routing bp)
+    from tacenter.routing.blueprint import bp as routing
     from tacenter.timeliness.views import bp as timeliness
     from tacenter.workflow.views import bp as workflow
 

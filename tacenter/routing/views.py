@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tacenter.accounts.models import User
@@ -12,14 +12,10 @@ from tacenter.errors import DomainError, InvalidTransition, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.routing import engine, queries, services
+from tacenter.routing.blueprint import LEADS, WORKERS, bp
 from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm
-from tacenter.vocab import Role
 from tacenter.workflow import services as workflow
 from tacenter.workflow.rules import LABELS
-
-bp = Blueprint("routing", __name__)
-LEADS = (Role.LEAD, Role.ADMIN)
-WORKERS = (Role.STAFF, Role.LEAD, Role.ADMIN)
 
 
 def _version(value) -> int | None:
@@ -191,6 +187,3 @@ def reassign(reference: str):
         reassign_forms={reference: form},
         status=status,
     )
-
-
-from tacenter.routing import profile_views  # noqa: E402, F401  (registers the profile pages on bp)
