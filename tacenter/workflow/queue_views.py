@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -102,9 +101,8 @@ def _attachment(response: Response, filename: str) -> Response:
 @bp.route("/queue/requests.csv")
 @staff_side
 def download_csv():
-    chunks = queue_export.csv_chunks(_download_query(), tz=current_app.config["CENTER_TIMEZONE"])
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    return _attachment(response, "requests.csv")
+    text = queue_export.csv_text(_download_query(), tz=current_app.config["CENTER_TIMEZONE"])
+    return _attachment(Response(text, mimetype="text/csv"), "requests.csv")
 
 
 @bp.route("/queue/requests.xlsx")
