@@ -1,7 +1,7 @@
 """saved views: named queue filters per user
 
 Revision ID: r20261129_d1_queue_saved_views
-Revises: 0008_indexes
+Revises: r20261129_d1_security_heartbeat
 Create Date: 2026-11-29 22:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'r20261129_d1_queue_saved_views'
-down_revision = '0008_indexes'
+down_revision = 'r20261129_d1_security_heartbeat'
 branch_labels = None
 depends_on = None
 
