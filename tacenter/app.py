@@ -79,9 +79,13 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.notifications.views import bp as notifications
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
     from tacenter.reports.views import bp as reports
-    from tacenter.routing.views import bp as routing
+    from tacenter.routing import profile_views as routing_profile_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.routing import views as routing_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.routing.blueprint import bp as routing
     from tacenter.timeliness.views import bp as timeliness
-    from tacenter.workflow.views import bp as workflow
+    from tacenter.workflow import queue_views as queue_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.workflow import views as request_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.workflow.blueprint import bp as workflow
 
     for blueprint in (
         home,

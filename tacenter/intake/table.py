@@ -2,7 +2,7 @@
 home pages all list requests through here.
 
 Rows are plain result rows of the columns the table shows and timeliness needs, plus the
-assignee's name: no ORM objects, since a list page builds 25 of them per view and
+assignee's and the organization's names: no ORM objects, since a list page builds 25 of them per view and
 reads none of their relationships.
 """
 
@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
-from tacenter.accounts.models import User
+from tacenter.accounts.models import Organization, User
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 
@@ -30,8 +30,12 @@ ASSIGNEE = aliased(User, name="assignee")  # made once: building an alias costs 
 
 def table_rows(query: Select) -> Select:
     """`query` (a select of TARequest with its filters and order) as table rows."""
-    return query.with_only_columns(*COLUMNS, ASSIGNEE.name.label("assignee_name")).outerjoin(
-        ASSIGNEE, ASSIGNEE.id == TARequest.assignee_id
+    return (
+        query.with_only_columns(
+            *COLUMNS, ASSIGNEE.name.label("assignee_name"), Organization.name.label("organization_name")
+        )
+        .outerjoin(ASSIGNEE, ASSIGNEE.id == TARequest.assignee_id)
+        .join(Organization, Organization.id == TARequest.organization_id)
     )
 
 

@@ -29,21 +29,25 @@ def staff_capacity() -> dict[int, float]:
 
 
 def caseload(filters: ReportFilters, *, tz: str) -> Table:
-    """Per staff member: open requests now against capacity, requests assigned and hours in the period."""
+    """Per staff member: open requests and their weighted load now against capacity, requests
+    assigned and TA hours delivered in the period. Load is routing's (engine.tier_weight), so
+    the report and the team page agree; someone who has left still shows the hours they gave."""
+    from tacenter.routing import engine
+
     lo, hi = filters.period.bounds(tz)
     cond = filters.request_condition()
     staff = db.session.execute(
-        select(User.id, User.name)
-        .where(User.role.in_([r.value for r in STAFF_SIDE]), User.active)
-        .order_by(User.name)
+        select(User.id, User.name).where(User.role.in_([r.value for r in STAFF_SIDE])).order_by(User.name)
     ).all()
-    open_now = dict(
-        db.session.execute(
-            select(TARequest.assignee_id, func.count())
+    open_now = {
+        user_id: (count, float(load))
+        for user_id, count, load in db.session.execute(
+            select(TARequest.assignee_id, func.count(), func.sum(engine.tier_weight()))
             .where(cond, TARequest.is_open())
-            .group_by(TARequest.assignee_id)
-        ).all()
-    )
+            .group_by(TARequest.assignee_id),
+            engine.load_params(engine.current_settings()),
+        )
+    }
     assigned = dict(
         db.session.execute(
             select(TARequest.assignee_id, func.count())
@@ -68,13 +72,14 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
     for user_id, name in staff:
         if not (open_now.get(user_id) or assigned.get(user_id) or worked.get(user_id)):
             continue
-        n = open_now.get(user_id, 0)
+        count, load = open_now.get(user_id, (0, 0.0))
         body.append(
             [
                 name,
-                n,
+                count,
+                round(load, 2),
                 capacity[user_id],
-                share(n, capacity[user_id]),
+                share(load, capacity[user_id]),
                 assigned.get(user_id, 0),
                 round(float(worked.get(user_id) or 0), 2),
             ]
@@ -84,13 +89,16 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
         [
             "Staff member",
             "Open requests now",
+            "Weighted load now",
             "Capacity",
             "Load (%)",
             "Assigned in period",
-            "Hours in period",
+            "Hours delivered in period",
         ],
         body,
-        f"Capacity is {DEFAULT_CAPACITY_OPEN_REQUESTS} open requests per person until staff profiles set it.",
+        "Weighted load counts each open request by its tier's weight (routing settings). "
+        f"Capacity is {DEFAULT_CAPACITY_OPEN_REQUESTS} until a staff profile sets it. "
+        "Hours delivered: TA activities dated in the period, by the staff member who logged them.",
     )
 
 

@@ -57,13 +57,20 @@ def load_params(settings: RoutingSettings) -> dict[str, float]:
     }
 
 
-def loads_subquery():
-    """Each person's weighted open load and open count (bind `load_params(settings)`)."""
-    weight = case(
+def tier_weight():
+    """What one request adds to its assignee's load, by tier (bind `load_params(settings)`).
+
+    The one definition of load: routing, the team page and the caseload report all sum it."""
+    return case(
         (TARequest.tier == "universal", bindparam("w_universal")),
         (TARequest.tier == "intensive", bindparam("w_intensive")),
         else_=bindparam("w_targeted"),
     )
+
+
+def loads_subquery():
+    """Each person's weighted open load and open count (bind `load_params(settings)`)."""
+    weight = tier_weight()
     return (
         select(
             TARequest.assignee_id.label("user_id"),

@@ -95,3 +95,12 @@ class SettingsForm(FlaskForm):
         "A request is stalled after this many days without an update",
         validators=[InputRequired(), NumberRange(min=1, max=365)],
     )
+
+
+class TeamPeriodForm(FlaskForm):
+    """The period of the team page's hours: shape only; reports.periods allow-lists the value."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    period = SelectField("Hours delivered in", validators=[Optional()])

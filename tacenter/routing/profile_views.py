@@ -12,9 +12,9 @@ from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.routing import engine, profiles, queries
+from tacenter.routing.blueprint import LEADS, WORKERS, bp
 from tacenter.routing.forms import AbsenceForm, ProfileForm, SettingsForm
 from tacenter.routing.models import DEFAULTS, Level
-from tacenter.routing.views import LEADS, WORKERS, bp
 from tacenter.vocab import STATES, Role
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tacenter.accounts.models import User
@@ -11,15 +11,13 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError, InvalidTransition, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.reports.periods import parse_period, period_choices, quarter_of
 from tacenter.routing import engine, queries, services
-from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm
-from tacenter.vocab import Role
+from tacenter.routing.blueprint import LEADS, WORKERS, bp
+from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm, TeamPeriodForm
+from tacenter.timeliness.business_days import local_date
 from tacenter.workflow import services as workflow
 from tacenter.workflow.rules import LABELS
-
-bp = Blueprint("routing", __name__)
-LEADS = (Role.LEAD, Role.ADMIN)
-WORKERS = (Role.STAFF, Role.LEAD, Role.ADMIN)
 
 
 def _version(value) -> int | None:
@@ -127,12 +125,29 @@ def my_caseload():
     return _render_caseload(current_user, heading="My caseload", template="routing/caseload.html")
 
 
+def _hours_period(key: str, *, today):
+    """A fiscal year or quarter from the query string (allow-listed by parse_period);
+    anything else is the current fiscal quarter."""
+    period, _ = parse_period(key[:20], "", "", today=today)
+    if period.key != key.strip().lower():
+        year, quarter = quarter_of(today)
+        period, _ = parse_period(f"fy{year}q{quarter}", "", "", today=today)
+    return period
+
+
 @bp.route("/team")
 @require_roles(*LEADS)
 def team():
     settings = engine.current_settings()
-    rows = queries.team(settings, today=utcnow().date())
-    return render_template("routing/team.html", rows=rows)
+    today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+    period = _hours_period(request.args.get("period", ""), today=today)
+    form = TeamPeriodForm(formdata=None, period=period.key)
+    choices = [c for c in period_choices(today) if c[0] != "custom"]
+    if period.key not in dict(choices):
+        choices.insert(0, (period.key, period.label))
+    form.period.choices = options(choices)
+    rows = queries.team(settings, today=today, hours_from=period.start, hours_to=period.end)
+    return render_template("routing/team.html", rows=rows, form=form, period=period)
 
 
 def _team_member(user_id: int):
@@ -191,6 +206,3 @@ def reassign(reference: str):
         reassign_forms={reference: form},
         status=status,
     )
-
-
-from tacenter.routing import profile_views  # noqa: E402, F401  (registers the profile pages on bp)

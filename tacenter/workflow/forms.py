@@ -5,7 +5,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import options
-from tacenter.vocab import STATE_CHOICES, GoalMet, OrgType, Tier, choices
+from tacenter.vocab import STATE_CHOICES, GoalMet, OrgType, Tier, Urgency, choices
 from tacenter.workflow.rules import LABELS
 
 SORTS = {
@@ -14,6 +14,8 @@ SORTS = {
     "needed_by": "Needed-by date",
     "updated": "Recently updated",
 }
+# Needed-by windows, counted in the center's local dates when the queue is read.
+DUE = {"overdue": "Past its needed-by date", "week": "Needed within 7 days"}
 
 
 class QueueFilterForm(FlaskForm):
@@ -43,6 +45,12 @@ class QueueFilterForm(FlaskForm):
     tier = SelectField("Tier", choices=options([("", "Any tier")] + choices(Tier)), validators=[Optional()])
     org_type = SelectField(
         "Organization type", choices=options([("", "Any type")] + choices(OrgType)), validators=[Optional()]
+    )
+    urgency = SelectField(
+        "Urgency", choices=options([("", "Any urgency")] + choices(Urgency)), validators=[Optional()]
+    )
+    due = SelectField(
+        "Needed by", choices=options([("", "Any date")] + list(DUE.items())), validators=[Optional()]
     )
     submitted_from = DateField("Submitted from", validators=[Optional()])
     submitted_to = DateField("Submitted to", validators=[Optional()])
@@ -84,3 +92,12 @@ class AssignForm(FlaskForm):
     )
     note = TextAreaField("Note for the assignee", validators=[Optional(), Length(max=5000)])
     version = HiddenField(validators=[DataRequired()])
+
+
+class SaveViewForm(FlaskForm):
+    """Saves the queue's current filters (they travel in the action's query string) under a name."""
+
+    name = StringField(
+        "Name this view",
+        validators=[DataRequired(message="Give the view a name."), Length(max=80)],
+    )

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.accounts.models import User
-from tacenter.db import utcnow
+from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
 
 
@@ -43,3 +43,17 @@ class Assignment(db.Model):
 
     assignee: Mapped[User] = relationship(foreign_keys=[assignee_id], lazy="joined")
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id], lazy="joined")
+
+
+class SavedView(TimestampMixin, db.Model):
+    """A named set of queue filters, kept for its owner alone (see workflow/saved_views.py).
+
+    `filters` holds query-string values by key; they are allow-listed again whenever read."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -14,10 +14,11 @@ from flask import current_app
 from sqlalchemy import Select, func, literal_column, or_, select
 
 from tacenter.accounts.models import Organization, User
+from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.intake.permissions import visible_requests
-from tacenter.vocab import STATES, OrgType, Tier
+from tacenter.vocab import STATES, OrgType, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
 
@@ -41,6 +42,8 @@ class QueueFilters:
     # From the dashboard's links: the requests behind a figure.
     tier: str = ""
     org_type: str = ""
+    urgency: str = ""
+    due: str = ""  # "overdue" or "week": needed-by relative to the center's today
     submitted_from: str = ""  # local dates, YYYY-MM-DD, both ends included
     submitted_to: str = ""
     finished_from: str = ""
@@ -73,8 +76,24 @@ def _date_filters(query, filters: QueueFilters):
     return query
 
 
+def _center_today() -> date:
+    return utcnow().astimezone(ZoneInfo(current_app.config["CENTER_TIMEZONE"])).date()
+
+
+def _due_filter(query, due: str):
+    """Saved views keep "due this week", not dates: the window moves with today."""
+    if due not in ("overdue", "week"):
+        return query
+    today = _center_today()
+    if due == "overdue":
+        return query.where(TARequest.needed_by < today)
+    return query.where(TARequest.needed_by >= today, TARequest.needed_by < today + timedelta(days=7))
+
+
 def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
-    query = _date_filters(visible_requests(actor), filters)
+    query = _due_filter(_date_filters(visible_requests(actor), filters), filters.due)
+    if filters.urgency in {u.value for u in Urgency}:
+        query = query.where(TARequest.urgency == filters.urgency)
     if filters.tier in {t.value for t in Tier}:
         query = query.where(TARequest.tier == filters.tier)
     if filters.org_type in {t.value for t in OrgType}:

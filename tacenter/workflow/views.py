@@ -1,56 +1,20 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     flash,
     redirect,
-    render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
 
 from tacenter.accounts.permissions import signed_in, staff_side
-from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.intake import table
-from tacenter.timeliness.queries import assess_requests
-from tacenter.workflow import queries, services
-from tacenter.workflow.forms import AssignForm, QueueFilterForm, StageForm
+from tacenter.workflow import services
+from tacenter.workflow.blueprint import bp
+from tacenter.workflow.forms import AssignForm, StageForm
 from tacenter.workflow.rules import Stage
-
-bp = Blueprint("workflow", __name__)
-
-
-@bp.route("/queue")
-@staff_side
-def queue():
-    form = QueueFilterForm(request.args)
-    form.topic.choices = options([("", "Any topic")] + [(str(i), n) for i, n in topic_choices()])
-    form.program.choices = options([("", "Any program")] + [(str(i), n) for i, n in program_choices()])
-    form.assignee.choices = options(
-        [("", "Anyone or no one"), ("none", "Unassigned"), ("me", "Me")]
-        + [(str(u.id), u.name) for u in services.assignable_staff()]
-    )
-    if not form.validate():
-        # Unknown values are dropped rather than trusted; the page still answers.
-        for field in form:
-            if field.errors:
-                field.data = field.default
-    filters = queries.QueueFilters(
-        **{
-            name: str(getattr(form, name).data or "")
-            for name in ("q", "stage", "topic", "state", "program", "assignee", "sort", "tier", "org_type")
-            + ("submitted_from", "submitted_to", "finished_from", "finished_to")
-        }
-    )
-    page = table.paginate(queries.queue_query(current_user, filters), page=form.page.data or 1)
-    # Timeliness is staff-side information; requesters do not reach the queue anyway.
-    return render_template(
-        "workflow/queue.html", form=form, page=page, timeliness=assess_requests(page.items)
-    )
 
 
 def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):

@@ -1,0 +1,71 @@
+"""The queue's filters, read one way for the page, its downloads and saved views.
+
+The allow-list: only the fields of `QueueFilters` are read, and each value must be one of
+`QueueFilterForm`'s choices (or a valid date); anything else is dropped and the page still
+answers. Stored saved views go through here again when read, so junk never reaches the ORM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from werkzeug.datastructures import MultiDict
+
+from tacenter.catalog.queries import program_choices, topic_choices
+from tacenter.formkit import options
+from tacenter.workflow import services
+from tacenter.workflow.forms import QueueFilterForm
+from tacenter.workflow.queries import QueueFilters
+
+FILTER_KEYS = tuple(f.name for f in fields(QueueFilters))
+DEFAULTS = {"sort": "oldest"}
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """The choices that come from the database: read once per page, whatever it validates."""
+
+    topics: list
+    programs: list
+    assignees: list
+
+    @classmethod
+    def load(cls) -> QueueChoices:
+        return cls(
+            options([("", "Any topic")] + [(str(i), n) for i, n in topic_choices()]),
+            options([("", "Any program")] + [(str(i), n) for i, n in program_choices()]),
+            options(
+                [("", "Anyone or no one"), ("none", "Unassigned"), ("me", "Me")]
+                + [(str(u.id), u.name) for u in services.assignable_staff()]
+            ),
+        )
+
+
+def bind(formdata, choices: QueueChoices) -> QueueFilterForm:
+    """The filter form over `formdata`, with every invalid value reset to its default."""
+    form = QueueFilterForm(formdata)
+    form.topic.choices, form.program.choices = choices.topics, choices.programs
+    form.assignee.choices = choices.assignees
+    if not form.validate():
+        for field in form:
+            if field.errors:
+                field.data = field.default
+    return form
+
+
+def filters_of(form: QueueFilterForm) -> QueueFilters:
+    return QueueFilters(**{key: str(getattr(form, key).data or "") for key in FILTER_KEYS})
+
+
+def filter_args(form: QueueFilterForm) -> dict[str, str]:
+    """The filters set on `form` (defaults left out): for links, downloads and saving."""
+    args = {key: str(getattr(form, key).data or "") for key in FILTER_KEYS}
+    return {k: v for k, v in args.items() if v and v != DEFAULTS.get(k)}
+
+
+def clean_args(stored: object, choices: QueueChoices) -> dict[str, str]:
+    """Stored or posted filters, reduced to allow-listed keys with valid values."""
+    if not isinstance(stored, dict):
+        return {}
+    pairs = [(k, v) for k, v in stored.items() if k in FILTER_KEYS and isinstance(v, str)]
+    return filter_args(bind(MultiDict(pairs), choices))
