@@ -145,7 +145,8 @@ def caseload_request(assignee, *, tier="targeted", stage="in_progress", **values
 
 def request_in_progress(requester=None, staff=None, lead=None, **overrides):
     """A request assigned to `staff` and in progress: (ta_request, requester, staff, lead)."""
-    from tacenter.workflow.services import assign_request, change_stage
+    from tacenter.workflow.assignment import assign_request
+    from tacenter.workflow.services import change_stage
 
     requester = requester or RequesterFactory()
     staff = staff or UserFactory(role="staff")

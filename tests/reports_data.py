@@ -13,7 +13,8 @@ from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.vocab import DeliveryMode, OrgType, Tier
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import (
     OrganizationFactory,
     ProgramFactory,

@@ -68,7 +68,8 @@ SAMPLES["organization_id"] = SAMPLES["org_id"]
 def build_world() -> World:
     """Two organizations, one person per role, requests in several stages, an invitation."""
     from tacenter.invitations.services import invite_user
-    from tacenter.workflow.services import assign_request, change_stage
+    from tacenter.workflow.assignment import assign_request
+    from tacenter.workflow.services import change_stage
 
     ours = OrganizationFactory(name="New Mexico CYFD", state="NM")
     theirs = OrganizationFactory(name="Ohio Project LAUNCH", org_type="state_agency", state="OH")

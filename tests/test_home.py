@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tacenter.home.queries import fiscal_year_label, fiscal_year_start, headline_figures
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 

@@ -13,7 +13,8 @@ from tacenter import jobs
 from tacenter.notifications.inbox import set_email_mode, unread_count
 from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.reminders.digests import send_daily_digests, send_weekly_summaries
-from tacenter.workflow.services import assign_request, change_stage
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage
 from tests.factories import RequesterFactory, UserFactory, submit
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ from tacenter.reminders.queries import reminder_history
 from tacenter.reminders.rules import Kind
 from tacenter.reminders.services import claim, run_sweep
 from tacenter.reminders.sweeps import Due
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 

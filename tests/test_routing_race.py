@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from tacenter.accounts.models import User
 from tacenter.errors import Conflict
 from tacenter.extensions import db
+from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.models import Assignment
-from tacenter.workflow.services import assign_request
 from tests.conftest import BACKEND, csrf_token
 from tests.factories import UserFactory, caseload_request
 

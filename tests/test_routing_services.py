@@ -11,8 +11,8 @@ from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.routing import profiles, services
 from tacenter.routing.engine import current_settings
 from tacenter.routing.models import RoutingSettings, StaffAbsence
+from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.models import Assignment, StageChange
-from tacenter.workflow.services import assign_request
 from tests.factories import (
     RequesterFactory,
     TopicFactory,

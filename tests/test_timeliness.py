@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tacenter.timeliness.business_days import add_business_days, business_days_between, is_business_day
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 TZ = "America/New_York"

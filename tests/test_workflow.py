@@ -3,8 +3,9 @@ from sqlalchemy import select
 
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.notifications.models import EmailOutbox
+from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.models import Assignment, StageChange
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, submit
 
 

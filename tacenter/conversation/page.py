@@ -21,7 +21,7 @@ from tacenter.formkit import options
 from tacenter.reminders.queries import reminder_history
 from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role, Tier
-from tacenter.workflow import rules, services
+from tacenter.workflow import assignment, rules, services
 from tacenter.workflow.forms import AssignForm, StageForm
 
 
@@ -32,7 +32,7 @@ def _stage_forms(ta_request, stage_form, assign_form):
     stage_form.version.data = ta_request.version
     if current_user.role_enum in (Role.LEAD, Role.ADMIN):
         assign_form = assign_form or AssignForm(formdata=None, assignee_id=ta_request.assignee_id)
-        assign_form.assignee_id.choices = options([(u.id, u.name) for u in services.assignable_staff()])
+        assign_form.assignee_id.choices = options([(u.id, u.name) for u in assignment.assignable_staff()])
         assign_form.version.data = ta_request.version
     else:
         assign_form = None

@@ -38,8 +38,8 @@ from tacenter.routing.scoring import (
     rank,
     why_no_one,
 )
+from tacenter.workflow.assignment import ASSIGNABLE_ROLES
 from tacenter.workflow.models import Assignment
-from tacenter.workflow.services import ASSIGNABLE_ROLES
 
 
 def current_settings() -> RoutingSettings:

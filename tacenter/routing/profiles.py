@@ -28,7 +28,7 @@ from tacenter.routing.models import (
     StaffState,
 )
 from tacenter.vocab import STATES, Role
-from tacenter.workflow.services import ASSIGNABLE_ROLES
+from tacenter.workflow.assignment import ASSIGNABLE_ROLES
 
 LEADS = (Role.LEAD, Role.ADMIN)
 

@@ -17,8 +17,8 @@ from tacenter.routing import engine
 from tacenter.routing.cover import covers_on
 from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
 from tacenter.routing.scoring import number
+from tacenter.workflow.assignment import ASSIGNABLE_ROLES
 from tacenter.workflow.rules import UNASSIGNED, Stage
-from tacenter.workflow.services import ASSIGNABLE_ROLES
 
 DUE_SOON_DAYS = 14
 # Stages where the next move is the assignee's: not started yet, or delivered and not closed.

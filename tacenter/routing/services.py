@@ -1,6 +1,6 @@
 """Routing use cases: auto-assign on submission, triage assignment, bulk assign, reassign.
 
-Every assignment goes through `tacenter.workflow.services` (the only writer of stage);
+Every assignment goes through `tacenter.workflow.assignment` (the only writer of stage);
 these functions add the routing rules around it.
 """
 
@@ -21,6 +21,7 @@ from tacenter.routing import engine
 from tacenter.routing.models import RoutingMode, RoutingSettings
 from tacenter.routing.scoring import why_no_one
 from tacenter.vocab import Role
+from tacenter.workflow import assignment
 from tacenter.workflow import services as workflow
 
 LEADS = (Role.LEAD, Role.ADMIN)
@@ -70,7 +71,7 @@ def route_new_request(
     note = f"Routed automatically: {top.reason_text}."
     savepoint = db.session.begin_nested()
     try:
-        workflow.apply_assignment(ta_request, top.user_id, actor=None, note=note, now=now)
+        assignment.apply_assignment(ta_request, top.user_id, actor=None, note=note, now=now)
         savepoint.commit()
     except DomainError as error:  # keep the submission; a lead assigns it at triage
         savepoint.rollback()
@@ -110,7 +111,7 @@ def reassign_request(
     ta_request = workflow.get_visible_request(reference, actor=actor)
     if ta_request.assignee_id is None:
         raise DomainError("This request has no one yet: assign it instead.")
-    return workflow.assign_request(
+    return assignment.assign_request(
         reference, assignee_id, actor=actor, note=note, expected_version=expected_version, now=now
     )
 
@@ -145,7 +146,7 @@ def bulk_assign(
                 if not ranked:
                     raise DomainError("no one is eligible")
                 target = ranked[0].user_id
-            ta_request = workflow.assign_request(
+            ta_request = assignment.assign_request(
                 reference, target, actor=actor, expected_version=version, now=now
             )
             results.append(BulkResult(reference, True, f"assigned to {ta_request.assignee.name}"))

@@ -16,6 +16,7 @@ from tacenter.routing import engine, queries, services
 from tacenter.routing.blueprint import LEADS, WORKERS, bp
 from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm, TeamPeriodForm
 from tacenter.timeliness.business_days import local_date
+from tacenter.workflow import assignment
 from tacenter.workflow import services as workflow
 from tacenter.workflow.rules import LABELS
 
@@ -64,7 +65,7 @@ def assign(reference: str):
     if not form.validate_on_submit():
         return _render_triage("Choose a staff member to assign.", 400)
     try:
-        ta_request = workflow.assign_request(
+        ta_request = assignment.assign_request(
             reference, form.assignee_id.data, actor=current_user, expected_version=_version(form.version.data)
         )
     except DomainError as error:
@@ -152,7 +153,7 @@ def team():
 
 def _team_member(user_id: int):
     person = db.session.get(User, user_id)
-    if person is None or person.role not in workflow.ASSIGNABLE_ROLES:
+    if person is None or person.role not in assignment.ASSIGNABLE_ROLES:
         raise NotFound("There is no TA staff member with that id.")
     return person
 

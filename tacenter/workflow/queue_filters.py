@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.formkit import options
-from tacenter.workflow import services
+from tacenter.workflow import assignment
 from tacenter.workflow.forms import QueueFilterForm
 from tacenter.workflow.queries import QueueFilters
 
@@ -36,7 +36,7 @@ class QueueChoices:
             options([("", "Any program")] + [(str(i), n) for i, n in program_choices()]),
             options(
                 [("", "Anyone or no one"), ("none", "Unassigned"), ("me", "Me")]
-                + [(str(u.id), u.name) for u in services.assignable_staff()]
+                + [(str(u.id), u.name) for u in assignment.assignable_staff()]
             ),
         )
 

@@ -11,7 +11,7 @@ from tacenter.accounts.permissions import signed_in, staff_side
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.workflow import services
+from tacenter.workflow import assignment, services
 from tacenter.workflow.blueprint import bp
 from tacenter.workflow.forms import AssignForm, StageForm
 from tacenter.workflow.rules import Stage
@@ -89,10 +89,10 @@ def change_stage(reference: str):
 def assign(reference: str):
     ta_request = services.get_visible_request(reference, actor=current_user)
     form = AssignForm()
-    form.assignee_id.choices = options([(u.id, u.name) for u in services.assignable_staff()])
+    form.assignee_id.choices = options([(u.id, u.name) for u in assignment.assignable_staff()])
     if form.validate_on_submit():
         try:
-            services.assign_request(
+            assignment.assign_request(
                 reference,
                 form.assignee_id.data,
                 actor=current_user,
