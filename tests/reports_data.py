@@ -12,7 +12,8 @@ from sqlalchemy import insert
 from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
-from tacenter.vocab import DeliveryMode, OrgType, Tier
+from tacenter.timeliness.models import TimelinessTarget
+from tacenter.vocab import DeliveryMode, OrgType, Tier, Urgency
 from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.services import change_stage, close_request
 from tests.factories import (
@@ -105,6 +106,7 @@ def build(seed: int, count: int = 120, now: datetime = at("2026-06-15 16:00")) -
             "description": "D",
             "state": org.state,
             "tier": rng.choice(list(Tier)).value,
+            "urgency": rng.choice(list(Urgency)).value,
             "program_id": rng.choice(programs + [None]) and rng.choice(programs).id,
             "requester_id": requesters[orgs.index(org)].id,
             "organization_id": org.id,
@@ -153,10 +155,25 @@ def build(seed: int, count: int = 120, now: datetime = at("2026-06-15 16:00")) -
                     "submitted_at": min(now, row["finished_at"] + timedelta(days=rng.uniform(0, 10))),
                 }
             )
-    db.session.execute(insert(TARequest), rows)
-    db.session.execute(insert(ta_request_topic), links)
-    db.session.execute(insert(TAActivity), activities)
-    db.session.execute(insert(SurveyResponse), surveys)
+    # Admin targets that differ from the defaults: the figures must follow them.
+    db.session.add_all(
+        [
+            TimelinessTarget(
+                tier="intensive",
+                urgency="routine",
+                first_response_days=4,
+                assignment_days=6,
+                delivery_days=60,
+            ),
+            TimelinessTarget(
+                tier="targeted", urgency="urgent", first_response_days=0, assignment_days=1, delivery_days=5
+            ),
+        ]
+    )
+    for table, values in ((TARequest, rows), (ta_request_topic, links), (TAActivity, activities),
+                          (SurveyResponse, surveys)):  # fmt: skip
+        if values:  # an empty executemany would insert one row of defaults
+            db.session.execute(insert(table), values)
     db.session.commit()
     return {
         "topics": topics,

@@ -17,13 +17,26 @@ from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.reports import outcomes, queries, tables
 from tacenter.reports.filters import ReportFilters
 from tacenter.timeliness.business_days import business_days_between
+from tacenter.timeliness.models import TimelinessTarget
+from tacenter.timeliness.targets import DEFAULTS
 from tests import reports_data
 
 TZ = "America/New_York"
 
 
+def targets():
+    """(tier, urgency) -> (first response, assignment) days: the defaults under the admin's rows."""
+    table = {key: (t.first_response_days, t.assignment_days) for key, t in DEFAULTS.items()}
+    for row in db.session.execute(select(TimelinessTarget.__table__)):
+        table[(row.tier, row.urgency)] = (row.first_response_days, row.assignment_days)
+    return table
+
+
 def raw():
     reqs = [dict(r._mapping) for r in db.session.execute(select(TARequest.__table__))]
+    table = targets()
+    for r in reqs:
+        r["_first_target"], r["_assign_target"] = table[(r["tier"], r["urgency"])]
     topics = defaultdict(set)
     for rid, tid in db.session.execute(select(ta_request_topic)):
         topics[rid].add(tid)
@@ -80,8 +93,11 @@ def expected(filters: ReportFilters, period, now, data):
         ),
         "closed": sum(r["finished_at"] is not None and lo <= r["finished_at"] < hi for r in mine),
         "late": sum(
-            (r["days_to_first_response"] or 0) > 2
-            or (r["first_response_at"] is None and business_days_between(r["submitted_at"], now, tz=TZ) > 2)
+            (r["days_to_first_response"] or 0) > r["_first_target"]
+            or (
+                r["first_response_at"] is None
+                and business_days_between(r["submitted_at"], now, tz=TZ) > r["_first_target"]
+            )
             for r in received
         ),
     }
@@ -92,8 +108,12 @@ def expected(filters: ReportFilters, period, now, data):
             out[f"{name}_p{int(p * 100)}"] = None if v is None else round(v, 1)
     answered = [r for r in received if r["days_to_first_response"] is not None]
     assigned = [r for r in received if r["days_to_assignment"] is not None]
-    out["first_on_time"] = share(sum(r["days_to_first_response"] <= 2 for r in answered), len(answered))
-    out["assigned_on_time"] = share(sum(r["days_to_assignment"] <= 5 for r in assigned), len(assigned))
+    out["first_on_time"] = share(
+        sum(r["days_to_first_response"] <= r["_first_target"] for r in answered), len(answered)
+    )
+    out["assigned_on_time"] = share(
+        sum(r["days_to_assignment"] <= r["_assign_target"] for r in assigned), len(assigned)
+    )
     ids = {r["id"] for r in mine}
     out["hours"] = round(
         float(
@@ -201,6 +221,13 @@ def _check_tables(filters, want, data):
         ]
         assert row[2] == (None if not values else round(pct(values, 0.5), 1))
         assert row[3] == (None if not values else round(pct(values, 0.9), 1))
+        tier = [r for r in received if r["tier"] == row[0].lower()]
+        answered = [r for r in tier if r["days_to_first_response"] is not None]
+        assigned = [r for r in tier if r["days_to_assignment"] is not None]
+        assert row[8] == share(sum(r["days_to_first_response"] <= r["_first_target"] for r in answered),
+                               len(answered))  # fmt: skip
+        assert row[9] == share(sum(r["days_to_assignment"] <= r["_assign_target"] for r in assigned),
+                               len(assigned))  # fmt: skip
     by_staff = {row[0]: row[2] for row in tables.hours(filters, tz=TZ, rows="staff").rows}
     assert sum(by_staff.values()) == pytest.approx(want["hours"])
     reqs, topics, _, _, _ = data

@@ -5,11 +5,12 @@ Definitions (also on the page and in the README):
 - open: requests submitted before the period ended and not finished by then.
 - closed: requests finished (closed, declined or referred) in the period.
 - late: requests received in the period whose first response came, or is still awaited
-  and is now, more than FIRST_RESPONSE_TARGET_DAYS business days after submission.
+  and is now, later than the target for the request's tier and urgency (timeliness.targets).
 - days to first response / assignment / delivery: business days net of waiting on the
   requester, for requests received in the period that reached the milestone; median and
   90th percentile (continuous).
-- meeting target: share of those that reached the milestone within the target.
+- meeting target: share of those that reached the milestone within their tier's and urgency's
+  target (the admin's timeliness targets; timeliness.targets.on_time).
 - TA hours: hours of TA activities dated in the period (deleted ones excluded; charts.hours_by_mode).
 - satisfaction: mean usefulness and timeliness (1-5) of surveys answered in the period;
   goal met: share of those surveys saying the goal was met.
@@ -26,7 +27,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.stats import percentiles_of
-from tacenter.reports.targets import ASSIGNMENT_TARGET_DAYS, FIRST_RESPONSE_TARGET_DAYS, late_cutoff
+from tacenter.timeliness.queries import first_response_overdue, met_target, missed_target, targets_table
 
 MILESTONES = {
     "first_response": TARequest.days_to_first_response,
@@ -41,7 +42,8 @@ def _count(cond):
 
 def _count_columns(filters: ReportFilters, *, tz: str, now: datetime):
     """received, open, closed, late, and target counts for the period and the previous one."""
-    cutoff = late_cutoff(now, tz)
+    table = targets_table()
+    overdue = first_response_overdue(now, tz, table)
     cols, names = [], []
     for which, period in (("current", filters.period), ("previous", filters.period.previous())):
         lo, hi = period.bounds(tz)
@@ -54,17 +56,12 @@ def _count_columns(filters: ReportFilters, *, tz: str, now: datetime):
             "closed": and_(TARequest.finished_at >= lo, TARequest.finished_at < hi),
             "late": and_(
                 received,
-                or_(
-                    TARequest.days_to_first_response > FIRST_RESPONSE_TARGET_DAYS,
-                    and_(TARequest.first_response_at.is_(None), TARequest.submitted_at < cutoff),
-                ),
+                or_(missed_target("first_response_days", table), overdue),
             ),
             "responded": and_(received, TARequest.days_to_first_response.is_not(None)),
-            "responded_on_time": and_(
-                received, TARequest.days_to_first_response <= FIRST_RESPONSE_TARGET_DAYS
-            ),
+            "responded_on_time": and_(received, met_target("first_response_days", table)),
             "assigned": and_(received, TARequest.days_to_assignment.is_not(None)),
-            "assigned_on_time": and_(received, TARequest.days_to_assignment <= ASSIGNMENT_TARGET_DAYS),
+            "assigned_on_time": and_(received, met_target("assignment_days", table)),
         }
         for name, cond in conds.items():
             cols.append(_count(cond))

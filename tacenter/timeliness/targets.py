@@ -1,5 +1,11 @@
 """Timeliness targets and where a request stands against them.
 
+The one definition of "on time", used by the request page, the queue, the dashboard,
+the reports and the reminders: a milestone is on time when the business days it took
+(net of days waiting on the requester, as stored in `days_to_*`) are no more than the
+target for the request's tier and urgency (`on_time`); a delivery with a needed-by date
+is on time on or before that date. queries.target_days is the same rule in SQL.
+
 `assess` is a pure function of a request's milestones, its target and `now`: no
 database, so it is tested across weekends and holidays with injected time. Time
 waiting on the requester does not count: the due dates move out by the business
@@ -101,7 +107,24 @@ def at_risk_margin(target_days: int) -> int:
     return max(1, target_days // 5)
 
 
-def _standing(due: date, done_at, *, finished: bool, margin: int, now: datetime, tz: str) -> Standing:
+def on_time(days_taken: int, target_days: int) -> bool:
+    """The center's one definition of on time (see the module docstring)."""
+    return days_taken <= target_days
+
+
+def _standing(taken: int, target_days: int, *, done: bool, finished: bool) -> Standing:
+    """Standing from business days taken so far (or to the milestone, when done)."""
+    if done:
+        return Standing.MET if on_time(taken, target_days) else Standing.MISSED
+    if finished:
+        return Standing.FINISHED
+    if not on_time(taken, target_days):
+        return Standing.LATE
+    return Standing.AT_RISK if target_days - taken <= at_risk_margin(target_days) else Standing.ON_TRACK
+
+
+def _by_date(due: date, done_at, *, finished: bool, margin: int, now: datetime, tz: str) -> Standing:
+    """A delivery promised for a needed-by date: on time on or before that date."""
     if done_at is not None:
         return Standing.MET if local_date(done_at, tz) <= due else Standing.MISSED
     if finished:
@@ -109,12 +132,7 @@ def _standing(due: date, done_at, *, finished: bool, margin: int, now: datetime,
     today = local_date(now, tz)
     if today > due:
         return Standing.LATE
-    left = _business_days_left(today, due)
-    return Standing.AT_RISK if left <= margin else Standing.ON_TRACK
-
-
-def _business_days_left(today: date, due: date) -> int:
-    return business_dates_after(today, due)
+    return Standing.AT_RISK if business_dates_after(today, due) <= margin else Standing.ON_TRACK
 
 
 def assess(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
@@ -124,23 +142,34 @@ def assess(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
     clock = ta_request.finished_at if finished else now
     pause = paused_days(ta_request, clock, tz)
     submitted = ta_request.submitted_at
+    elapsed = max(0, business_days_between(submitted, clock, tz=tz) - pause)
 
     def due_in(days: int) -> date:
         return add_business_days(submitted, days + pause, tz=tz)
 
-    delivery_due = ta_request.needed_by or due_in(target.delivery_days)
-    specs = [
-        ("first_response", "First response", due_in(target.first_response_days),
-         ta_request.first_response_at, target.first_response_days),
-        ("assignment", "Assignment", due_in(target.assignment_days),
-         ta_request.assigned_at, target.assignment_days),
-        ("delivery", "Delivery", delivery_due, ta_request.delivered_at, target.delivery_days),
-    ]  # fmt: skip
-    milestones = [
-        Milestone(name, label, due, done_at,
-                  _standing(due, done_at, finished=finished, margin=at_risk_margin(days), now=now, tz=tz))
-        for name, label, due, done_at, days in specs
-    ]  # fmt: skip
+    def taken(done_at, stored) -> int:
+        if done_at is None:
+            return elapsed
+        if stored is not None:
+            return stored
+        return max(0, business_days_between(submitted, done_at, tz=tz) - (ta_request.waiting_days or 0))
+
+    milestones = []
+    for name, label, done_at, stored, days in (
+        ("first_response", "First response", ta_request.first_response_at,
+         getattr(ta_request, "days_to_first_response", None), target.first_response_days),
+        ("assignment", "Assignment", ta_request.assigned_at, getattr(ta_request, "days_to_assignment", None),
+         target.assignment_days),
+        ("delivery", "Delivery", ta_request.delivered_at, getattr(ta_request, "days_to_delivery", None),
+         target.delivery_days),
+    ):  # fmt: skip
+        if name == "delivery" and ta_request.needed_by:
+            due = ta_request.needed_by
+            standing = _by_date(due, done_at, finished=finished, margin=at_risk_margin(days), now=now, tz=tz)
+        else:
+            due = due_in(days)
+            standing = _standing(taken(done_at, stored), days, done=done_at is not None, finished=finished)
+        milestones.append(Milestone(name, label, due, done_at, standing))
     open_standings = [m.standing for m in milestones if m.standing in _ORDER]
     standing = min(open_standings, key=_ORDER.index) if open_standings else Standing.FINISHED
     return Assessment(milestones, standing)
