@@ -138,6 +138,27 @@ def test_a_stale_stage_form_says_someone_else_changed_it_and_keeps_the_note(clie
     assert "changed by someone else" in html and "Out of scope for us" in html
 
 
+def test_a_stale_stage_form_whose_move_is_gone_is_a_409_not_a_choice_error(client, auth):
+    lead = UserFactory(role="lead")
+    ref = submit(RequesterFactory()).reference
+    auth.login(lead)
+    page = f"/requests/{ref}"
+    seen = page_version(client, page)
+    assert (
+        auth.post(f"{page}/stage", {"target": "triage", "version": seen}, form_page=page).status_code == 302
+    )
+    # The same form, opened before the move: "Start triage" is no longer a move from Triage.
+    response = auth.post(
+        f"{page}/stage",
+        {"target": "triage", "version": seen, "note": "Looks like Medicaid work"},
+        form_page=page,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Not a valid choice" not in html
+    assert "changed by someone else" in html and "Looks like Medicaid work" in html
+
+
 def test_queue_filters_and_ignores_unknown_values(client, auth):
     staff = UserFactory(role="staff")
     topic = TopicFactory()

@@ -60,7 +60,11 @@ class QueueFilterForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    target = SelectField("Move to", validators=[DataRequired(message="Choose the next stage.")])
+    # The workflow judges the move (rules.py), after the version check: a form opened before
+    # someone else moved the request gets the same 409 as any stale form, not a choice error.
+    target = SelectField(
+        "Move to", validate_choice=False, validators=[DataRequired(message="Choose the next stage.")]
+    )
     note = TextAreaField(
         "Note",
         description="Required when declining or referring (the reason), reopening, or asking the requester "

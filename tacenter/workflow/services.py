@@ -162,6 +162,7 @@ def apply_transition(
     Other features (a requester's answer, a question to the requester) move stages
     through here, so the table in rules.py is the only judge.
     """
+    _check_version(ta_request, expected_version)  # first: a stale form's move may no longer exist
     transition = rules.find_transition(ta_request.stage, target)
     if transition is None or transition.by_assignment:
         raise InvalidTransition(
@@ -171,7 +172,6 @@ def apply_transition(
         raise NotAllowed("You are not allowed to make that change on this request.")
     if transition.note_required and not note:
         raise DomainError("Add a note saying why.")
-    _check_version(ta_request, expected_version)
     if transition.source in rules.FINISHED:
         # Reopened: the old outcome no longer describes it.
         ta_request.goal_met = None
@@ -191,6 +191,7 @@ def change_stage(
     """Move a request to `target` if the workflow allows `actor` to."""
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
+    _check_version(ta_request, expected_version)
     transition = rules.find_transition(ta_request.stage, target)
     if transition is not None and transition.target in (rules.Stage.CLOSED, rules.Stage.REFERRED):
         # close_request / refer_request carry the outcome or the provider; a bare move would lose them.
