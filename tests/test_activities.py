@@ -128,3 +128,59 @@ def test_editing_from_the_page_records_the_change(client, auth, db_session):
     assert response.status_code == 302
     page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
     assert "0.75 hours" in page and "edited a TA activity" in page
+
+
+def _closed_with_an_activity(**overrides):
+    from tacenter.workflow.services import change_stage, close_request
+
+    ta_request, _, staff, lead = request_in_progress(**overrides)
+    activity = log_activity(ta_request.reference, _values(), actor=staff)
+    change_stage(ta_request.reference, "delivered", actor=staff)
+    close_request(ta_request.reference, goal_met="yes", outcome_summary="Guide adopted", actor=staff)
+    return ta_request, activity, staff, lead
+
+
+def test_hours_cannot_be_changed_after_closing_until_the_request_is_reopened(db_session):
+    from tacenter.delivery.plans import add_goal
+    from tacenter.errors import InvalidTransition
+    from tacenter.workflow.services import change_stage
+
+    ta_request, activity, staff, lead = _closed_with_an_activity(tier="intensive")
+    ref = ta_request.reference
+    for attempt in (
+        lambda: edit_activity(ref, activity.id, _values(hours="9"), actor=staff),
+        lambda: delete_activity(ref, activity.id, actor=lead),
+        lambda: log_activity(ref, _values(), actor=staff),
+        lambda: add_goal(ref, "Medicaid plan amended", actor=lead),
+    ):
+        with pytest.raises(
+            InvalidTransition, match="This request is closed; reopen it to change its TA record"
+        ):
+            attempt()
+        db_session.rollback()
+    assert totals(activities_for(ta_request.id)).hours == Decimal("1.5")
+    change_stage(ref, "in_progress", actor=staff, note="More sessions requested")
+    edit_activity(ref, activity.id, _values(hours="2"), actor=staff)
+    assert totals(activities_for(ta_request.id)).hours == Decimal("2")
+
+
+def test_a_closed_request_page_says_its_record_is_locked_and_offers_no_forms(client, auth, db_session):
+    ta_request, activity, staff, _ = _closed_with_an_activity()
+    auth.login(staff)
+    page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
+    assert "This request is closed; reopen it to change its TA record." in page
+    assert "Log activity" not in page and f"/activities/{activity.id}/edit" not in page
+    url = f"/requests/{ta_request.reference}/activities/{activity.id}/edit"
+    assert client.get(url).status_code == 409
+    posted = auth.post(
+        f"/requests/{ta_request.reference}/activities",
+        {
+            "activity-activity_date": date.today().isoformat(),
+            "activity-hours": "1",
+            "activity-mode": "on_site",
+            "activity-participant_count": "3",
+            "activity-note": "Late entry",
+        },  # fmt: skip
+        form_page=f"/requests/{ta_request.reference}",
+    )
+    assert posted.status_code == 409 and "reopen it to change its TA record" in posted.get_data(as_text=True)

@@ -15,7 +15,7 @@ from tacenter.conversation.services import WRITERS
 from tacenter.conversation.timeline import timeline
 from tacenter.delivery import queries as delivery
 from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm, SurveyForm
-from tacenter.delivery.services import may_work
+from tacenter.delivery.services import may_work, record_locked
 from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
 from tacenter.reminders.queries import reminder_history
@@ -60,7 +60,10 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
     )
     open_request = ta_request.stage not in rules.FINISHED
     writer = actor.role_enum in WRITERS
-    worker = may_work(ta_request, actor)
+    locked = record_locked(ta_request) if actor.is_staff_side else ""
+    # Forms to change the TA record only while it is open; a refused one is shown with its reason.
+    worker = may_work(ta_request, actor) and not locked
+    plan_refused = forms.get("goal_form") or forms.get("step_form")
     activities = delivery.activities_for(ta_request.id) if actor.is_staff_side else []
     goals, steps = delivery.plan_for(ta_request.id)
     survey = delivery.survey_for(ta_request.id)
@@ -79,14 +82,17 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         note_form=forms.get("note_form")
         or (NoteForm(formdata=None) if writer and actor.is_staff_side else None),
         attach_form=forms.get("attach_form") or (AttachForm(formdata=None) if writer else None),
-        activity_form=activity_form(forms.get("activity_form")) if worker else None,
+        record_locked=locked,
+        activity_form=activity_form(forms.get("activity_form"))
+        if worker or forms.get("activity_form")
+        else None,
         activities=activities,
         totals=delivery.totals(activities),
         show_plan=ta_request.tier == Tier.INTENSIVE,
         plan_goals=goals,
         plan_steps=steps,
-        goal_form=(forms.get("goal_form") or GoalForm(formdata=None)) if worker else None,
-        step_form=step_form(goals, forms.get("step_form")) if worker else None,
+        goal_form=forms.get("goal_form") or (GoalForm(formdata=None) if worker or plan_refused else None),
+        step_form=step_form(goals, forms.get("step_form")) if worker or plan_refused else None,
         status_form=StepStatusForm(formdata=None) if worker else None,
         survey=survey,
         survey_form=(forms.get("survey_form") or SurveyForm(formdata=None)) if survey_open else None,

@@ -17,7 +17,7 @@ from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.delivery.models import ActivityHistory, SurveyResponse, TAActivity
-from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
+from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.vocab import DeliveryMode, GoalMet, Role
@@ -44,10 +44,27 @@ def may_work(ta_request: TARequest, actor: User) -> bool:
     return role in (Role.LEAD, Role.ADMIN) or (role == Role.STAFF and ta_request.assignee_id == actor.id)
 
 
+def record_locked(ta_request: TARequest) -> str:
+    """Why the TA record (activities, plan) cannot change now, or "" when it can.
+
+    A finished request's record is what was reported; it is locked until staff reopen it."""
+    if ta_request.stage in rules.FINISHED:
+        stage = rules.Stage(ta_request.stage).label.lower()
+        return f"This request is {stage}; reopen it to change its TA record."
+    return ""
+
+
+def ensure_record_open(ta_request: TARequest) -> None:
+    """The lock of record_locked, for every writer of activities and the plan."""
+    if reason := record_locked(ta_request):
+        raise InvalidTransition(reason)
+
+
 def _workable(reference: str, actor: User) -> TARequest:
     ta_request = get_visible_request(reference, actor=actor)
     if not may_work(ta_request, actor):
         raise NotAllowed("Only the assigned TA staff member or a lead can record TA on this request.")
+    ensure_record_open(ta_request)
     return ta_request
 
 

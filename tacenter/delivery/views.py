@@ -65,6 +65,7 @@ def _own_activity(reference: str, activity_id: int):
 @staff_side
 def edit_activity(reference: str, activity_id: int):
     ta_request, activity = _own_activity(reference, activity_id)
+    services.ensure_record_open(ta_request)  # the form is not offered on a closed request
     form = activity_form(ActivityForm(obj=activity))
     if form.topic_ids.data is None or not form.is_submitted():
         form.topic_ids.data = [t.id for t in activity.topics]
