@@ -7,7 +7,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.extensions import db
@@ -155,21 +155,26 @@ def build(seed: int, count: int = 120, now: datetime = at("2026-06-15 16:00")) -
                     "submitted_at": min(now, row["finished_at"] + timedelta(days=rng.uniform(0, 10))),
                 }
             )
-    # Admin targets that differ from the defaults: the figures must follow them.
-    db.session.add_all(
-        [
-            TimelinessTarget(
-                tier="intensive",
-                urgency="routine",
-                first_response_days=4,
-                assignment_days=6,
-                delivery_days=60,
-            ),
-            TimelinessTarget(
-                tier="targeted", urgency="urgent", first_response_days=0, assignment_days=1, delivery_days=5
-            ),
-        ]
-    )
+    # Admin targets that differ from the defaults: the figures must follow them (once per database).
+    if db.session.scalar(select(TimelinessTarget.id).limit(1)) is None:
+        db.session.add_all(
+            [
+                TimelinessTarget(
+                    tier="intensive",
+                    urgency="routine",
+                    first_response_days=4,
+                    assignment_days=6,
+                    delivery_days=60,
+                ),
+                TimelinessTarget(
+                    tier="targeted",
+                    urgency="urgent",
+                    first_response_days=0,
+                    assignment_days=1,
+                    delivery_days=5,
+                ),
+            ]
+        )
     for table, values in ((TARequest, rows), (ta_request_topic, links), (TAActivity, activities),
                           (SurveyResponse, surveys)):  # fmt: skip
         if values:  # an empty executemany would insert one row of defaults

@@ -18,6 +18,7 @@ from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatus
 from tacenter.delivery.services import may_work, record_locked
 from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
+from tacenter.intake.editing import may_edit
 from tacenter.reminders.queries import reminder_history
 from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role, Tier
@@ -73,6 +74,7 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
     return render_template(
         "workflow/detail.html",
         ta_request=ta_request,
+        may_edit=may_edit(ta_request, actor),
         stage_form=stage_form,
         stage_targets=targets,
         assign_form=assign_form,

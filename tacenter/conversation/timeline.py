@@ -1,6 +1,7 @@
-"""One timeline for the request page: stage changes, assignments, replies, notes, files,
-activities and the survey, in time order. A fixed number of queries whatever the size,
-and only what `actor` may see: internal notes, assignments and activities are staff-only.
+"""One timeline for the request page: stage changes, assignments, edits of the request, replies,
+notes, files, activities, TA plan changes and the survey, in time order, each with who was told
+and how. A fixed number of queries whatever the size, and only what `actor` may see: internal
+notes, assignments, activities and who was notified are staff-only.
 """
 
 from __future__ import annotations
@@ -8,31 +9,117 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
 from tacenter.conversation.queries import messages_for
-from tacenter.delivery.models import ActivityHistory
+from tacenter.delivery.models import ActivityHistory, PlanChange
 from tacenter.delivery.queries import survey_for
 from tacenter.extensions import db
 from tacenter.files.models import Attachment
-from tacenter.intake.models import TARequest
+from tacenter.intake.models import RequestChange, TARequest
+from tacenter.notifications.models import EmailMode, EmailOutbox, Notification, NotificationPreference
 from tacenter.workflow.queries import assignment_history, stage_history
+from tacenter.workflow.rules import Stage
 
 
 @dataclass
 class Entry:
     when: datetime
-    kind: str  # stage, assignment, reply, note, file, activity, survey
+    kind: str  # stage, assignment, edit, reply, note, file, activity, plan, survey
     item: object
     files: list = field(default_factory=list)
+    notified: list = field(default_factory=list)  # (name, how) of the people told of it
+    hide_note: bool = False  # a question to the requester: shown once, as the reply it is
+    outcome: tuple[str, str] | None = None  # (goal met, summary) on the close that stands
+
+
+# Which event a notification of each kind tells of, among the entries at the same moment.
+_TELLS_OF = {
+    "assigned": "assignment",
+    "reassigned": "assignment",
+    "stage_changed": "stage",
+    "survey_requested": "stage",
+    "request_received": "stage",
+    "new_request": "stage",
+    "request_edited": "edit",
+    "reply_posted": "reply",
+    "requester_replied": "reply",
+}
+
+
+def _edits(ta_request: TARequest) -> list[Entry]:
+    """Each save of the edit form, with its changed fields (field, old value, new value)."""
+    rows = db.session.scalars(
+        select(RequestChange).where(RequestChange.ta_request_id == ta_request.id).order_by(RequestChange.id)
+    )
+    return [
+        Entry(when, "edit", SimpleNamespace(actor=changes[0].actor, changes=changes))
+        for (when, _), group in groupby(rows, key=lambda c: (c.created_at, c.actor_id))
+        for changes in [list(group)]
+    ]
+
+
+def _how(email_sent: bool, digest_pending: bool, mode: str | None) -> str:
+    if email_sent:
+        return "email and in-app"
+    if digest_pending or mode == EmailMode.DAILY_DIGEST:
+        return "daily digest and in-app"
+    return "in-app only"
+
+
+def _notifications(ta_request: TARequest) -> dict[datetime, list[tuple[str, str, str]]]:
+    """{moment: [(kind, name, how)]}: the notifications of this request, by when they were made
+    (in the same transaction as their event, with the same injected time)."""
+    rows = db.session.execute(
+        select(
+            Notification.created_at,
+            Notification.kind,
+            User.name,
+            EmailOutbox.id.is_not(None),
+            Notification.digest_pending,
+            NotificationPreference.email_mode,
+        )
+        .join(User, User.id == Notification.user_id)
+        .outerjoin(EmailOutbox, EmailOutbox.notification_id == Notification.id)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == Notification.user_id)
+        .where(Notification.ta_request_id == ta_request.id)
+        .order_by(Notification.id)
+    )
+    told = defaultdict(list)
+    for when, kind, name, emailed, pending, mode in rows:
+        told[when].append((kind, name, _how(emailed, pending, mode)))
+    return told
+
+
+def _attach_notifications(entries: list[Entry], told: dict) -> None:
+    by_moment = defaultdict(list)
+    for entry in entries:
+        by_moment[entry.when].append(entry)
+    for when, notices in told.items():
+        at_moment = by_moment.get(when, [])
+        for kind, name, how in notices:
+            fitting = [e for e in at_moment if e.kind == _TELLS_OF.get(kind)] or at_moment
+            if fitting:
+                fitting[0].notified.append((name, how))
+
+
+def _mark_questions(entries: list[Entry]) -> None:
+    """A question to the requester is a reply and a move to waiting at once: show its text once."""
+    replies = {(e.when, e.item.author_id) for e in entries if e.kind == "reply"}
+    for e in entries:
+        if e.kind == "stage" and e.item.to_stage == Stage.WAITING_ON_REQUESTER:
+            e.hide_note = (e.when, e.item.actor_id) in replies
 
 
 def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
     """`survey`: the request's survey response (or None) when the caller has read it already."""
     staff = actor.is_staff_side
     entries = [Entry(c.created_at, "stage", c) for c in stage_history(ta_request)]
+    entries += _edits(ta_request)
     attachments = list(
         db.session.scalars(
             select(Attachment).where(Attachment.ta_request_id == ta_request.id).order_by(Attachment.id)
@@ -46,6 +133,10 @@ def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
             by_message[attachment.message_id].append(attachment)
     for message in messages_for(ta_request.id, actor):
         entries.append(Entry(message.created_at, message.kind, message, by_message.get(message.id, [])))
+    entries += [
+        Entry(p.created_at, "plan", p)
+        for p in db.session.scalars(select(PlanChange).where(PlanChange.ta_request_id == ta_request.id))
+    ]
     if staff:
         entries += [Entry(a.assigned_at, "assignment", a) for a in assignment_history(ta_request)]
         entries += [
@@ -59,4 +150,10 @@ def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
         entries.append(Entry(survey.submitted_at, "survey", survey))
     order = {"stage": 0, "assignment": 1}
     entries.sort(key=lambda e: (e.when, order.get(e.kind, 2)))
+    _mark_questions(entries)
+    closes = [e for e in entries if e.kind == "stage" and e.item.to_stage == Stage.CLOSED]
+    if closes and ta_request.stage == Stage.CLOSED:  # a reopen clears the outcome it replaces
+        closes[-1].outcome = (ta_request.goal_met or "", ta_request.outcome_summary or "")
+    if staff:
+        _attach_notifications(entries, _notifications(ta_request))
     return entries

@@ -112,3 +112,18 @@ class PlanStep(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="planned")  # PlanStatus
 
     goal: Mapped[PlanGoal | None] = relationship(lazy="joined")
+
+
+class PlanChange(db.Model):
+    """One change to a TA plan (a goal or planned activity added, a status changed), for the timeline."""
+
+    __tablename__ = "plan_change"
+    __table_args__ = (Index("ix_plan_change_request_time", "ta_request_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
-from tacenter.delivery.models import PlanGoal, PlanStep
+from tacenter.delivery.models import PlanChange, PlanGoal, PlanStep
 from tacenter.delivery.services import _workable
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
@@ -22,6 +22,13 @@ def _planned(reference: str, actor: User) -> TARequest:
     if ta_request.tier != Tier.INTENSIVE:
         raise DomainError("TA plans are for intensive requests. Change the tier first.")
     return ta_request
+
+
+def _record(ta_request: TARequest, action: str, *, actor: User, now: datetime) -> None:
+    """Every plan change is kept for the timeline, in the change's transaction."""
+    db.session.add(
+        PlanChange(ta_request_id=ta_request.id, actor_id=actor.id, action=action[:300], created_at=now)
+    )
 
 
 def _text(value: str, what: str) -> str:
@@ -37,6 +44,7 @@ def add_goal(reference: str, description: str, *, actor: User, now: datetime | N
     ta_request = _planned(reference, actor)
     goal = PlanGoal(ta_request_id=ta_request.id, description=_text(description, "goal"), created_at=now)
     db.session.add(goal)
+    _record(ta_request, f"added the goal “{goal.description[:200]}”", actor=actor, now=now)
     db.session.commit()
     return goal
 
@@ -66,6 +74,7 @@ def add_step(
         created_at=now,
     )
     db.session.add(step)
+    _record(ta_request, f"planned “{step.description[:200]}”", actor=actor, now=now)
     db.session.commit()
     return step
 
@@ -82,6 +91,9 @@ def set_step_status(
     _planned(reference, actor)
     if status not in {s.value for s in PlanStatus}:
         raise DomainError("Choose a status.")
+    if step.status != status:
+        label = PlanStatus(status).label.lower()
+        _record(ta_request, f"marked “{step.description[:200]}” {label}", actor=actor, now=now)
     step.status = status
     step.updated_at = now
     db.session.commit()

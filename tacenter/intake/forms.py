@@ -83,3 +83,11 @@ class RequestForm(FlaskForm):
         choices=options(choices(DeliveryMode)),
         default=DeliveryMode.VIRTUAL_MEETING.value,
     )
+
+
+class EditRequestForm(RequestForm):
+    """The request's own fields, for staff (and the requester until triage) to correct."""
+
+    submission_token = None
+    desired_outcome = None
+    version = HiddenField(validators=[DataRequired()])

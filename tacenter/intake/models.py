@@ -115,3 +115,20 @@ class TARequest(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<TARequest {self.reference} {self.stage}>"
+
+
+class RequestChange(db.Model):
+    """One field of a request changed after submission: who, when, from what to what (as shown)."""
+
+    __tablename__ = "request_change"
+    __table_args__ = (Index("ix_request_change_request_time", "ta_request_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -13,12 +13,14 @@ from flask_login import current_user
 from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
+from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.intake import services, table
-from tacenter.intake.forms import RequestForm
+from tacenter.intake import editing, services, table
+from tacenter.intake.forms import EditRequestForm, RequestForm
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import Role
+from tacenter.workflow.services import get_visible_request
 
 bp = Blueprint("intake", __name__)
 
@@ -75,3 +77,35 @@ def my_requests():
         query = query.where(TARequest.is_open())
     page = table.paginate(query)
     return render_template("intake/list.html", page=page, show=show)
+
+
+@bp.route("/requests/<reference>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_request(reference: str):
+    ta_request = get_visible_request(reference, actor=current_user)
+    editing.ensure_may_edit(ta_request, current_user)
+    form = EditRequestForm(obj=ta_request)
+    form.topic_ids.choices = options(topic_choices())
+    form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    if not form.is_submitted():
+        form.topic_ids.data = [t.id for t in ta_request.topics]
+        form.version.data = ta_request.version
+    status = 200
+    if form.validate_on_submit():
+        values = editing.RequestEdit(**{name: getattr(form, name).data for name in editing.LABELS})
+        version = int(form.version.data) if str(form.version.data).isdigit() else None
+        try:
+            changes = editing.edit_request(reference, values, actor=current_user, expected_version=version)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = error.status
+            # What was typed stays; the next save is against the version now shown.
+            ta_request = get_visible_request(reference, actor=current_user)
+            form.version.data = ta_request.version
+        else:
+            flash("The request was updated." if changes else "Nothing was changed.", "success")
+            return redirect(url_for("workflow.detail", reference=reference))
+    elif form.is_submitted():
+        status = 400
+    return render_template("intake/edit.html", form=form, ta_request=ta_request), status
