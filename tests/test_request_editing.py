@@ -121,8 +121,16 @@ def test_a_stale_edit_form_is_a_409_that_keeps_what_was_typed(client, auth, db_s
     assert "Edit request" in page and "Typed while someone else saved" not in page
 
 
-def test_the_edit_page_is_refused_to_a_requester_after_triage(client, auth, db_session):
+def test_the_edit_page_sends_a_requester_back_once_triage_began(client, auth, db_session):
     ta_request, requester, _, _ = request_in_progress()
     auth.login(requester)
     assert "Edit request" not in client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
-    assert client.get(f"/requests/{ta_request.reference}/edit").status_code == 403
+    url = f"/requests/{ta_request.reference}/edit"
+    posted = auth.post(
+        url,
+        {"title": "Sneaked in after triage", "version": "1"},
+        form_page=f"/requests/{ta_request.reference}",
+    )
+    assert posted.status_code == 302 and ta_request.title != "Sneaked in after triage"
+    page = client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "reply to tell them what changed" in page

@@ -80,10 +80,14 @@ def my_requests():
 
 
 @bp.route("/requests/<reference>/edit", methods=["GET", "POST"])
-@signed_in
+@require_roles(Role.REQUESTER, Role.STAFF, Role.LEAD, Role.ADMIN)
 def edit_request(reference: str):
     ta_request = get_visible_request(reference, actor=current_user)
-    editing.ensure_may_edit(ta_request, current_user)
+    try:
+        editing.ensure_may_edit(ta_request, current_user)
+    except DomainError as error:  # e.g. triage began: back to the request, saying why
+        flash(error.message, "error")
+        return redirect(url_for("workflow.detail", reference=reference))
     form = EditRequestForm(obj=ta_request)
     form.topic_ids.choices = options(topic_choices())
     form.program_id.choices = options([("", "None or not sure")] + program_choices())

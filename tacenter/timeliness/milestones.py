@@ -1,7 +1,8 @@
 """Milestones of a request and the business days it took to reach them.
 
-Called by workflow.services on every stage change and assignment (and by anything else
-that counts as responding to the requester), in the caller's transaction. The durations
+Called by workflow.services and workflow.assignment on every stage change and assignment
+(and by anything else that counts as responding to the requester), in the caller's
+transaction. The durations
 are stored on the request so that reports aggregate them in SQL. Time spent waiting on
 the requester does not count.
 """
