@@ -118,15 +118,18 @@ def edit_request(
     new = {**dataclasses.asdict(values), "topic_ids": topics}
     old = {name: getattr(ta_request, name) for name in LABELS if name != "topic_ids"}
     old["topic_ids"] = list(ta_request.topics)
-    changes = []
-    for name in LABELS:
-        before, after = _shown(name, old[name]), _shown(name, new[name])
-        if before != after:
-            changes.append(RequestChange(ta_request_id=ta_request.id, actor_id=actor.id, field=LABELS[name],
-                                         old_value=before, new_value=after, created_at=now))  # fmt: skip
-            setattr(ta_request, "topics" if name == "topic_ids" else name, new[name])
-    if not changes:
+    # Every read before the first write: an autoflush must not send the UPDATE past _flush's guard.
+    shown = {name: (_shown(name, old[name]), _shown(name, new[name])) for name in LABELS}
+    changed = [name for name, (before, after) in shown.items() if before != after]
+    if not changed:
         return []
+    changes = [
+        RequestChange(ta_request_id=ta_request.id, actor_id=actor.id, field=LABELS[name],
+                      old_value=shown[name][0], new_value=shown[name][1], created_at=now)
+        for name in changed
+    ]  # fmt: skip
+    for name in changed:
+        setattr(ta_request, "topics" if name == "topic_ids" else name, new[name])
     _touch(ta_request, now)
     _flush()
     db.session.add_all(changes)
