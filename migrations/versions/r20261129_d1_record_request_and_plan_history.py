@@ -25,9 +25,14 @@ def upgrade():
         sa.Column("old_value", sa.Text(), nullable=False),
         sa.Column("new_value", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["actor_id"], ["user_account.id"], name=op.f("fk_request_change_actor_id_user_account")),
         sa.ForeignKeyConstraint(
-            ["ta_request_id"], ["ta_request.id"], name=op.f("fk_request_change_ta_request_id_ta_request"), ondelete="CASCADE"
+            ["actor_id"], ["user_account.id"], name=op.f("fk_request_change_actor_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ta_request_id"],
+            ["ta_request.id"],
+            name=op.f("fk_request_change_ta_request_id_ta_request"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_request_change")),
     )
@@ -39,9 +44,14 @@ def upgrade():
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.String(length=300), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["actor_id"], ["user_account.id"], name=op.f("fk_plan_change_actor_id_user_account")),
         sa.ForeignKeyConstraint(
-            ["ta_request_id"], ["ta_request.id"], name=op.f("fk_plan_change_ta_request_id_ta_request"), ondelete="CASCADE"
+            ["actor_id"], ["user_account.id"], name=op.f("fk_plan_change_actor_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ta_request_id"],
+            ["ta_request.id"],
+            name=op.f("fk_plan_change_ta_request_id_ta_request"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_change")),
     )
