@@ -1,7 +1,7 @@
 """request and plan history: request_change (edits of a request) and plan_change (TA plan changes)
 
 Revision ID: r20261129_d1_record_history
-Revises: 0008_indexes
+Revises: r20261129_d1_security_heartbeat
 Create Date: 2026-11-29 23:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r20261129_d1_record_history"
-down_revision = "0008_indexes"
+down_revision = "r20261129_d1_security_heartbeat"
 branch_labels = None
 depends_on = None
 

@@ -134,13 +134,14 @@ def edit_request(
     _flush()
     db.session.add_all(changes)
     told = [c for c in changes if c.field in {LABELS[n] for n in TOLD_TO_REQUESTER}]
-    if told and actor.id != ta_request.requester_id:
+    if told:  # notify leaves out the actor: a requester's own edit tells no one
         notify(
             ta_request.requester,
             "request_edited",
             f"{actor.name} changed {', '.join(c.field.lower() for c in told)} on {ta_request.reference}.",
             ta_request=ta_request,
             context={"changes": told, "actor_name": actor.name},
+            actor=actor,
             now=now,
         )
     db.session.commit()
