@@ -14,9 +14,10 @@ from tacenter.conversation.services import add_note, ask_requester, post_reply
 from tacenter.conversation.timeline import timeline
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.notifications.models import EmailOutbox, Notification
+from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.models import StageChange
 from tacenter.workflow.queries import QueueFilters, queue_query
-from tacenter.workflow.services import assign_request, change_stage, close_request
+from tacenter.workflow.services import change_stage, close_request
 from tests.factories import RequesterFactory, UserFactory, request_in_progress, submit
 
 NOTE_CANARY = "Canary-note-5521 budget concerns"
