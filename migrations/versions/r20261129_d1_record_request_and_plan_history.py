@@ -1,7 +1,7 @@
 """request and plan history: request_change (edits of a request) and plan_change (TA plan changes)
 
 Revision ID: r20261129_d1_record_history
-Revises: r20261129_d1_security_heartbeat
+Revises: r20261129_d1_queue_saved_views
 Create Date: 2026-11-29 23:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r20261129_d1_record_history"
-down_revision = "r20261129_d1_security_heartbeat"
+down_revision = "r20261129_d1_queue_saved_views"
 branch_labels = None
 depends_on = None
 
