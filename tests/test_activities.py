@@ -169,6 +169,8 @@ def test_a_closed_request_page_says_its_record_is_locked_and_offers_no_forms(cli
     auth.login(staff)
     page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
     assert "This request is closed; reopen it to change its TA record." in page
+    # Above the conversation, not inside the activities panel that starts closed.
+    assert page.index("reopen it to change its TA record") < page.index("conversation-scroll")
     assert "Log activity" not in page and f"/activities/{activity.id}/edit" not in page
     url = f"/requests/{ta_request.reference}/activities/{activity.id}/edit"
     assert client.get(url).status_code == 409
