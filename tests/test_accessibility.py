@@ -100,6 +100,7 @@ def visit_all(page, urls, label_prefix, found, visited, errors):
             found[label] = found[label] + [{"id": "console-error", "help": logged}]
 
 
+@pytest.mark.timeout(1200)  # one crawl of every page as every role; grows with the product
 def test_every_page_meets_wcag_21_aa_for_every_role(app, page_for):
     world = build_world()
     found: dict[str, list] = {}
