@@ -133,9 +133,8 @@ class Config:
     MAIL_IN_DONE_FOLDER = os.environ.get("MAIL_IN_DONE_FOLDER", "tacenter-processed")
     MAIL_IN_TIMEOUT = float(os.environ.get("MAIL_IN_TIMEOUT", "20"))
     MAIL_IN_POLL_SECONDS = int(os.environ.get("MAIL_IN_POLL_SECONDS", "30"))
-    MAIL_IN_BATCH = int(
-        os.environ.get("MAIL_IN_BATCH", "50")
-    )  # messages per fetch: well inside the time limit
+    # Messages per fetch: a batch ends well inside the task's time limit.
+    MAIL_IN_BATCH = int(os.environ.get("MAIL_IN_BATCH", "50"))
     MAIL_IN_SENDER_LIMIT_PER_HOUR = int(os.environ.get("MAIL_IN_SENDER_LIMIT_PER_HOUR", "30"))
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")

@@ -45,7 +45,8 @@ def dev_reply(key: str):
         flash(error.message, "error")
         return redirect(url_for("notifications.dev_mail")), 303
     flash(
-        f"Your reply is in the center's mailbox; the worker takes it within {config['MAIL_IN_POLL_SECONDS']} seconds.",
+        "Your reply is in the center's mailbox; the worker takes it within "
+        f"{config['MAIL_IN_POLL_SECONDS']} seconds.",
         "success",
     )
     return redirect(url_for("notifications.dev_mail"))
