@@ -1,0 +1,191 @@
+"""Replies fetched from a real IMAP server (Dovecot over IMAPS on loopback), and the faults: a
+worker killed mid-fetch, two workers fetching at once, the same message delivered twice, the IMAP
+server down for a while. Every reply must land exactly once; the figures are printed at the end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from tacenter.conversation.models import Message
+from tacenter.extensions import db
+from tacenter.mailin import tokens
+from tacenter.mailin.fetch import fetch_mail
+from tacenter.mailin.models import InboundMessage
+from tests import mail_samples as samples
+from tests.conftest import DATABASE_URL, FIGURES, config_for_tests
+from tests.imap import DovecotServer
+from tests.services import WorkerProcess, flush_redis
+from tests.test_mailin import replies, waiting_request
+
+DONE = "tacenter-processed"
+
+
+@pytest.fixture
+def dovecot():
+    server = DovecotServer().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def imap_config(app, dovecot):
+    settings = {**dovecot.settings(), "MAIL_IN_IMAP_PORT": dovecot.ssl_port}
+    saved = {key: app.config[key] for key in settings}
+    app.config.update(settings)
+    yield dovecot
+    app.config.update(saved)
+
+
+def test_replies_fetched_over_imaps_land_on_their_requests_once(db_session, imap_config):
+    dovecot = imap_config
+    (gmail, maria, _, _), (outlook, john, _, _), (apple, ana, _, _) = (waiting_request() for _ in range(3))
+    first = samples.gmail_reply(sender=maria.email, to=tokens.reply_address(gmail.id, maria.id))
+    dovecot.deliver(
+        first,
+        samples.outlook_reply(sender=john.email, to=tokens.reply_address(outlook.id, john.id)),
+        samples.apple_reply(sender=ana.email, to=tokens.reply_address(apple.id, ana.id)),
+        first,  # delivered twice
+        samples.out_of_office(sender=john.email, to=tokens.reply_address(outlook.id, john.id)),
+    )
+    counts = fetch_mail()
+    assert counts == {"placed": 4, "ignored": 1}
+    assert replies(gmail)[-1].body == "Yes: we serve 40 families in two counties."
+    assert replies(outlook)[-1].body.startswith("We\u2019ll send the agenda")
+    assert replies(apple)[-1].body.startswith("Sí, gracias.")
+    assert [len(replies(r)) for r in (gmail, outlook, apple)] == [2, 2, 2]  # the question and one answer
+    for ta_request in (gmail, outlook, apple):
+        db.session.refresh(ta_request)
+        assert ta_request.stage == "in_progress"
+    assert (dovecot.count("INBOX"), dovecot.count(DONE)) == (0, 5)
+    assert fetch_mail() == {}  # nothing left, nothing placed again
+
+
+def test_imap_server_down_fetch_reports_it_and_places_nothing(db_session, imap_config):
+    imap_config.stop()
+    assert fetch_mail() == {"unreachable": 1}
+
+
+def _worker(dovecot, smtp_sink, path, **extra) -> WorkerProcess:
+    env = {
+        **{k: str(v) for k, v in dovecot.settings().items()},
+        "SECRET_KEY": config_for_tests()["SECRET_KEY"],
+        "MAIL_IN_POLL_SECONDS": "1",
+        "MAIL_IN_BATCH": "3",
+        "MAIL_IN_SENDER_LIMIT_PER_HOUR": "1000",
+        **extra,
+    }
+    return WorkerProcess(DATABASE_URL, smtp_sink.port, path, extra_env=env, concurrency=1)
+
+
+def _answers(n: int) -> list[tuple]:
+    """n requests waiting on their requesters, and each requester's emailed answer."""
+    found = []
+    for i in range(n):
+        ta_request, requester, _, _ = waiting_request()
+        text = f"Answer number {i}: we serve {i + 10} families."
+        raw = samples.gmail_reply(sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id),
+                                  answer=text)  # fmt: skip
+        found.append((ta_request, text, raw))
+    return found
+
+
+def _placed() -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count()).select_from(InboundMessage).where(InboundMessage.status == "placed")
+    )
+
+
+def _landed(answers) -> tuple[int, int]:
+    """(answers on their request's timeline, extra copies of any)."""
+    db.session.expire_all()
+    landed = duplicated = 0
+    for ta_request, text, _ in answers:
+        copies = db.session.scalar(
+            select(func.count()).where(Message.ta_request_id == ta_request.id, Message.body == text)
+        )
+        landed += copies > 0
+        duplicated += max(0, copies - 1)
+    return landed, duplicated
+
+
+def _wait(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _report(name: str, expected: int, landed: int, duplicated: int, **extra) -> None:
+    details = "".join(f", {k} {v}" for k, v in extra.items())
+    line = f"{name}: expected {expected}, landed {landed}, duplicated {duplicated}{details}"
+    FIGURES.append(line)
+    print(line)
+
+
+@pytest.mark.worker
+def test_workers_killed_mid_fetch_and_mail_delivered_twice_land_every_reply_once(
+    db_session, dovecot, smtp_sink, tmp_path
+):
+    answers = _answers(24)
+    dovecot.deliver(*[raw for _, _, raw in answers])
+    dovecot.deliver(*[raw for _, _, raw in answers[:6]])  # the same messages delivered twice
+    flush_redis()
+    # Two workers, each with its own beat, fetch the same inbox at once; one is killed -9 again
+    # and again while it places mail, and restarted.
+    steady = _worker(dovecot, smtp_sink, tmp_path / "steady").start()
+    victim = _worker(dovecot, smtp_sink, tmp_path / "victim").start()
+    kills = 0
+    try:
+        while kills < 4 and _placed() < len(answers):
+            before = _placed()
+            if not _wait(lambda: _placed() > before, 30):
+                break
+            os.killpg(victim.process.pid, signal.SIGKILL)  # mid-batch: it was placing mail
+            victim.process.wait()
+            kills += 1
+            victim = _worker(dovecot, smtp_sink, tmp_path / f"victim{kills}").start()
+        assert _wait(lambda: _placed() == len(answers) and dovecot.count("INBOX") == 0, 120), (
+            steady.log.read_text()[-3000:]
+        )
+        time.sleep(3)  # a few more polls: nothing may land twice
+    finally:
+        victim.stop()
+        steady.stop()
+    landed, duplicated = _landed(answers)
+    _report("mail-in: worker kill -9 mid-fetch, two workers, 6 delivered twice", len(answers), landed,
+            duplicated, kills=kills, messages_in_mailbox=len(answers) + 6)  # fmt: skip
+    assert (landed, duplicated) == (len(answers), 0)
+    assert dovecot.count(DONE) == len(answers) + 6
+
+
+@pytest.mark.worker
+def test_imap_down_for_a_while_loses_no_reply(db_session, dovecot, smtp_sink, tmp_path):
+    answers = _answers(10)
+    dovecot.count("INBOX")  # the inbox exists on disk
+    flush_redis()
+    worker = _worker(dovecot, smtp_sink, tmp_path / "w").start()
+    try:
+        dovecot.stop()
+        down_at = time.monotonic()
+        dovecot.deliver_on_disk(*[raw for _, _, raw in answers])  # the mail system keeps delivering
+        assert _wait(lambda: worker.log.read_text().count("incoming mail not fetched") >= 3, 30)
+        down = time.monotonic() - down_at
+        dovecot.start()
+        up_at = time.monotonic()
+        assert _wait(lambda: _placed() == len(answers), 60), worker.log.read_text()[-3000:]
+        recovery = time.monotonic() - up_at
+        time.sleep(2)
+    finally:
+        worker.stop()
+    landed, duplicated = _landed(answers)
+    _report("mail-in: IMAP down", len(answers), landed, duplicated,
+            down_seconds=round(down, 1), recovered_in_seconds=round(recovery, 1))  # fmt: skip
+    assert (landed, duplicated) == (len(answers), 0)
