@@ -199,14 +199,20 @@ def plain(*, sender: str, to: str, subject: str = "A question", body: str = "Hel
     id_line = f"Message-ID: {mid}\n" if mid else ""
     return _crlf(
         f"From: {sender}\nTo: {to}\nSubject: {subject}\n{id_line}{headers}"
-        f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n",
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        f"Content-Transfer-Encoding: 8bit\n\n{body}\n",
         "utf-8",
     )
 
 
 def out_of_office(*, sender: str, to: str) -> bytes:
-    return plain(sender=sender, to=to, subject="Automatic reply: Your request",
-                 body="I am out of the office until Monday.", headers="Auto-Submitted: auto-replied\n")  # fmt: skip
+    return plain(
+        sender=sender,
+        to=to,
+        subject="Automatic reply: Your request",
+        body="I am out of the office until Monday.",
+        headers="Auto-Submitted: auto-replied\n",
+    )
 
 
 def bounce(*, to: str, original_to: str) -> bytes:

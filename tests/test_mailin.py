@@ -7,7 +7,6 @@ import email.policy
 import mailbox
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from tacenter.conversation.models import Message
@@ -22,7 +21,7 @@ from tacenter.notifications.models import EmailOutbox
 from tacenter.notifications.services import deliver_email
 from tacenter.workflow.services import change_stage, close_request
 from tests import mail_samples as samples
-from tests.factories import RequesterFactory, TopicFactory, UserFactory, request_in_progress, submit
+from tests.factories import RequesterFactory, UserFactory, request_in_progress
 
 
 def waiting_request():
@@ -123,8 +122,9 @@ def test_auto_replies_and_bounces_are_recorded_and_never_answered(db_session):
     before_outbox, before = len(outbox_kinds()), len(replies(ta_request))
     ooo = receive_mail(samples.out_of_office(sender=requester.email, to=address))
     bounced = receive_mail(samples.bounce(to="ta@center.example", original_to=requester.email))
-    listed = receive_mail(samples.plain(sender="news@list.example", to="ta@center.example",
-                                        headers="Precedence: bulk\n"))  # fmt: skip
+    listed = receive_mail(
+        samples.plain(sender="news@list.example", to="ta@center.example", headers="Precedence: bulk\n")
+    )
     assert [ooo.status, bounced.status, listed.status] == ["ignored"] * 3
     assert len(outbox_kinds()) == before_outbox and len(replies(ta_request)) == before
 
@@ -145,8 +145,13 @@ def test_our_own_emails_say_they_are_automatic_and_carry_the_reply_address(db_se
 
 def test_staff_reply_by_email_is_a_reply_and_a_note_address_makes_a_note(db_session):
     ta_request, requester, staff, _ = request_in_progress()
-    receive_mail(samples.plain(sender=staff.email, to=tokens.reply_address(ta_request.id, staff.id),
-                               body="The billing guide is ready."))  # fmt: skip
+    receive_mail(
+        samples.plain(
+            sender=staff.email,
+            to=tokens.reply_address(ta_request.id, staff.id),
+            body="The billing guide is ready.",
+        )
+    )
     note_to = tokens.reply_address(ta_request.id, staff.id, kind="note")
     receive_mail(samples.plain(sender=staff.email, to=note_to, body="Budget concerns: ask the lead."))
     kinds = [(m.kind, m.body) for m in replies(ta_request)[-2:]]
@@ -180,16 +185,22 @@ def test_a_reply_to_a_closed_request_goes_to_mail_to_sort(db_session):
     ta_request, requester, staff, _ = request_in_progress()
     change_stage(ta_request.reference, "delivered", actor=staff)
     close_request(ta_request.reference, goal_met="yes", outcome_summary="Guide adopted", actor=staff)
-    record = receive_mail(samples.plain(sender=requester.email,
-                                        to=tokens.reply_address(ta_request.id, requester.id)))  # fmt: skip
+    record = receive_mail(
+        samples.plain(sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id))
+    )
     assert record.status == "to_sort" and "takes no new replies" in record.reason
 
 
 def test_a_known_requesters_new_mail_becomes_a_draft_they_complete(db_session, auth, client):
     requester = RequesterFactory()
-    record = receive_mail(samples.plain(sender=requester.email.upper(), to="TA@center.example",
-                                        subject="Fwd: Help with DC:0-5 training",
-                                        body="We would like training on DC:0-5 for 12 clinicians."))  # fmt: skip
+    record = receive_mail(
+        samples.plain(
+            sender=requester.email.upper(),
+            to="TA@center.example",
+            subject="Fwd: Help with DC:0-5 training",
+            body="We would like training on DC:0-5 for 12 clinicians.",
+        )
+    )
     assert record.status == "draft"
     (draft_mail,) = db_session.scalars(select(EmailOutbox).where(EmailOutbox.kind == "mail_draft"))
     assert draft_mail.to_address == requester.email
@@ -237,8 +248,7 @@ def test_a_message_that_cannot_be_read_is_kept_for_the_leads(db_session, monkeyp
 
 def test_leads_see_mail_to_sort_and_mark_it_sorted(db_session, auth, client):
     lead, requester = UserFactory(role="lead"), RequesterFactory()
-    receive_mail(samples.gmail_reply(sender="stranger@example.net",
-                                     to=tokens.reply_address(1, requester.id)))  # fmt: skip
+    receive_mail(samples.gmail_reply(sender="stranger@example.net", to=tokens.reply_address(1, requester.id)))
     record = db_session.scalar(select(InboundMessage))
     auth.login(requester)
     assert client.get("/mail-to-sort").status_code == 403
@@ -265,10 +275,12 @@ def test_dev_mail_reply_as_the_recipient_lands_on_the_request(db_session, auth, 
         assert "Reply as the recipient" in page
         sink = mailbox.Maildir(tmp_path / "sink", create=False)
         key = next(
-            k for k in sink.iterkeys()
-            if email.message_from_bytes(sink.get_bytes(k), policy=email.policy.default)["To"] == requester.email
+            k
+            for k in sink.iterkeys()
+            if email.message_from_bytes(sink.get_bytes(k), policy=email.policy.default)["To"]
+            == requester.email
             and "waiting" in sink.get_message(k)["Subject"].lower()
-        )  # fmt: skip
+        )
         response = auth.post(f"/dev/mail/{key}/reply", {"body": "Forty families."}, form_page="/dev/mail")
         assert response.status_code == 302
         assert fetch_mail() == {"placed": 1}

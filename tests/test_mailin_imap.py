@@ -75,7 +75,7 @@ def _worker(dovecot, smtp_sink, path, **extra) -> WorkerProcess:
         **{k: str(v) for k, v in dovecot.settings().items()},
         "SECRET_KEY": config_for_tests()["SECRET_KEY"],
         "MAIL_IN_POLL_SECONDS": "1",
-        "MAIL_IN_BATCH": "3",
+        "MAIL_IN_BATCH": "2",
         "MAIL_IN_SENDER_LIMIT_PER_HOUR": "1000",
         **extra,
     }
@@ -88,8 +88,9 @@ def _answers(n: int) -> list[tuple]:
     for i in range(n):
         ta_request, requester, _, _ = waiting_request()
         text = f"Answer number {i}: we serve {i + 10} families."
-        raw = samples.gmail_reply(sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id),
-                                  answer=text)  # fmt: skip
+        raw = samples.gmail_reply(
+            sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id), answer=text
+        )
         found.append((ta_request, text, raw))
     return found
 
@@ -134,14 +135,14 @@ def _report(name: str, expected: int, landed: int, duplicated: int, **extra) -> 
 def test_workers_killed_mid_fetch_and_mail_delivered_twice_land_every_reply_once(
     db_session, dovecot, smtp_sink, tmp_path
 ):
-    answers = _answers(24)
+    answers = _answers(40)
     dovecot.deliver(*[raw for _, _, raw in answers])
     dovecot.deliver(*[raw for _, _, raw in answers[:6]])  # the same messages delivered twice
     flush_redis()
-    # Two workers, each with its own beat, fetch the same inbox at once; one is killed -9 again
-    # and again while it places mail, and restarted.
-    steady = _worker(dovecot, smtp_sink, tmp_path / "steady").start()
+    # One worker is killed -9 again and again while it places mail, and restarted; from the first
+    # kill on, a second worker with its own beat fetches the same inbox at the same time.
     victim = _worker(dovecot, smtp_sink, tmp_path / "victim").start()
+    steady = None
     kills = 0
     try:
         while kills < 4 and _placed() < len(answers):
@@ -151,17 +152,28 @@ def test_workers_killed_mid_fetch_and_mail_delivered_twice_land_every_reply_once
             os.killpg(victim.process.pid, signal.SIGKILL)  # mid-batch: it was placing mail
             victim.process.wait()
             kills += 1
+            steady = steady or _worker(dovecot, smtp_sink, tmp_path / "steady").start()
             victim = _worker(dovecot, smtp_sink, tmp_path / f"victim{kills}").start()
         assert _wait(lambda: _placed() == len(answers) and dovecot.count("INBOX") == 0, 120), (
-            steady.log.read_text()[-3000:]
+            victim.log.read_text()[-3000:]
         )
         time.sleep(3)  # a few more polls: nothing may land twice
     finally:
         victim.stop()
-        steady.stop()
+        if steady:
+            steady.stop()
     landed, duplicated = _landed(answers)
-    _report("mail-in: worker kill -9 mid-fetch, two workers, 6 delivered twice", len(answers), landed,
-            duplicated, kills=kills, messages_in_mailbox=len(answers) + 6)  # fmt: skip
+    logs = "".join(p.read_text() for p in tmp_path.glob("*/worker.log"))
+    seen_again = logs.count("was already received")  # the 6 copies, and mail a dead worker left behind
+    _report(
+        "mail-in: worker kill -9 mid-fetch, two workers, 6 delivered twice",
+        len(answers),
+        landed,
+        duplicated,
+        kills=kills,
+        messages_in_mailbox=len(answers) + 6,
+        fetched_again=seen_again,
+    )
     assert (landed, duplicated) == (len(answers), 0)
     assert dovecot.count(DONE) == len(answers) + 6
 
@@ -186,6 +198,12 @@ def test_imap_down_for_a_while_loses_no_reply(db_session, dovecot, smtp_sink, tm
     finally:
         worker.stop()
     landed, duplicated = _landed(answers)
-    _report("mail-in: IMAP down", len(answers), landed, duplicated,
-            down_seconds=round(down, 1), recovered_in_seconds=round(recovery, 1))  # fmt: skip
+    _report(
+        "mail-in: IMAP down",
+        len(answers),
+        landed,
+        duplicated,
+        down_seconds=round(down, 1),
+        recovered_in_seconds=round(recovery, 1),
+    )
     assert (landed, duplicated) == (len(answers), 0)

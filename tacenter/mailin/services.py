@@ -8,6 +8,7 @@ for the leads as "mail to sort".
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -26,6 +27,7 @@ from tacenter.mailin.models import InboundMessage, InboundStatus
 from tacenter.notifications.services import queue_email
 from tacenter.vocab import Role
 
+log = logging.getLogger(__name__)
 SORTERS = frozenset({Role.LEAD, Role.ADMIN})
 
 
@@ -88,6 +90,8 @@ def receive_mail(raw: bytes, *, now: datetime | None = None) -> InboundMessage:
     mail = parse.parse_safely(raw)
     existing = _existing(mail.mail_key)
     if existing is not None:
+        # Fetched again: delivered twice, or its worker died before moving it out of the inbox.
+        log.info("incoming mail %s was already received (%s); not placed again", existing.id, existing.status)
         return existing
     if mail.unreadable:
         return _finish(mail, InboundStatus.TO_SORT, "the message could not be read", now)

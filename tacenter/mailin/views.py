@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles
-from tacenter.errors import DomainError
+from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.mailin import devmail, queries, services
 from tacenter.vocab import Role
@@ -41,6 +41,8 @@ def dev_reply(key: str):
         abort(404)
     try:
         devmail.reply_as_recipient(key, request.form.get("body", ""))
+    except NotFound:
+        raise  # a 404 page
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("notifications.dev_mail")), 303
