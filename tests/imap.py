@@ -28,13 +28,14 @@ ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 default_internal_user = {mail_user}
 default_login_user = {mail_user}
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
-passdb {{
+{oauth2_passdb}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {root}/users
 }}
 userdb {{
@@ -66,10 +67,28 @@ service stats {{
 """
 
 
+OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+# Dovecot asks this URL whether a bearer token is valid (RFC 7662 token introspection).
+OAUTH2_CONF = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
 class DovecotServer:
     """`dovecot -F` with a config in `root`; `maildir` is the test user's inbox on disk."""
 
-    def __init__(self):
+    def __init__(self, *, oauth2_introspection_url: str = ""):
+        self.oauth2_introspection_url = oauth2_introspection_url
         # Its own folder, readable by the unprivileged mail account (pytest's tmp_path is not).
         self.root = Path(tempfile.mkdtemp(prefix="tacenter-dovecot-"))
         self.root.chmod(0o755)
@@ -92,10 +111,15 @@ class DovecotServer:
         # Mail is never accessed as root: the inbox belongs to an ordinary account.
         account = pwd.getpwnam("nobody") if os.getuid() == 0 else pwd.getpwuid(os.getuid())
         (self.root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        oauth2 = bool(self.oauth2_introspection_url)
+        if oauth2:
+            (self.root / "oauth2.conf.ext").write_text(OAUTH2_CONF.format(url=self.oauth2_introspection_url))
         (self.root / "dovecot.conf").write_text(
             CONFIG.format(
                 root=self.root, port=self.port, ssl_port=self.ssl_port, uid=account.pw_uid,
-                gid=account.pw_gid, mail_user=account.pw_name if os.getuid() == 0 else account.pw_name,
+                gid=account.pw_gid, mail_user=account.pw_name,
+                oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+                oauth2_passdb=OAUTH2_PASSDB.format(root=self.root) if oauth2 else "",
             )
         )  # fmt: skip
         if os.getuid() == 0:

@@ -207,3 +207,44 @@ def test_imap_down_for_a_while_loses_no_reply(db_session, dovecot, smtp_sink, tm
         recovered_in_seconds=round(recovery, 1),
     )
     assert (landed, duplicated) == (len(answers), 0)
+
+
+def test_oauth2_login_fetches_replies_with_a_token_from_the_providers_endpoint(db_session, app):
+    """XOAUTH2 as for Microsoft 365 or Google: a refresh token is exchanged for an access token,
+    and the IMAP server (Dovecot's oauth2 passdb) accepts only a token the provider issued."""
+    from tests.imap import USER
+    from tests.oauth2 import OAuth2Server
+
+    with OAuth2Server(
+        client_id="tacenter", client_secret="s3cret", refresh_token="r-1", username=USER
+    ) as idp:
+        server = DovecotServer(oauth2_introspection_url=f"{idp.url}/introspect").start()
+        settings = {
+            **server.settings(),
+            "MAIL_IN_IMAP_PORT": server.ssl_port,
+            "MAIL_IN_IMAP_PASSWORD": "",
+            "MAIL_IN_AUTH": "oauth2",
+            "MAIL_IN_OAUTH2_TOKEN_URL": f"{idp.url}/token",
+            "MAIL_IN_OAUTH2_CLIENT_ID": "tacenter",
+            "MAIL_IN_OAUTH2_CLIENT_SECRET": "s3cret",
+            "MAIL_IN_OAUTH2_REFRESH_TOKEN": "r-1",
+            "MAIL_IN_OAUTH2_SCOPE": "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+        }
+        saved = {key: app.config[key] for key in settings}
+        app.config.update(settings)
+        try:
+            ta_request, requester, _, _ = waiting_request()
+            server.deliver(
+                samples.gmail_reply(
+                    sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id)
+                )
+            )
+            assert fetch_mail() == {"placed": 1}, server.log()
+            app.config["MAIL_IN_OAUTH2_REFRESH_TOKEN"] = "revoked"
+            assert fetch_mail() == {"unreachable": 1}  # no token, no mail: logged, tried again later
+        finally:
+            app.config.update(saved)
+            server.remove()
+    assert replies(ta_request)[-1].body == "Yes: we serve 40 families in two counties."
+    assert idp.token_requests[0]["grant_type"] == "refresh_token"
+    assert idp.token_requests[0]["scope"].startswith("https://outlook.office.com/")
