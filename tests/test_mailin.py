@@ -139,6 +139,7 @@ def test_our_own_emails_say_they_are_automatic_and_carry_the_reply_address(db_se
         app.config.update(MAIL_SERVER="", MAIL_PORT=25)
     sent = smtp_sink.messages[-1]
     assert sent["Auto-Submitted"] == "auto-generated"
+    assert "You can also answer by replying to this email." in sent.get_body(("plain",)).get_content()
     token = tokens.read_token(sent["Reply-To"])
     assert (token.ta_request_id, token.user_id, token.kind) == (ta_request.id, requester.id, "reply")
 

@@ -49,7 +49,12 @@ def queue_email(
 ) -> EmailOutbox:
     """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction.
     With a request and its recipient, the email's Reply-To takes an answer back to that request."""
-    context = {**context, "base_url": current_app.config["BASE_URL"].rstrip("/")}
+    context = {
+        **context,
+        "base_url": current_app.config["BASE_URL"].rstrip("/"),
+        # Its Reply-To takes an answer back to the request (tacenter/mailin).
+        "reply_by_email": bool(ta_request_id and recipient_id and current_app.config["MAIL_IN_ENABLED"]),
+    }
     subject = _render_email(f"email/{kind}.subject.txt", context).strip()
     row = EmailOutbox(
         to_address=to_address,
