@@ -291,3 +291,14 @@ def test_dev_mail_reply_as_the_recipient_lands_on_the_request(db_session, auth, 
         assert list(mailbox.Maildir(Path(tmp_path / "in"), create=False).iterkeys()) == []
     finally:
         app.config.update(saved)
+
+
+def test_staff_see_their_note_address_on_the_request_page_and_requesters_do_not(db_session, auth, client):
+    ta_request, requester, staff, _ = request_in_progress()
+    note_to = tokens.reply_address(ta_request.id, staff.id, kind="note")
+    auth.login(staff)
+    assert note_to in client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
+    auth.logout()
+    auth.login(requester)
+    page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
+    assert note_to not in page and "+n" not in page

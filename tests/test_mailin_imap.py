@@ -16,6 +16,7 @@ from tacenter.extensions import db
 from tacenter.mailin import tokens
 from tacenter.mailin.fetch import fetch_mail
 from tacenter.mailin.models import InboundMessage
+from tacenter.mailin.services import receive_mail
 from tacenter.notifications.models import EmailOutbox
 from tests import mail_samples as samples
 from tests.conftest import DATABASE_URL, FIGURES, config_for_tests
@@ -252,3 +253,17 @@ def test_oauth2_login_fetches_replies_with_a_token_from_the_providers_endpoint(d
     assert replies(ta_request)[-1].body == "Yes: we serve 40 families in two counties."
     assert idp.token_requests[0]["grant_type"] == "refresh_token"
     assert idp.token_requests[0]["scope"].startswith("https://outlook.office.com/")
+
+
+def test_a_reply_placed_by_a_worker_that_died_before_moving_it_is_not_placed_again(db_session, imap_config):
+    """The window a kill -9 rarely hits: the reply committed, the message still in the inbox."""
+    dovecot = imap_config
+    ta_request, requester, _, _ = waiting_request()
+    raw = samples.gmail_reply(sender=requester.email, to=tokens.reply_address(ta_request.id, requester.id))
+    dovecot.deliver(raw)
+    with dovecot.mailbox() as box:  # what the dead worker had read and placed
+        (uid,) = box.uids("ALL")
+        receive_mail(box.client.uid("FETCH", uid, "(BODY.PEEK[])")[1][0][1])
+    assert fetch_mail() == {"placed": 1}  # found by its Message-ID, only moved
+    assert len(replies(ta_request)) == 2  # the question and one answer
+    assert (dovecot.count("INBOX"), dovecot.count(DONE)) == (0, 1)
