@@ -302,3 +302,13 @@ def test_staff_see_their_note_address_on_the_request_page_and_requesters_do_not(
     auth.login(requester)
     page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
     assert note_to not in page and "+n" not in page
+
+
+def test_a_reply_address_survives_case_folding_and_refuses_any_altered_character(app):
+    address = tokens.reply_address(12, 34)
+    assert len(address.partition("@")[0]) <= 64
+    assert tokens.read_token(address.upper()) == tokens.AddressToken("reply", 12, 34)
+    local, _, domain = address.partition("@")
+    for i in range(len("ta+"), len(local)):
+        altered = local[:i] + ("b" if local[i] != "b" else "c") + local[i + 1 :]
+        assert tokens.read_token(f"{altered}@{domain}") is None, altered

@@ -157,8 +157,9 @@ def new_text(message: EmailMessage) -> str:
 def attachments(message: EmailMessage) -> list[Upload]:
     """Attached files, and inline images big enough to be content rather than a signature logo."""
     found = []
+    body = message.get_body(("plain", "html"))
     for part in message.walk():
-        if part.is_multipart() or part is message.get_body(("plain", "html")):
+        if part.is_multipart() or part is body:
             continue
         disposition = part.get_content_disposition()
         name = part.get_filename()

@@ -154,7 +154,7 @@ def _place(mail: parse.ParsedMail, token: tokens.AddressToken, now: datetime) ->
     except IntegrityError:
         db.session.rollback()
         return _existing(mail.mail_key)
-    except (DomainError, NotAllowed, NotFound) as error:  # a finished request, an empty reply, ...
+    except DomainError as error:  # a finished request, an empty reply, a request they no longer see
         db.session.rollback()
         return _finish(mail, InboundStatus.TO_SORT, error.message, now, **links)
     record.message_id = message.id  # the reply and the row were committed together; this is a link
