@@ -204,3 +204,11 @@ class DovecotServer:
                 return 0
             box.folder.set(folder)
             return len(box.uids("ALL"))
+
+    def message_ids(self, folder: str) -> list[str]:
+        """The Message-ID of every message in `folder` (one per copy)."""
+        with self.mailbox() as box:
+            box.folder.set(folder)
+            return [
+                m.headers.get("message-id", ("",))[0] for m in box.fetch(headers_only=True, mark_seen=False)
+            ]

@@ -168,6 +168,7 @@ def test_workers_killed_mid_fetch_and_mail_delivered_twice_land_every_reply_once
         if steady:
             steady.stop()
     landed, duplicated = _landed(answers)
+    moved = dovecot.message_ids(DONE)
     logs = "".join(p.read_text() for p in tmp_path.glob("*/worker.log"))
     seen_again = logs.count("was already received")  # the 6 copies, and mail a dead worker left behind
     _report(
@@ -178,9 +179,12 @@ def test_workers_killed_mid_fetch_and_mail_delivered_twice_land_every_reply_once
         kills=kills,
         messages_in_mailbox=len(answers) + 6,
         fetched_again=seen_again,
+        copies_in_processed_folder=len(moved),
     )
     assert (landed, duplicated) == (len(answers), 0)
-    assert dovecot.count(DONE) == len(answers) + 6
+    # A worker killed inside a MOVE (copied, not yet expunged) leaves a second copy in the processed
+    # folder: harmless, since the reply is placed once. Every message is there, none is in the inbox.
+    assert len(set(moved)) == len(answers) and len(moved) >= len(answers) + 6
 
 
 @pytest.mark.worker
