@@ -8,7 +8,7 @@ PORT   ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK  := $(BIN)/flask --app tacenter
 
-.PHONY: run test lint services chromium clean assets bench
+.PHONY: run test lint services chromium dovecot clean assets bench
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,13 +42,18 @@ run: $(VENV)/.installed-run $(ASSETS)
 	BASE_URL=$(BASE_URL) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test $(ASSETS) chromium services
+test: $(VENV)/.installed-test $(ASSETS) chromium dovecot services
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The IMAP server the mail-in tests start on loopback with their own config (tests/imap.py); the
+# package's own service is not used. openssl makes the tests' self-signed certificate for IMAPS.
+dovecot:
+	@command -v dovecot >/dev/null && command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd openssl; }
 
 services:
 	@bash scripts/ensure-services.sh

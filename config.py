@@ -111,6 +111,31 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "TA Center <ta-center@example.org>")
     MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", str(INSTANCE_DIR / "mail"))
+    # Mail in (docs/email-in.md): replies by email land on the request. Outgoing mail about a
+    # request carries a Reply-To of MAIL_IN_ADDRESS plus a signed token (ta+<token>@...).
+    MAIL_IN_ENABLED = _bool("MAIL_IN_ENABLED", True)
+    MAIL_IN_ADDRESS = os.environ.get("MAIL_IN_ADDRESS", "ta@center.example")
+    # No IMAP host: the inbox is this Maildir folder (the embedded default; /dev/mail writes to it).
+    MAIL_IN_MAILDIR = os.environ.get("MAIL_IN_MAILDIR", str(INSTANCE_DIR / "mail-in"))
+    MAIL_IN_IMAP_HOST = os.environ.get("MAIL_IN_IMAP_HOST", "")
+    MAIL_IN_IMAP_PORT = int(os.environ.get("MAIL_IN_IMAP_PORT", "993"))
+    MAIL_IN_IMAP_SECURITY = os.environ.get("MAIL_IN_IMAP_SECURITY", "ssl")  # ssl, starttls, none (loopback)
+    MAIL_IN_IMAP_CA_FILE = os.environ.get("MAIL_IN_IMAP_CA_FILE", "")  # a private CA; default: the system's
+    MAIL_IN_IMAP_USER = os.environ.get("MAIL_IN_IMAP_USER", "")
+    MAIL_IN_IMAP_PASSWORD = os.environ.get("MAIL_IN_IMAP_PASSWORD", "")
+    MAIL_IN_AUTH = os.environ.get("MAIL_IN_AUTH", "password")  # password or oauth2 (Microsoft 365, Google)
+    MAIL_IN_OAUTH2_TOKEN_URL = os.environ.get("MAIL_IN_OAUTH2_TOKEN_URL", "")
+    MAIL_IN_OAUTH2_CLIENT_ID = os.environ.get("MAIL_IN_OAUTH2_CLIENT_ID", "")
+    MAIL_IN_OAUTH2_CLIENT_SECRET = os.environ.get("MAIL_IN_OAUTH2_CLIENT_SECRET", "")
+    MAIL_IN_OAUTH2_REFRESH_TOKEN = os.environ.get("MAIL_IN_OAUTH2_REFRESH_TOKEN", "")
+    MAIL_IN_OAUTH2_SCOPE = os.environ.get("MAIL_IN_OAUTH2_SCOPE", "")
+    MAIL_IN_FOLDER = os.environ.get("MAIL_IN_FOLDER", "INBOX")
+    MAIL_IN_DONE_FOLDER = os.environ.get("MAIL_IN_DONE_FOLDER", "tacenter-processed")
+    MAIL_IN_TIMEOUT = float(os.environ.get("MAIL_IN_TIMEOUT", "20"))
+    MAIL_IN_POLL_SECONDS = int(os.environ.get("MAIL_IN_POLL_SECONDS", "30"))
+    # Messages per fetch: a batch ends well inside the task's time limit.
+    MAIL_IN_BATCH = int(os.environ.get("MAIL_IN_BATCH", "50"))
+    MAIL_IN_SENDER_LIMIT_PER_HOUR = int(os.environ.get("MAIL_IN_SENDER_LIMIT_PER_HOUR", "30"))
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")
 

@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.home.views import bp as home
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
+    from tacenter.mailin.views import bp as mailin
     from tacenter.notifications.views import bp as notifications
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
     from tacenter.reports.views import bp as reports
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         delivery,
         timeliness,
         reports,
+        mailin,
     ):
         app.register_blueprint(blueprint)
 

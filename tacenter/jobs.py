@@ -39,6 +39,8 @@ class TaskNames:
     DAILY_DIGESTS = "tacenter.daily_digests"
     WEEKLY_SUMMARIES = "tacenter.weekly_summaries"
 
+    FETCH_MAIL = "tacenter.fetch_mail"
+
     GENERATE_FUNDER_REPORT = "tacenter.generate_funder_report"
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
     HEARTBEAT = "tacenter.heartbeat"
@@ -53,7 +55,7 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
     """
     remind = float(config["REMINDER_SWEEP_SECONDS"])
     digest = float(config["DIGEST_SWEEP_SECONDS"])
-    return {
+    jobs = {
         "sweep-outbox": (TaskNames.SWEEP_OUTBOX, float(config["OUTBOX_SWEEP_SECONDS"])),
         "remind-untriaged": (TaskNames.REMIND_UNTRIAGED, remind),
         "remind-stale": (TaskNames.REMIND_STALE, remind),
@@ -68,6 +70,10 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         # A worker's sign of life for /healthz (the beat records its own, see health/beat.py).
         "heartbeat": (TaskNames.HEARTBEAT, float(config["HEARTBEAT_SECONDS"])),
     }
+    if config["MAIL_IN_ENABLED"]:
+        # Replies by email: each message is placed once by its unique key, whoever fetches it.
+        jobs["fetch-mail"] = (TaskNames.FETCH_MAIL, float(config["MAIL_IN_POLL_SECONDS"]))
+    return jobs
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -16,6 +16,7 @@ from tacenter.files.models import Attachment
 from tacenter.health.models import ServiceHeartbeat
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
+from tacenter.mailin.models import InboundMessage
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
 from tacenter.reminders.models import DigestSent, ReminderSent
 from tacenter.reports.models import FunderReport
@@ -42,6 +43,7 @@ __all__ = [
     "EmailOutbox",
     "FunderReport",
     "GrantProgram",
+    "InboundMessage",
     "Invitation",
     "LoginSession",
     "Notification",

@@ -122,7 +122,17 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
     expected = {
         "requester": ["Home", "Our requests", "Request TA"],
         "staff": ["Home", "Queue", "My caseload"],
-        "lead": ["Home", "Queue", "My caseload", "Dashboard", "Triage", "Team", "Profiles", "Invite"],
+        "lead": [
+            "Home",
+            "Queue",
+            "My caseload",
+            "Dashboard",
+            "Triage",
+            "Team",
+            "Profiles",
+            "Invite",
+            "Mail to sort",
+        ],
         "leadership": ["Home", "Queue", "Dashboard"],
         "admin": [
             "Home",
@@ -133,6 +143,7 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
             "Team",
             "Profiles",
             "Invite",
+            "Mail to sort",
             "Admin",
             "Sent mail (dev)",
         ],

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from tacenter import jobs
 from tacenter.health import services as health
+from tacenter.mailin import fetch as mailin
 from tacenter.notifications import services as notifications
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
@@ -88,3 +89,9 @@ def scheduled_funder_reports() -> int:
 def heartbeat(self) -> None:
     """Record that this worker ran a periodic job just now (read by /healthz)."""
     health.record_heartbeat(health.WORKER, self.request.hostname or "worker")
+
+
+@shared_task(name=jobs.TaskNames.FETCH_MAIL, **PERIODIC)
+def fetch_mail() -> dict:
+    """Place the mailbox's new messages (each once, by its key), then move them out of the inbox."""
+    return mailin.fetch_mail()

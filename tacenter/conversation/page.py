@@ -6,7 +6,7 @@ when a submission is refused.
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from tacenter.catalog.queries import topic_choices
@@ -19,6 +19,7 @@ from tacenter.delivery.services import may_work, record_locked
 from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
 from tacenter.intake.editing import may_edit
+from tacenter.mailin.tokens import reply_address
 from tacenter.reminders.queries import reminder_history
 from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role, Tier
@@ -83,6 +84,10 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         reply_form=forms.get("reply_form") or (ReplyForm(formdata=None) if writer and open_request else None),
         note_form=forms.get("note_form")
         or (NoteForm(formdata=None) if writer and actor.is_staff_side else None),
+        # Staff may also write a note from their mail client: only this address makes one.
+        note_address=reply_address(ta_request.id, actor.id, kind="note")
+        if writer and actor.is_staff_side and current_app.config["MAIL_IN_ENABLED"]
+        else None,
         attach_form=forms.get("attach_form") or (AttachForm(formdata=None) if writer else None),
         record_locked=locked,
         activity_form=activity_form(forms.get("activity_form"))

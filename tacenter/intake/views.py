@@ -33,6 +33,8 @@ def new_request():
     form.program_id.choices = options([("", "None or not sure")] + program_choices())
     if request.method == "GET" and current_user.organization:
         form.state.data = current_user.organization.state
+    if request.method == "GET" and request.args.get("from_mail"):
+        _fill_from_mail(form, request.args.get("from_mail", type=int))
     if form.validate_on_submit():
         draft = services.RequestDraft(
             **{
@@ -65,6 +67,16 @@ def new_request():
             )
             return redirect(url_for("workflow.detail", reference=ta_request.reference))
     return render_template("intake/new.html", form=form)
+
+
+def _fill_from_mail(form: RequestForm, inbound_id: int | None) -> None:
+    """A request the requester began by email: its subject and text start the form."""
+    from tacenter.mailin.services import draft_for  # mail-in sits above intake
+
+    draft = draft_for(inbound_id, actor=current_user)
+    if draft is not None:
+        form.title.data = draft.draft_title[:200]
+        form.description.data = draft.body
 
 
 @bp.route("/requests")

@@ -78,6 +78,10 @@ class EmailOutbox(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id", ondelete="SET NULL"))
+    # The request this email is about and the person it goes to: its Reply-To lets their answer
+    # by email land on that request (tacenter/mailin).
+    ta_request_id: Mapped[int | None] = mapped_column(ForeignKey("ta_request.id", ondelete="SET NULL"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

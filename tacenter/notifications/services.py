@@ -39,10 +39,22 @@ def _render_email(name: str, context: dict) -> str:
 
 
 def queue_email(
-    to_address: str, kind: str, context: dict, *, notification: Notification | None = None
+    to_address: str,
+    kind: str,
+    context: dict,
+    *,
+    notification: Notification | None = None,
+    ta_request_id: int | None = None,
+    recipient_id: int | None = None,
 ) -> EmailOutbox:
-    """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction."""
-    context = {**context, "base_url": current_app.config["BASE_URL"].rstrip("/")}
+    """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction.
+    With a request and its recipient, the email's Reply-To takes an answer back to that request."""
+    context = {
+        **context,
+        "base_url": current_app.config["BASE_URL"].rstrip("/"),
+        # Its Reply-To takes an answer back to the request (tacenter/mailin).
+        "reply_by_email": bool(ta_request_id and recipient_id and current_app.config["MAIL_IN_ENABLED"]),
+    }
     subject = _render_email(f"email/{kind}.subject.txt", context).strip()
     row = EmailOutbox(
         to_address=to_address,
@@ -51,6 +63,8 @@ def queue_email(
         text_body=_render_email(f"email/{kind}.txt", context),
         html_body=_render_email(f"email/{kind}.html", {**context, "subject": subject}),
         notification=notification,
+        ta_request_id=ta_request_id,
+        recipient_id=recipient_id,
     )
     # No flush here: a sweep adds thousands in one flush (batched INSERTs); jobs.py collects
     # the new rows' ids after the flush and nudges the worker after commit.
@@ -124,8 +138,19 @@ def notify(
             kind,
             {"user": user, "ta_request": ta_request, "message": message, **(context or {})},
             notification=notification,
+            ta_request_id=ta_request.id if ta_request else None,
+            recipient_id=user.id,
         )
     return notification
+
+
+def _reply_to(row: EmailOutbox) -> str | None:
+    """Made at sending time, so a changed secret or address applies to mail not yet sent."""
+    if not (current_app.config["MAIL_IN_ENABLED"] and row.ta_request_id and row.recipient_id):
+        return None
+    from tacenter.mailin.tokens import reply_address  # pure: signs ids with the app's secret
+
+    return reply_address(row.ta_request_id, row.recipient_id)
 
 
 def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
@@ -162,6 +187,7 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
         text=row.text_body,
         html=row.html_body,
         message_id=row.message_id,
+        reply_to=_reply_to(row),
     )
     try:
         mail.send(message)
