@@ -17,6 +17,8 @@ from tacenter.health.models import ServiceHeartbeat
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
+from tacenter.records.models import ImportJob, ImportRowError
+from tacenter.registry.models import Grant, OrganizationEvent
 from tacenter.reminders.models import DigestSent, ReminderSent
 from tacenter.reports.models import FunderReport
 from tacenter.routing.models import (
@@ -41,7 +43,11 @@ __all__ = [
     "DigestSent",
     "EmailOutbox",
     "FunderReport",
+    "Grant",
     "GrantProgram",
+    "ImportJob",
+    "ImportRowError",
+    "OrganizationEvent",
     "Invitation",
     "LoginSession",
     "Notification",
