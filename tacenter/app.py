@@ -77,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
     from tacenter.notifications.views import bp as notifications
+    from tacenter.records.views import bp as records
+    from tacenter.registry.views import bp as registry
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
     from tacenter.reports.views import bp as reports
     from tacenter.routing import profile_views as routing_profile_pages  # noqa: F401  (routes on a shared bp)
@@ -101,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
         delivery,
         timeliness,
         reports,
+        registry,
+        records,
     ):
         app.register_blueprint(blueprint)
 

@@ -50,6 +50,7 @@ def nav_items(user) -> list[NavItem]:
             NavItem("Team", "routing.team", prefix="routing.team"),
             NavItem("Profiles", "routing.profile_list", prefix="routing.profile"),
             NavItem("Invite", "invitations.new"),
+            NavItem("Vetting", "registry.pending"),
         ]
     if role == Role.ADMIN:
         items.append(NavItem("Admin", "admin.users", prefix="admin."))
