@@ -7,6 +7,7 @@ from celery import shared_task
 from tacenter import jobs
 from tacenter.health import services as health
 from tacenter.notifications import services as notifications
+from tacenter.records import services as records
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
 from tacenter.reports import funder
@@ -88,3 +89,19 @@ def scheduled_funder_reports() -> int:
 def heartbeat(self) -> None:
     """Record that this worker ran a periodic job just now (read by /healthz)."""
     health.record_heartbeat(health.WORKER, self.request.hostname or "worker")
+
+
+# Long jobs: well under the broker's visibility timeout (600 s), so no second copy starts.
+IMPORT = {"acks_late": True, "ignore_result": True, "time_limit": 560, "soft_time_limit": 540}
+
+
+@shared_task(name=jobs.TaskNames.CHECK_IMPORT, **IMPORT)
+def check_import(job_id: int) -> str:
+    """Check an uploaded file's rows (the preview) if the job still waits for it."""
+    return records.check_import(job_id)
+
+
+@shared_task(name=jobs.TaskNames.COMMIT_IMPORT, **IMPORT)
+def commit_import(job_id: int) -> str:
+    """Write a committed import, all or nothing, if it still waits for it."""
+    return records.write_import(job_id)
