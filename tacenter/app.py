@@ -167,6 +167,9 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tacenter.accounts.cli import create_user_command
     from tacenter.demo.cli import seed_demo_command
+    from tacenter.records.cli import export_records_command, import_records_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_records_command)
+    app.cli.add_command(export_records_command)
