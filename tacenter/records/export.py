@@ -83,9 +83,9 @@ def request_key(ta_request_id: int, ext: str | None, reference: str | None) -> s
 
 def _requests() -> Iterator[tuple]:
     keys = _org_keys()
-    emails = dict(db.session.execute(select(User.id, User.email)))
-    programs = dict(db.session.execute(select(GrantProgram.id, GrantProgram.name)))
-    grants = dict(db.session.execute(select(Grant.id, Grant.grant_number)))
+    emails = {k: v for k, v in db.session.execute(select(User.id, User.email))}
+    programs = {k: v for k, v in db.session.execute(select(GrantProgram.id, GrantProgram.name))}
+    grants = {k: v for k, v in db.session.execute(select(Grant.id, Grant.grant_number))}
     query = select(TARequest).order_by(TARequest.id).execution_options(yield_per=1000)
     for r in db.session.scalars(query):
         yield (
@@ -99,7 +99,7 @@ def _requests() -> Iterator[tuple]:
 
 
 def _activities() -> Iterator[tuple]:
-    emails = dict(db.session.execute(select(User.id, User.email)))
+    emails = {k: v for k, v in db.session.execute(select(User.id, User.email))}
     req = aliased(TARequest)
     query = (
         select(TAActivity, req.id, req.external_id, req.reference)

@@ -34,7 +34,7 @@ STALE = timedelta(minutes=15)  # a check claimed this long ago by a worker that 
 
 
 def import_dir() -> Path:
-    return Path(current_app.instance_path) / "imports"
+    return Path(current_app.config["IMPORT_DIR"])
 
 
 def stored_path(job: ImportJob) -> str:
