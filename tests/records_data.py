@@ -28,8 +28,9 @@ def build_center():
     tribal = OrganizationFactory(name="=Four Corners Tribal Health", org_type="tribal", state="AZ",
                                  other_states="NM;UT", is_tribal=True)  # fmt: skip
     db.session.add(Grant(grant_number="SM-23-0001", organization_id=ours.id, program_id=launch.id,
-                         project_start=date(2023, 9, 30), project_end=date(2028, 9, 29), gpo_name="Gail Officer",
-                         gpo_email="gail@samhsa.example", project_director="Dana Director"))  # fmt: skip
+                         project_start=date(2023, 9, 30), project_end=date(2028, 9, 29),
+                         gpo_name="Gail Officer", gpo_email="gail@samhsa.example",
+                         project_director="Dana Director"))  # fmt: skip
     db.session.commit()
     admin = UserFactory(role="admin", email="ada@center.example")
     lead = UserFactory(role="lead", email="lee@center.example")

@@ -188,7 +188,10 @@ def _requests_of(org_id):
 
 def test_reach_shows_on_the_dashboard_and_lists_grantees_without_ta(client, auth):
     program = ProgramFactory(name="Project LAUNCH")
-    reached, unreached = OrganizationFactory(name="Reached Grantee"), OrganizationFactory(name="Quiet Grantee")
+    reached, unreached = (
+        OrganizationFactory(name="Reached Grantee"),
+        OrganizationFactory(name="Quiet Grantee"),
+    )
     for n, org in enumerate((reached, unreached)):
         _grant(org, program, f"SM-{n}", date(2000, 1, 1), date(2099, 1, 1))
     ta_request = submit(RequesterFactory(organization=reached))
@@ -201,7 +204,9 @@ def test_reach_shows_on_the_dashboard_and_lists_grantees_without_ta(client, auth
     dashboard = client.get("/reports/").get_data(as_text=True)
     assert "Reach against the roster" in dashboard and "Project LAUNCH" in dashboard
     assert "1 (50%)" in dashboard
-    report = client.get("/registry/reach?period=fy" + str(_fy(ta_request.submitted_at))).get_data(as_text=True)
+    report = client.get("/registry/reach?period=fy" + str(_fy(ta_request.submitted_at))).get_data(
+        as_text=True
+    )
     assert "Quiet Grantee" in report and "Reached Grantee" not in report.split("received no TA")[1]
 
 

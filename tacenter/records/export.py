@@ -43,6 +43,10 @@ def cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _pairs(query) -> dict:
+    return {row[0]: row[1] for row in db.session.execute(query)}
+
+
 def _org_key(org_id: int | None, ext: str | None) -> str:
     return ext or (f"org-{org_id}" if org_id else "")
 
@@ -83,9 +87,9 @@ def request_key(ta_request_id: int, ext: str | None, reference: str | None) -> s
 
 def _requests() -> Iterator[tuple]:
     keys = _org_keys()
-    emails = {k: v for k, v in db.session.execute(select(User.id, User.email))}
-    programs = {k: v for k, v in db.session.execute(select(GrantProgram.id, GrantProgram.name))}
-    grants = {k: v for k, v in db.session.execute(select(Grant.id, Grant.grant_number))}
+    emails = _pairs(select(User.id, User.email))
+    programs = _pairs(select(GrantProgram.id, GrantProgram.name))
+    grants = _pairs(select(Grant.id, Grant.grant_number))
     query = select(TARequest).order_by(TARequest.id).execution_options(yield_per=1000)
     for r in db.session.scalars(query):
         yield (
@@ -99,7 +103,7 @@ def _requests() -> Iterator[tuple]:
 
 
 def _activities() -> Iterator[tuple]:
-    emails = {k: v for k, v in db.session.execute(select(User.id, User.email))}
+    emails = _pairs(select(User.id, User.email))
     req = aliased(TARequest)
     query = (
         select(TAActivity, req.id, req.external_id, req.reference)
