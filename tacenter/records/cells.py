@@ -21,7 +21,8 @@ class Cells:
         self.row, self.tz = row, tz
 
     def problem(self, name: str, message: str) -> None:
-        self.row.problems.append((name, message))
+        if not any(column == name for column, _ in self.row.problems):  # one problem a cell: the first
+            self.row.problems.append((name, message))
 
     @property
     def ok(self) -> bool:

@@ -188,7 +188,6 @@ def _xlsx_rows(path: str, kind: Kind, sheet: str, max_bytes: int) -> Iterator[Ro
                     continue
                 if getattr(cell, "data_type", None) == "f":
                     row.problems.append((name, "is a formula; replace it with its value"))
-                    continue
                 row.values[name] = unescape(_cell_text(cell.value))
             yield row
         if header is None:

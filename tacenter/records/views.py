@@ -44,11 +44,22 @@ def _job(job_id: int) -> ImportJob:
     return db.session.get(ImportJob, job_id) or abort(404)
 
 
+def _import_body_limit() -> None:
+    """Roster and history files are bigger than attachments: the upload form has its own limit
+    (a 413 past it, judged on the Content-Length before anything is read)."""
+    if request.endpoint == "records.imports":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+
+
+@bp.record_once
+def _limit_before_csrf(state) -> None:
+    # First of the app's hooks: CSRF protection reads the form, so the limit must be set before it.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _import_body_limit)
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 @admin_only
 def imports():
-    # Roster and history files are bigger than attachments: this form's own limit (a 413 past it).
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
     form = ImportForm()
     status = 200
     if form.validate_on_submit():
