@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tacenter.accounts.models import Organization
 from tacenter.accounts.permissions import require_roles
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
@@ -64,6 +65,8 @@ def approve(org_id: int):
 @bp.route("/organizations/<int:org_id>/merge", methods=["POST"])
 @require_roles(*VETTERS)
 def merge(org_id: int):
+    if db.session.get(Organization, org_id) is None:
+        abort(404)
     form = _merge_form(MergeForm())
     if not form.validate_on_submit():
         flash("Choose the organization to merge into.", "error")
