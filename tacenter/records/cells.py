@@ -80,6 +80,10 @@ class Cells:
         given = self.text(name, 40, required=required).strip()
         if not given:
             return None
+        try:
+            return date.fromisoformat(given[:10])
+        except ValueError:
+            pass
         for fmt in DATE_FORMATS:
             try:
                 return datetime.strptime(given[:10] if fmt == "%Y-%m-%d" else given, fmt).date()

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam, insert, update
-
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.delivery.models import ActivityHistory, TAActivity, ta_activity_topic
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.records.bulk import bulk_insert, reserve_ids
 from tacenter.records.validate import CHANGED, NEW, Context, Outcome
 from tacenter.registry.models import Grant
 from tacenter.workflow import history
@@ -65,44 +64,33 @@ def _unusable_password(ctx: Context) -> str:
 def _requests(outcomes: list[Outcome], ctx: Context) -> None:
     if not outcomes:
         return
+    table = TARequest.__table__
+    ids = dict(zip((o.key for o in outcomes), reserve_ids(table, len(outcomes)), strict=True))
     rows = []
     for o in outcomes:
         v = {k: val for k, val in o.values.items() if k not in ("topic_ids", "history")}
         token = "import-" + hashlib.sha256(o.key.encode()).hexdigest()[:48]
         milestones = history.imported_columns(o.values["history"], tz=ctx.tz)
-        rows.append({**v, **milestones, "submission_token": token, "version": 1})
-    table = TARequest.__table__
-    result = db.session.execute(
-        insert(table).returning(table.c.id, table.c.external_id, sort_by_parameter_order=True), rows
-    )
-    ids = {ext: row_id for row_id, ext in result}
-    missing_ref = [
-        {"b_id": ids[o.key], "b_ref": f"TA-{o.values['history'].submitted_at.year}-{ids[o.key]:04d}"}
-        for o in outcomes
-        if not o.values["reference"]
-    ]
-    if missing_ref:
-        db.session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(reference=bindparam("b_ref")),
-            missing_ref,
-        )
+        # The reference as intake makes it, when the file brings none.
+        reference = v["reference"] or f"TA-{milestones['submitted_at'].year}-{ids[o.key]:04d}"
+        rows.append({"id": ids[o.key], **v, **milestones, "reference": reference, "submission_token": token,
+                     "version": 1})  # fmt: skip
+    bulk_insert(table, rows)
     links = [{"ta_request_id": ids[o.key], "topic_id": t} for o in outcomes for t in o.values["topic_ids"]]
-    if links:
-        db.session.execute(insert(ta_request_topic), links)
+    bulk_insert(ta_request_topic, links)
     changes = [
         {"ta_request_id": ids[o.key], "actor_id": None, **change}
         for o in outcomes
         for change in history.imported_stage_changes(o.values["history"])
     ]
-    db.session.execute(insert(StageChange.__table__), changes)
+    bulk_insert(StageChange.__table__, changes)
     assignments = [
         {"ta_request_id": ids[o.key], "assignee_id": o.values["assignee_id"], "assigned_by_id": None,
          "note": history.IMPORT_NOTE,
          "assigned_at": o.values["history"].assigned_at or o.values["history"].submitted_at, "ended_at": None}
         for o in outcomes if o.values["assignee_id"]
     ]  # fmt: skip
-    if assignments:
-        db.session.execute(insert(Assignment.__table__), assignments)
+    bulk_insert(Assignment.__table__, assignments)
     for o in outcomes:
         ctx.requests[o.key.lower()] = ids[o.key]
 
@@ -111,16 +99,13 @@ def _activities(outcomes: list[Outcome]) -> None:
     if not outcomes:
         return
     table = TAActivity.__table__
-    rows = [{k: v for k, v in o.values.items() if k != "topic_ids"} for o in outcomes]
-    result = db.session.execute(
-        insert(table).returning(table.c.id, table.c.external_id, sort_by_parameter_order=True), rows
-    )
-    ids = {ext: row_id for row_id, ext in result}
+    ids = dict(zip((o.key for o in outcomes), reserve_ids(table, len(outcomes)), strict=True))
+    bulk_insert(table, [{"id": ids[o.key], **{k: v for k, v in o.values.items() if k != "topic_ids"}}
+                        for o in outcomes])  # fmt: skip
     links = [{"ta_activity_id": ids[o.key], "topic_id": t} for o in outcomes for t in o.values["topic_ids"]]
-    if links:
-        db.session.execute(insert(ta_activity_topic), links)
-    db.session.execute(
-        insert(ActivityHistory.__table__),
+    bulk_insert(ta_activity_topic, links)
+    bulk_insert(
+        ActivityHistory.__table__,
         [{"ta_activity_id": ids[o.key], "ta_request_id": o.values["ta_request_id"], "actor_id": None,
           "action": "imported", "changes": ""} for o in outcomes],
     )  # fmt: skip
