@@ -25,6 +25,7 @@ os.environ.setdefault("TACENTER_INSTANCE", tempfile.mkdtemp(prefix="tacenter-ben
 
 from bench.reminder_sweep import drop_database, make_database, reset_peak, rss_mib  # noqa: E402
 
+DESCRIPTION = "Help with a plan for infant and early childhood mental health consultation. " * 3
 STAGES = [("submitted", 0), ("triage", 0), ("assigned", 2), ("in_progress", 3), ("delivered", 4),
           ("closed", 5), ("declined", 1), ("referred", 1)]  # fmt: skip
 
@@ -40,7 +41,7 @@ def write_csv(path: Path, rows: int, names) -> None:
             dates = [f"{year}-{month:02d}-{day + k:02d}" for k in range(6)]
             row = {
                 "external_id": f"OLD-{n}", "title": f"Imported request {n}",
-                "description": "Help with a plan for infant and early childhood mental health consultation. " * 3,
+                "description": DESCRIPTION,
                 "organization": f"ORG-{n % 200}", "requester_email": f"requester{n % 200}@bench.example",
                 "state": "NM", "topics": "Home visiting; Financing and Medicaid", "stage": stage,
                 "assignee_email": f"staff{n % 20}@bench.example" if depth >= 2 else "",
@@ -82,8 +83,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--pg", default=os.environ.get("TEST_POSTGRES_URL",
-                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/test"))  # fmt: skip
+    default_pg = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg", default=default_pg)
     args = parser.parse_args()
     instance = Path(os.environ["TACENTER_INSTANCE"])
     url = make_database(args.pg) if args.db == "postgresql" else f"sqlite:///{instance / 'bench.sqlite'}"
@@ -94,8 +95,7 @@ def main() -> None:
         from tacenter import create_app
         from tacenter.records.columns import KINDS
         from tacenter.records.engine import scan
-        from tacenter.records import services as _svc
-        import_file = _svc.import_file
+        from tacenter.records.services import import_file
 
         broker = {"data_folder_in": str(instance / "broker"), "data_folder_out": str(instance / "broker"),
                   "processed_folder": str(instance / "processed"), "store_processed": False}  # fmt: skip
