@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tacenter.accounts.models import Organization, OrgStatus, User
 from tacenter.errors import DomainError, NotAllowed
@@ -212,3 +212,17 @@ def test_reach_shows_on_the_dashboard_and_lists_grantees_without_ta(client, auth
 
 def _fy(when: datetime) -> int:
     return when.year + 1 if when.month >= 10 else when.year
+
+
+def test_the_demo_seeds_a_roster_so_reach_shows_on_the_dashboard(client, auth):
+    from tacenter.demo.seed import seed_demo
+
+    seed_demo(request_count=40)
+    seed_demo(request_count=40)  # idempotent: the roster is not added twice
+    assert db.session.scalar(select(func.count(Grant.id))) == 8
+    leadership = db.session.scalar(select(User).where(User.role == "leadership"))
+    auth.login(leadership, password="demo-password")
+    html = client.get("/reports/").get_data(as_text=True)
+    assert "Project LAUNCH" in html.split("Reach against the roster")[1]
+    report = client.get("/registry/reach").get_data(as_text=True)
+    assert "Kansas LAUNCH Collaborative" in report  # on the roster, never asked: received none
