@@ -8,6 +8,7 @@ an UPDATE on its status, and a write that dies rolls back with its claim.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from tacenter.records.models import ImportJob, ImportRowError, JobStatus
 from tacenter.records.parsing import FileRefused
 from tacenter.vocab import Role
 
+log = logging.getLogger(__name__)
 QUEUED, COMMIT_QUEUED = "queued", "commit_queued"  # waiting for the worker to claim it
 STALE = timedelta(minutes=15)  # a check claimed this long ago by a worker that died is run again
 
@@ -151,6 +153,9 @@ def check_import(job_id: int) -> str:
         report = _scan(job, on_progress=lambda r: _progress(job_id, r, estimate))
     except FileRefused as refused:
         return _fail(job_id, refused.message)
+    except Exception:  # a time limit, a lost file: say so on the job rather than leave it hanging
+        log.exception("import %s: the check stopped", job_id)
+        return _fail(job_id, "The check stopped on an error. Upload the file again, or split it.")
     job = db.session.get(ImportJob, job_id)
     if report.errors:
         rows = [{"job_id": job_id, "row_number": n, "column": c[:60], "message": m[:300]}
@@ -196,6 +201,9 @@ def write_import(job_id: int) -> str:
         report = _scan(job, write=True)
     except FileRefused as refused:
         return _fail(job_id, refused.message)
+    except Exception:  # the transaction rolls back whole: nothing was written
+        log.exception("import %s: the write stopped", job_id)
+        return _fail(job_id, "Writing stopped on an error. Upload the file again, or split it.")
     if report.error_count:
         first = report.errors[0] if report.errors else (0, "", "")
         return _fail(job_id, f"The records changed since the check (row {first[0]}, {first[1]}: {first[2]}). "
