@@ -180,6 +180,8 @@ def test_an_admin_previews_then_commits_an_import_on_the_web(client, auth, cente
     assert auth.post(f"/records/imports/{job_id}/commit", {}, form_page=job_page).status_code == 302
     assert "Imported: 1 new" in client.get(job_page).get_data(as_text=True)
     assert db.session.scalar(select(func.count(TARequest.id))) == 1
+    done = db.session.get(ImportJob, job_id)
+    assert not os.path.exists(os.path.join(app.config["IMPORT_DIR"], done.stored_name))  # not kept after
 
 
 def test_a_one_gigabyte_upload_is_refused_before_it_is_read(client, auth, app):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 
 from tacenter import jobs
 from tacenter.accounts.models import User
@@ -130,12 +130,20 @@ def _record(job: ImportJob, report: ScanReport) -> None:
     job.unchanged_count = report.counts["unchanged"]
 
 
+def _discard(job_id: int) -> None:
+    """A finished import's file is of no more use; the center's data should not linger in it."""
+    stored = db.session.scalar(select(ImportJob.stored_name).where(ImportJob.id == job_id))
+    if stored:
+        (import_dir() / stored).unlink(missing_ok=True)
+
+
 def _fail(job_id: int, message: str) -> str:
     db.session.rollback()
     db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
         status=JobStatus.FAILED.value, message=message, step="Nothing was written", progress=100,
         finished_at=utcnow()))  # fmt: skip
     db.session.commit()
+    _discard(job_id)
     return "failed"
 
 
@@ -211,6 +219,7 @@ def write_import(job_id: int) -> str:
     _record(job, report)
     job.status, job.progress, job.step, job.finished_at = JobStatus.DONE.value, 100, "Imported", utcnow()
     db.session.commit()
+    _discard(job_id)
     return "done"
 
 
