@@ -1,5 +1,6 @@
-"""The demo's grantee roster: grants of the demo organizations and a few grantees that have
-not asked for help yet, so reach against the roster shows on the dashboard. Idempotent."""
+"""The demo's grantee roster: grants of the demo organizations, so reach against the roster
+shows on the dashboard. Only two demo organizations have requesters, so the others on the
+roster show as grantees that received no TA. Idempotent."""
 
 from __future__ import annotations
 
@@ -28,13 +29,8 @@ ROSTER = [
      "Gail Ortiz", "Lena Begay"),
     ("Guam Behavioral Health and Wellness Center", OrgType.TERRITORY_AGENCY, "GU", "", IECMH, "SM-087530",
      "Ben Cho", "Mark Cruz"),
-    # On the roster, no request yet: the dashboard lists them as reached by nothing.
-    ("Kansas LAUNCH Collaborative", OrgType.SAMHSA_GRANTEE, "KS", "", LAUNCH, "SM-085201", "Gail Ortiz",
-     "Tom Berg"),
-    ("Maine Infant Mental Health Initiative", OrgType.SAMHSA_GRANTEE, "ME", "", IECMH, "SM-087555", "Ben Cho",
-     "Eve Stone"),
-    ("Cherokee Nation Family Wellness", OrgType.TRIBAL, "OK", "AR", LAUNCH, "SM-085230", "Gail Ortiz",
-     "Sam Hicks"),
+    ("Puerto Rico Departamento de Salud", OrgType.TERRITORY_AGENCY, "PR", "", LAUNCH, "SM-085240",
+     "Gail Ortiz", "Luz Rivera"),
 ]  # fmt: skip
 
 
