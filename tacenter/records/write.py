@@ -54,8 +54,8 @@ def _registry(kind: str, outcomes: list[Outcome], ctx: Context) -> None:
 
 
 def _unusable_password(ctx: Context) -> str:
-    """Imported people sign in after an invitation or a reset; until then, a hash of a secret
-    no one has (made once per import: hashing is slow on purpose)."""
+    """Imported people cannot sign in with a password nobody knows: a hash of a secret no one
+    has (made once per import: hashing is slow on purpose)."""
     if not getattr(ctx, "password_hash", None):
         ctx.password_hash = hash_password(secrets.token_urlsafe(32))
     return ctx.password_hash
