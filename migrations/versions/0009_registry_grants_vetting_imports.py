@@ -1,7 +1,7 @@
 """registry: grants, vetting, import jobs, external ids
 
 Revision ID: 0009_registry
-Revises: r20261129_d1_security_heartbeat
+Revises: r20261129_d1_record_history
 Create Date: 2026-11-29 22:32:38
 
 Organizations that exist already are approved (they were vetted by whoever created them);
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_registry'
-down_revision = 'r20261129_d1_security_heartbeat'
+down_revision = 'r20261129_d1_record_history'
 branch_labels = None
 depends_on = None
 
