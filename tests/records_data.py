@@ -8,7 +8,8 @@ from decimal import Decimal
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
 from tacenter.registry.models import Grant
-from tacenter.workflow.services import assign_request, change_stage, close_request, decline_request
+from tacenter.workflow.assignment import assign_request
+from tacenter.workflow.services import change_stage, close_request, decline_request
 from tests.factories import (
     OrganizationFactory,
     ProgramFactory,
