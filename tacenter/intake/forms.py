@@ -96,4 +96,5 @@ class EditRequestForm(RequestForm):
 
     submission_token = None
     desired_outcome = None
+    grant_id = None  # the grant is chosen when submitting; editing it is not offered yet
     version = HiddenField(validators=[DataRequired()])
