@@ -163,6 +163,12 @@ class Config:
             "ALLOWED_UPLOAD_TYPES", "pdf,docx,xlsx,pptx,doc,xls,ppt,png,jpg,gif,webp,txt,csv"
         ).split(",")
     )
+    # Imports of records (tacenter.records): the largest file accepted, and up to what size a
+    # file is checked and written in the web request rather than by the worker.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+    IMPORT_INLINE_BYTES = int(os.environ.get("IMPORT_INLINE_BYTES", str(512 * 1024)))
+    # Where uploaded import files wait for the worker: a folder the web app and worker share.
+    IMPORT_DIR = os.environ.get("IMPORT_DIR", str(INSTANCE_DIR / "imports"))
     MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "20000"))
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the server-side session

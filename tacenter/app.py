@@ -78,6 +78,8 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.invitations.views import bp as invitations
     from tacenter.mailin.views import bp as mailin
     from tacenter.notifications.views import bp as notifications
+    from tacenter.records.views import bp as records
+    from tacenter.registry.views import bp as registry
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
     from tacenter.reports.views import bp as reports
     from tacenter.routing import profile_views as routing_profile_pages  # noqa: F401  (routes on a shared bp)
@@ -103,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
         timeliness,
         reports,
         mailin,
+        registry,
+        records,
     ):
         app.register_blueprint(blueprint)
 
@@ -165,6 +169,9 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tacenter.accounts.cli import create_user_command
     from tacenter.demo.cli import seed_demo_command
+    from tacenter.records.cli import export_records_command, import_records_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_records_command)
+    app.cli.add_command(export_records_command)

@@ -42,6 +42,8 @@ class TaskNames:
     FETCH_MAIL = "tacenter.fetch_mail"
 
     GENERATE_FUNDER_REPORT = "tacenter.generate_funder_report"
+    CHECK_IMPORT = "tacenter.check_import"
+    COMMIT_IMPORT = "tacenter.commit_import"
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
     HEARTBEAT = "tacenter.heartbeat"
 
@@ -145,9 +147,17 @@ def after_commit_generate(session: Session, report_id: int) -> None:
     session.info.setdefault("funder_report_ids", []).append(report_id)
 
 
+def after_commit_import(session: Session, job_id: int, *, commit: bool) -> None:
+    """Ask the worker to check (or, once the admin committed, write) this import job after commit."""
+    name = TaskNames.COMMIT_IMPORT if commit else TaskNames.CHECK_IMPORT
+    session.info.setdefault("import_jobs", []).append((name, job_id))
+
+
 def _nudge_worker(session: Session) -> None:
     for report_id in session.info.pop("funder_report_ids", []):
         _send(TaskNames.GENERATE_FUNDER_REPORT, [report_id], Queues.PERIODIC)
+    for name, job_id in session.info.pop("import_jobs", []):
+        _send(name, [job_id], Queues.PERIODIC)
     ids = session.info.pop("outbox_ids", [])
     if ids:
         enqueue_deliveries(ids)
@@ -156,6 +166,7 @@ def _nudge_worker(session: Session) -> None:
 def _forget(session: Session) -> None:
     session.info.pop("outbox_ids", None)
     session.info.pop("funder_report_ids", None)
+    session.info.pop("import_jobs", None)
 
 
 def register_session_hooks(app: Flask) -> None:

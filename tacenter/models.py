@@ -18,6 +18,8 @@ from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.mailin.models import InboundMessage
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
+from tacenter.records.models import ImportJob, ImportRowError
+from tacenter.registry.models import Grant, OrganizationEvent
 from tacenter.reminders.models import DigestSent, ReminderSent
 from tacenter.reports.models import FunderReport
 from tacenter.routing.models import (
@@ -42,8 +44,12 @@ __all__ = [
     "DigestSent",
     "EmailOutbox",
     "FunderReport",
+    "Grant",
     "GrantProgram",
     "InboundMessage",
+    "ImportJob",
+    "ImportRowError",
+    "OrganizationEvent",
     "Invitation",
     "LoginSession",
     "Notification",

@@ -125,7 +125,8 @@ def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter
                         failures.append(f"{where}: expected a page, got {response.status_code}")
                     if response.status_code >= 500:
                         failures.append(f"{where}: server error {response.status_code}")
-                    if role == "requester" and FOREIGN_CANARY in response.get_data(as_text=True):
+                    # Bytes, not text: downloads (a zip of one's own data) are checked too.
+                    if role == "requester" and FOREIGN_CANARY.encode() in response.get_data():
                         failures.append(f"{where}: shows another organization's request")
                     db.session.remove()
                     if (method == "GET" or want != "allowed") and database_fingerprint() != before:

@@ -82,7 +82,8 @@ def test_staff_close_with_an_outcome_and_the_requester_answers_the_survey(page_f
     page = page_for(requester)
     page.goto(f"/requests/{ta_request.reference}")
     # Once under "How it ended" (and again on the close event in the timeline).
-    expect(page.get_by_role("region", name="How it ended").get_by_text("Billing guide drafted")).to_be_visible()
+    ending = page.get_by_role("region", name="How it ended")
+    expect(ending.get_by_text("Billing guide drafted")).to_be_visible()
     page.get_by_role("link", name="Answer the short satisfaction survey").click()
     page.get_by_role("group", name="How useful was the help?").locator(
         "label", has_text="5 (excellent)"

@@ -8,6 +8,7 @@ from tacenter import jobs
 from tacenter.health import services as health
 from tacenter.mailin import fetch as mailin
 from tacenter.notifications import services as notifications
+from tacenter.records import services as records
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
 from tacenter.reports import funder
@@ -95,3 +96,19 @@ def heartbeat(self) -> None:
 def fetch_mail() -> dict:
     """Place the mailbox's new messages (each once, by its key), then move them out of the inbox."""
     return mailin.fetch_mail()
+
+
+# Long jobs: well under the broker's visibility timeout (600 s), so no second copy starts.
+IMPORT = {"acks_late": True, "ignore_result": True, "time_limit": 560, "soft_time_limit": 540}
+
+
+@shared_task(name=jobs.TaskNames.CHECK_IMPORT, **IMPORT)
+def check_import(job_id: int) -> str:
+    """Check an uploaded file's rows (the preview) if the job still waits for it."""
+    return records.check_import(job_id)
+
+
+@shared_task(name=jobs.TaskNames.COMMIT_IMPORT, **IMPORT)
+def commit_import(job_id: int) -> str:
+    """Write a committed import, all or nothing, if it still waits for it."""
+    return records.write_import(job_id)

@@ -1,7 +1,7 @@
 """mailin: inbound_message (each received email once) and the outbox's request and recipient
 
 Revision ID: 0010_mailin
-Revises: r20261129_d1_record_history
+Revises: 0009_registry
 Create Date: 2026-11-29 23:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_mailin'
-down_revision = 'r20261129_d1_record_history'
+down_revision = '0009_registry'
 branch_labels = None
 depends_on = None
 

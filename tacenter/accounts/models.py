@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,15 @@ from tacenter.extensions import db
 from tacenter.vocab import STAFF_SIDE, OrgType, Role
 
 
+class OrgStatus(enum.StrEnum):
+    """Vetting (tacenter.registry.vetting): a self-registered organization is pending until a
+    lead approves it or merges it into an existing one."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    MERGED = "merged"
+
+
 class Organization(TimestampMixin, db.Model):
     __tablename__ = "organization"
 
@@ -18,6 +28,18 @@ class Organization(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     org_type: Mapped[str] = mapped_column(String(32), default=OrgType.OTHER.value)
     state: Mapped[str] = mapped_column(String(2))
+    # The registry (tacenter.registry): further states a tribal organization spans, as
+    # "AZ;NM;UT"; flags from the funder's roster; the id a roster or import gave it.
+    other_states: Mapped[str] = mapped_column(String(200), default="")
+    is_tribal: Mapped[bool] = mapped_column(default=False)
+    is_territory: Mapped[bool] = mapped_column(default=False)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=OrgStatus.APPROVED.value, index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OrgStatus.PENDING
 
     @property
     def org_type_label(self) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from tacenter.accounts import passwords
-from tacenter.accounts.models import LoginSession, Organization, User
+from tacenter.accounts.models import LoginSession, Organization, OrgStatus, User
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -73,7 +73,7 @@ def create_user(
 def register_requester(
     email: str, name: str, password: str, *, organization_name: str, org_type: str, state: str
 ) -> User:
-    """Open registration founds a new organization; joining an existing one needs an invitation.
+    """Open registration founds a new, pending organization; joining an existing one needs an invitation.
 
     Otherwise anyone could read an organization's requests by registering under its name.
     """
@@ -85,6 +85,9 @@ def register_requester(
             "That organization already has an account. Ask a colleague or the TA center to invite you."
         )
     org = get_or_create_organization(organization_name, org_type, state)
+    # Pending until a lead approves it or merges it into the organization it really is
+    # (tacenter.registry.vetting); its requests reach triage, flagged.
+    org.status = OrgStatus.PENDING.value
     user = create_user(email, name, Role.REQUESTER, password, organization=org)
     db.session.commit()
     return user

@@ -41,6 +41,7 @@ class TAActivity(TimestampMixin, db.Model):
     participant_roles: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # tacenter.records
     # Deleted activities are kept (and leave the totals) so the history can show them.
     deleted_at: Mapped[datetime | None]
 

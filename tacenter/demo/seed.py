@@ -22,6 +22,7 @@ from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
 from tacenter.demo.people import DEMO_PASSWORD, PEOPLE, base_data, extra_people
 from tacenter.demo.profiles import seed_profiles
 from tacenter.demo.reminder_history import record_reminder_history
+from tacenter.demo.roster import seed_roster
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.vocab import Role
@@ -104,6 +105,7 @@ def seed_demo(
     extra_people(extra_organizations, extra_staff)
     _orgs, requesters, staff = base_data()
     seed_profiles(now)
+    seed_roster(now)
     seeding = Seeding(
         rng=random.Random(random_seed),
         talk=random.Random(random_seed + 1),

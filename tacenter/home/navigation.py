@@ -51,6 +51,7 @@ def nav_items(user) -> list[NavItem]:
             NavItem("Profiles", "routing.profile_list", prefix="routing.profile"),
             NavItem("Invite", "invitations.new"),
             NavItem("Mail to sort", "mailin.mail_to_sort"),
+            NavItem("Vetting", "registry.pending"),
         ]
     if role == Role.ADMIN:
         items.append(NavItem("Admin", "admin.users", prefix="admin."))

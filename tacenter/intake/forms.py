@@ -60,6 +60,12 @@ class RequestForm(FlaskForm):
         "Topics", coerce=int, validators=[DataRequired(message="Choose at least one topic.")]
     )
     program_id = SelectField("Grant program", coerce=_optional_int, validators=[Optional()])
+    grant_id = SelectField(
+        "Grant",
+        coerce=_optional_int,
+        validators=[Optional()],
+        description="If the request is about one of your organization's grants.",
+    )
     state = SelectField(
         "State or territory",
         choices=options(STATE_CHOICES),
@@ -90,4 +96,5 @@ class EditRequestForm(RequestForm):
 
     submission_token = None
     desired_outcome = None
+    grant_id = None  # the grant is chosen when submitting; editing it is not offered yet
     version = HiddenField(validators=[DataRequired()])

@@ -56,6 +56,10 @@ class TARequest(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     desired_outcome: Mapped[str] = mapped_column(Text, default="")
     program_id: Mapped[int | None] = mapped_column(ForeignKey("grant_program.id"), index=True)
+    # The grant the request is about, among its organization's (tacenter.registry).
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grant_award.id"), index=True)
+    # The id a spreadsheet or another tracker gave it (tacenter.records): re-imports match on it.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     state: Mapped[str] = mapped_column(String(2), index=True)
     tier: Mapped[str] = mapped_column(String(16), default=Tier.TARGETED.value)
     urgency: Mapped[str] = mapped_column(String(16), default=Urgency.ROUTINE.value)

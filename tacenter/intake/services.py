@@ -16,6 +16,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
 from tacenter.notifications.services import active_leads, email_modes, notify
+from tacenter.registry.grants import check_grant
 from tacenter.routing.engine import current_settings
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
@@ -37,6 +38,7 @@ class RequestDraft:
     preferred_mode: str = DeliveryMode.VIRTUAL_MEETING.value
     program_id: int | None = None
     needed_by: date | None = None
+    grant_id: int | None = None  # one of the organization's grants (tacenter.registry)
 
 
 def _check(draft: RequestDraft, today: date) -> list[Topic]:
@@ -70,6 +72,7 @@ def submit_request(
         return existing
     now = now or utcnow()
     topics = _check(draft, now.date())
+    grant = check_grant(draft.grant_id, actor.organization_id)
     # Every read before the first write: one flush for the id, one at commit, no autoflushes.
     leads = active_leads()
     modes = email_modes([actor.id] + [lead.id for lead in leads])
@@ -80,7 +83,9 @@ def submit_request(
         description=draft.description.strip(),
         desired_outcome=(draft.desired_outcome or "").strip(),
         topics=topics,
-        program_id=draft.program_id,
+        # A request about a grant is about that grant's program.
+        program_id=grant.program_id if grant else draft.program_id,
+        grant_id=grant.id if grant else None,
         state=draft.state,
         tier=draft.tier,
         urgency=draft.urgency,

@@ -32,7 +32,11 @@ def table_rows(query: Select) -> Select:
     """`query` (a select of TARequest with its filters and order) as table rows."""
     return (
         query.with_only_columns(
-            *COLUMNS, ASSIGNEE.name.label("assignee_name"), Organization.name.label("organization_name")
+            *COLUMNS,
+            ASSIGNEE.name.label("assignee_name"),
+            Organization.name.label("organization_name"),
+            # The vetting status flags requests from organizations not yet approved (tacenter.registry).
+            Organization.status.label("organization_status"),
         )
         .outerjoin(ASSIGNEE, ASSIGNEE.id == TARequest.assignee_id)
         .join(Organization, Organization.id == TARequest.organization_id)

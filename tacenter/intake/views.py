@@ -19,6 +19,7 @@ from tacenter.intake import editing, services, table
 from tacenter.intake.forms import EditRequestForm, RequestForm
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
+from tacenter.registry.grants import grant_choices
 from tacenter.vocab import Role
 from tacenter.workflow.services import get_visible_request
 
@@ -31,6 +32,8 @@ def new_request():
     form = RequestForm()
     form.topic_ids.choices = options(topic_choices())
     form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    grants = grant_choices(current_user.organization_id)
+    form.grant_id.choices = options([("", "None or not about a grant")] + grants)
     if request.method == "GET" and current_user.organization:
         form.state.data = current_user.organization.state
     if request.method == "GET" and request.args.get("from_mail"):
@@ -50,6 +53,7 @@ def new_request():
                     "preferred_mode",
                     "program_id",
                     "needed_by",
+                    "grant_id",
                 )
             }
         )
@@ -66,7 +70,7 @@ def new_request():
                 "success",
             )
             return redirect(url_for("workflow.detail", reference=ta_request.reference))
-    return render_template("intake/new.html", form=form)
+    return render_template("intake/new.html", form=form, has_grants=bool(grants))
 
 
 def _fill_from_mail(form: RequestForm, inbound_id: int | None) -> None:

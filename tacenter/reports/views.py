@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from tacenter.accounts.permissions import require_roles
 from tacenter.db import utcnow
+from tacenter.registry.queries import reach
 from tacenter.reports import exports, queries, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
@@ -43,6 +44,7 @@ def dashboard():
         figures=figures,
         charts=charts,
         reports=registry.REPORTS,
+        reach_rows=reach(filters.period.start, filters.period.end, tz=tz, program_id=filters.program),
         **_page_context(filters),
     )
 

@@ -1,0 +1,144 @@
+"""Import and export pages: admins move the center's records in and out; requesters take
+their own data with them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from tacenter.accounts.permissions import require_roles
+from tacenter.errors import DomainError
+from tacenter.extensions import db
+from tacenter.records import services
+from tacenter.records.columns import KINDS
+from tacenter.records.export import write_archive
+from tacenter.records.forms import CommitForm, ImportForm
+from tacenter.records.mine import write_own_data
+from tacenter.records.models import ImportJob, ImportRowError
+from tacenter.vocab import Role
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+admin_only = require_roles(Role.ADMIN)
+SHOWN_ERRORS = 500
+ZIP = "application/zip"
+
+
+def _job(job_id: int) -> ImportJob:
+    return db.session.get(ImportJob, job_id) or abort(404)
+
+
+def _import_body_limit() -> None:
+    """Roster and history files are bigger than attachments: the upload form has its own limit
+    (a 413 past it, judged on the Content-Length before anything is read)."""
+    if request.endpoint == "records.imports":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+
+
+@bp.record_once
+def _limit_before_csrf(state) -> None:
+    # First of the app's hooks: CSRF protection reads the form, so the limit must be set before it.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _import_body_limit)
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@admin_only
+def imports():
+    form = ImportForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.upload.data
+        try:
+            job = services.start_import(form.kind.data, upload.filename or "upload", upload.stream,
+                                        sheet=form.sheet.data or "", actor=current_user)  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            return redirect(url_for("records.job", job_id=job.id))
+    elif form.is_submitted():
+        status = 400
+    jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(50))
+    return render_template("records/imports.html", form=form, jobs=list(jobs), kinds=KINDS), status
+
+
+@bp.route("/imports/<int:job_id>")
+@admin_only
+def job(job_id: int):
+    found = _job(job_id)
+    errors = db.session.scalars(
+        select(ImportRowError).where(ImportRowError.job_id == job_id)
+        .order_by(ImportRowError.row_number, ImportRowError.id).limit(SHOWN_ERRORS)
+    )  # fmt: skip
+    return render_template("records/job.html", job=found, errors=list(errors), form=CommitForm(),
+                           shown=SHOWN_ERRORS, kind=KINDS[found.kind])  # fmt: skip
+
+
+@bp.route("/imports/<int:job_id>/status.json")
+@admin_only
+def job_status(job_id: int):
+    found = _job(job_id)
+    return jsonify(status=found.status, progress=found.progress, step=found.step, rows=found.rows_total)
+
+
+@bp.route("/imports/<int:job_id>/commit", methods=["POST"])
+@admin_only
+def commit(job_id: int):
+    _job(job_id)
+    if not CommitForm().validate_on_submit():
+        abort(400)
+    try:
+        services.commit_import(job_id, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("records.job", job_id=job_id))
+
+
+@bp.route("/templates/<kind>.csv")
+@admin_only
+def template(kind: str):
+    spec = KINDS.get(kind) or abort(404)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(spec.names)
+    disposition = f'attachment; filename="{kind}-template.csv"'
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+def _zip_response(write, name: str):
+    # Closed by send_file's response when it is sent; spills to disk past 8 MB.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write(spool)
+    spool.seek(0)
+    response = send_file(spool, mimetype=ZIP, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/export.zip")
+@admin_only
+def export():
+    return _zip_response(write_archive, "tacenter-records.zip")
+
+
+@bp.route("/mine.zip")
+@require_roles(Role.REQUESTER)
+def own_data():
+    return _zip_response(lambda target: write_own_data(target, actor=current_user), "our-requests.zip")
