@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tacenter import jobs
+from tacenter.accounts import lifecycle
 from tacenter.health import services as health
 from tacenter.mailin import fetch as mailin
 from tacenter.notifications import services as notifications
@@ -95,3 +96,9 @@ def heartbeat(self) -> None:
 def fetch_mail() -> dict:
     """Place the mailbox's new messages (each once, by its key), then move them out of the inbox."""
     return mailin.fetch_mail()
+
+
+@shared_task(name=jobs.TaskNames.SWEEP_INACTIVE_ACCOUNTS, **PERIODIC)
+def sweep_inactive_accounts() -> dict:
+    """Warn unused accounts by email, then deactivate them and end their sessions."""
+    return lifecycle.sweep_inactive_accounts()
