@@ -62,6 +62,8 @@ SAMPLES = {
     "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
     "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
 }
+# A sign-in session: only its own user may end it; the sample is a colleague's (every visitor: 404).
+SAMPLES["session_id"] = lambda w: {FOREIGN: w.objects["colleague_session"].id, MISSING: MISSING_ID}
 SAMPLES["organization_id"] = SAMPLES["org_id"]
 
 
@@ -100,6 +102,12 @@ def build_world() -> World:
     [foreign_attachment] = attach_files(
         foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
     )
+    from tacenter.accounts.models import LoginSession
+    from tacenter.extensions import db
+
+    colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
+    db.session.add(colleague_session)
+    db.session.commit()
     world = World(users=users)
     world.objects = {
         "ours": ours,
@@ -108,6 +116,7 @@ def build_world() -> World:
         "foreign_request": foreign,
         "other_requester": other_requester,
         "colleague": colleague,
+        "colleague_session": colleague_session,
         "topics": topics,
         "program": program,
         "invitation_token": token,
@@ -122,6 +131,8 @@ def build_world() -> World:
 OWNED_BY_ORGANIZATION = {"reference", "attachment_id"}
 # Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
 OWNED_BY_SELF = {"staff_id"}
+# Parameters naming something of one signed-in user only (a sign-in session): anyone else gets a 404.
+OWNED_BY_EACH_USER = {"session_id"}
 
 
 @dataclass(frozen=True)
