@@ -62,8 +62,13 @@ SAMPLES = {
     "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
     "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
 }
-# A sign-in session: only its own user may end it; the sample is a colleague's (every visitor: 404).
-SAMPLES["session_id"] = lambda w: {FOREIGN: w.objects["colleague_session"].id, MISSING: MISSING_ID}
+# A sign-in session: only its own user may end it. "Own" is one of the requester's (a second
+# sign-in, not the visitor's), "foreign" a colleague's: 404 for everyone else.
+SAMPLES["session_id"] = lambda w: {
+    OWN: w.objects["requester_session"].id,
+    FOREIGN: w.objects["colleague_session"].id,
+    MISSING: MISSING_ID,
+}
 SAMPLES["organization_id"] = SAMPLES["org_id"]
 
 
@@ -106,7 +111,8 @@ def build_world() -> World:
     from tacenter.extensions import db
 
     colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
-    db.session.add(colleague_session)
+    requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
+    db.session.add_all([colleague_session, requester_session])
     db.session.commit()
     world = World(users=users)
     world.objects = {
@@ -117,6 +123,7 @@ def build_world() -> World:
         "other_requester": other_requester,
         "colleague": colleague,
         "colleague_session": colleague_session,
+        "requester_session": requester_session,
         "topics": topics,
         "program": program,
         "invitation_token": token,
@@ -131,7 +138,8 @@ def build_world() -> World:
 OWNED_BY_ORGANIZATION = {"reference", "attachment_id"}
 # Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
 OWNED_BY_SELF = {"staff_id"}
-# Parameters naming something of one signed-in user only (a sign-in session): anyone else gets a 404.
+# Parameters naming something of one user only (a sign-in session; the sample's owner is the
+# requester): anyone else gets a 404.
 OWNED_BY_EACH_USER = {"session_id"}
 
 
