@@ -86,6 +86,8 @@ def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, 
         )
     with exactly_one("settings_changed"):
         save_settings({"stalled_days": 12}, actor=admin)
+    with exactly_one("settings_changed"):
+        auth.post("/admin/center", {"name": "Mountain West IECMH TA Center"})
     with exactly_one("user_deactivated"):
         auth.post(f"/admin/users/{target.id}/deactivate", {}, form_page=f"/admin/users/{target.id}")
     with exactly_one("user_reactivated"):
