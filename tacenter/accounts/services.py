@@ -24,7 +24,8 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What a session row stores of its token (the token itself is only in the cookie)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -183,7 +184,7 @@ def start_session(user: User, *, user_agent: str = "", now: datetime | None = No
     token = secrets.token_urlsafe(32)
     db.session.add(
         LoginSession(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
@@ -200,7 +201,7 @@ def start_session(user: User, *, user_agent: str = "", now: datetime | None = No
 def end_session(token: str | None, *, actor: User | None = None) -> None:
     """Sign out: the session row goes, so the cookie is refused everywhere from now on."""
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
         if actor is not None:
             record_event(Action.SIGN_OUT, actor=actor, object_type="user", object_ref=actor.id)
         db.session.commit()
@@ -221,7 +222,7 @@ def user_for_session(
     found = db.session.execute(
         select(LoginSession, User)
         .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _token_hash(token), LoginSession.user_id == int(user_id))
+        .where(LoginSession.token_hash == token_hash(token), LoginSession.user_id == int(user_id))
     ).first()
     if found is None:
         return None

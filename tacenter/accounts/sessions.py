@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from tacenter.accounts.models import LoginSession, User
-from tacenter.accounts.services import _token_hash
+from tacenter.accounts.services import token_hash
 from tacenter.audit.services import Action, record_event
 from tacenter.errors import NotAllowed, NotFound
 from tacenter.extensions import db
@@ -54,7 +54,7 @@ class SessionRow:
 
 def sessions_of(user: User, current_token: str | None) -> list[SessionRow]:
     """The user's live sign-ins, newest first, marking the one this browser holds."""
-    current_hash = _token_hash(current_token) if current_token else None
+    current_hash = token_hash(current_token) if current_token else None
     rows = db.session.scalars(
         select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.created_at.desc())
     ).all()
