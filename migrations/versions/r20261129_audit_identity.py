@@ -1,7 +1,7 @@
 """audit log (hash-chained events, chain head, archive checkpoints); session devices; account lifecycle
 
 Revision ID: r20261129_audit_identity
-Revises: r20261129_d1_queue_saved_views
+Revises: 0010_mailin
 Create Date: 2026-11-29 23:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r20261129_audit_identity"
-down_revision = "r20261129_d1_queue_saved_views"
+down_revision = "0010_mailin"
 branch_labels = None
 depends_on = None
 
