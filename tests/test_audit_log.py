@@ -98,6 +98,10 @@ def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, 
         assert client.get("/reports/volume?format=csv").status_code == 200
     with exactly_one("records_exported"):
         assert client.get("/reports/volume?format=xlsx").status_code == 200
+    with exactly_one("records_exported"):
+        assert client.get("/queue/requests.csv?stage=submitted").status_code == 200
+    with exactly_one("records_exported"):
+        assert client.get("/queue/requests.xlsx").status_code == 200
     with exactly_one("file_downloaded"):
         response = client.get(f"/requests/{ta_request.reference}/files/{attachment.id}")
         assert response.data == FILE_CONTENT
