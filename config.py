@@ -101,6 +101,12 @@ class Config:
     # single-process worker, plus two periods.
     HEARTBEAT_SECONDS = int(os.environ.get("HEARTBEAT_SECONDS", "60"))
     HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "420"))
+    # Identity and audit (docs/audit.md): how long the audit log is kept before audit-archive
+    # may remove it, and when unused accounts are warned and then deactivated.
+    AUDIT_RETENTION_YEARS = int(os.environ.get("AUDIT_RETENTION_YEARS", "6"))
+    INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", "90"))
+    INACTIVE_WARNING_DAYS = int(os.environ.get("INACTIVE_WARNING_DAYS", "14"))
+    ACCOUNT_SWEEP_SECONDS = int(os.environ.get("ACCOUNT_SWEEP_SECONDS", "3600"))
 
     # Mail: SMTP when MAIL_SERVER is set, else a local Maildir sink (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -66,7 +66,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tacenter.accounts.views import bp as accounts
     from tacenter.admin import (
-        catalog_views,  # noqa: F401  (its routes join the admin blueprint)
+        audit_views,  # noqa: F401  (its routes join the admin blueprint)
+        catalog_views,  # noqa: F401  (likewise)
         center_views,  # noqa: F401  (likewise)
     )
     from tacenter.admin.views import bp as admin
@@ -168,10 +169,13 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from tacenter.accounts.cli import create_user_command
+    from tacenter.audit.cli import audit_archive_command, audit_verify_command
     from tacenter.demo.cli import seed_demo_command
     from tacenter.records.cli import export_records_command, import_records_command
 
     app.cli.add_command(create_user_command)
+    app.cli.add_command(audit_verify_command)
+    app.cli.add_command(audit_archive_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_records_command)
     app.cli.add_command(export_records_command)

@@ -63,9 +63,40 @@ def _respond(status: int, error: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+# URL parts never copied into the log: they are credentials.
+SECRET_URL_PARTS = frozenset({"token"})
+
+
+def _audit_denied(status: int) -> None:
+    """One audit event per request refused to a signed-in person (403, or an object they may
+    not see, reported as 404). Anonymous refusals are sign-in redirects, not probes of objects."""
+    from flask import g
+    from flask_login import current_user
+
+    from tacenter.audit.models import Outcome
+    from tacenter.audit.services import Action, record_event_now
+    from tacenter.extensions import db
+
+    if g.get("denial_audited") or not current_user or not current_user.is_authenticated:
+        return
+    g.denial_audited = True
+    db.session.rollback()  # whatever the failed use case had added must not ride along
+    args = {k: v for k, v in (request.view_args or {}).items() if k not in SECRET_URL_PARTS}
+    record_event_now(
+        Action.ACCESS_DENIED,
+        actor=current_user,
+        object_type=(request.endpoint or "")[:48],
+        object_ref=", ".join(f"{k}={v}" for k, v in sorted(args.items())),
+        outcome=Outcome.DENIED,
+        detail=f"{status} {request.method}",
+    )
+
+
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if isinstance(error, NotFound | NotAllowed):
+            _audit_denied(error.status)
         return _respond(error.status, type(error).__name__, error.message)
 
     @app.errorhandler(CSRFError)
@@ -78,6 +109,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            _audit_denied(403)
         return _respond(error.code or 500, error.name.replace(" ", ""), error.description or "")
 
     @app.errorhandler(Exception)

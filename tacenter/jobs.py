@@ -46,6 +46,7 @@ class TaskNames:
     COMMIT_IMPORT = "tacenter.commit_import"
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
     HEARTBEAT = "tacenter.heartbeat"
+    SWEEP_INACTIVE_ACCOUNTS = "tacenter.sweep_inactive_accounts"
 
 
 def periodic_jobs(config) -> dict[str, tuple[str, float]]:
@@ -71,6 +72,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         "funder-reports": (TaskNames.SCHEDULED_FUNDER_REPORTS, 3600.0),
         # A worker's sign of life for /healthz (the beat records its own, see health/beat.py).
         "heartbeat": (TaskNames.HEARTBEAT, float(config["HEARTBEAT_SECONDS"])),
+        # Unused accounts: a warning email, then deactivation (accounts/lifecycle.py).
+        "inactive-accounts": (TaskNames.SWEEP_INACTIVE_ACCOUNTS, float(config["ACCOUNT_SWEEP_SECONDS"])),
     }
     if config["MAIL_IN_ENABLED"]:
         # Replies by email: each message is placed once by its unique key, whoever fetches it.

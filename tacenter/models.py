@@ -1,6 +1,7 @@
 """Imports every feature's tables so Alembic and create_all see the whole schema."""
 
 from tacenter.accounts.models import LoginSession, Organization, User
+from tacenter.audit.models import AuditArchive, AuditChainHead, AuditEvent
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.center.models import CenterSettings
 from tacenter.conversation.models import Message
@@ -35,6 +36,9 @@ from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
     "ActivityHistory",
+    "AuditArchive",
+    "AuditChainHead",
+    "AuditEvent",
     "Attachment",
     "CenterSettings",
     "Message",

@@ -62,6 +62,13 @@ SAMPLES = {
     "topic_id": lambda w: {OWN: w.objects["topics"][0].id, MISSING: MISSING_ID},
     "program_id": lambda w: {OWN: w.objects["program"].id, MISSING: MISSING_ID},
 }
+# A sign-in session: only its own user may end it. "Own" is one of the requester's (a second
+# sign-in, not the visitor's), "foreign" a colleague's: 404 for everyone else.
+SAMPLES["session_id"] = lambda w: {
+    OWN: w.objects["requester_session"].id,
+    FOREIGN: w.objects["colleague_session"].id,
+    MISSING: MISSING_ID,
+}
 SAMPLES["organization_id"] = SAMPLES["org_id"]
 
 
@@ -100,6 +107,13 @@ def build_world() -> World:
     [foreign_attachment] = attach_files(
         foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
     )
+    from tacenter.accounts.models import LoginSession
+    from tacenter.extensions import db
+
+    colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
+    requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
+    db.session.add_all([colleague_session, requester_session])
+    db.session.commit()
     world = World(users=users)
     world.objects = {
         "ours": ours,
@@ -108,6 +122,8 @@ def build_world() -> World:
         "foreign_request": foreign,
         "other_requester": other_requester,
         "colleague": colleague,
+        "colleague_session": colleague_session,
+        "requester_session": requester_session,
         "topics": topics,
         "program": program,
         "invitation_token": token,
@@ -122,6 +138,9 @@ def build_world() -> World:
 OWNED_BY_ORGANIZATION = {"reference", "attachment_id"}
 # Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
 OWNED_BY_SELF = {"staff_id"}
+# Parameters naming something of one user only (a sign-in session; the sample's owner is the
+# requester): anyone else gets a 404.
+OWNED_BY_EACH_USER = {"session_id"}
 
 
 @dataclass(frozen=True)

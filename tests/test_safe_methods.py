@@ -12,8 +12,9 @@ from tacenter.demo.seed import seed_demo
 from tacenter.extensions import csrf, db
 from tacenter.intake.models import TARequest
 
-# Sign-in bookkeeping may change on any request; it is not the user's data.
-IGNORED_TABLES = {"login_session"}
+# Sign-in bookkeeping may change on any request, and the audit log records reads (downloads,
+# exports, refusals) by design; neither is the user's data.
+IGNORED_TABLES = {"login_session", "audit_event", "audit_chain_head", "audit_archive"}
 
 
 def database_fingerprint() -> dict[str, str]:

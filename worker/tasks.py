@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tacenter import jobs
+from tacenter.accounts import lifecycle
 from tacenter.health import services as health
 from tacenter.mailin import fetch as mailin
 from tacenter.notifications import services as notifications
@@ -112,3 +113,9 @@ def check_import(job_id: int) -> str:
 def commit_import(job_id: int) -> str:
     """Write a committed import, all or nothing, if it still waits for it."""
     return records.write_import(job_id)
+
+
+@shared_task(name=jobs.TaskNames.SWEEP_INACTIVE_ACCOUNTS, **PERIODIC)
+def sweep_inactive_accounts() -> dict:
+    """Warn unused accounts by email, then deactivate them and end their sessions."""
+    return lifecycle.sweep_inactive_accounts()

@@ -38,3 +38,7 @@ class RegisterForm(PasswordMixin, FlaskForm):
         choices=options([("", "Choose…")] + STATE_CHOICES),
         validators=[DataRequired(message="Choose a state or territory.")],
     )
+
+
+class EndSessionForm(FlaskForm):
+    """A button that only carries the CSRF token."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tacenter.accounts.models import Organization, User
+from tacenter.audit.services import Action, record_event
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.vocab import STATES, OrgType, Role
@@ -30,6 +31,7 @@ def change_role(user_id: int, role: str, *, actor: User, organization_id: int | 
         raise DomainError("Choose a role from the list.") from None
     if user.id == actor.id and new_role != Role.ADMIN:
         raise DomainError("You cannot change your own role. Ask another admin.")
+    before = (user.role, user.organization_id)
     if new_role == Role.REQUESTER:
         org_id = organization_id or user.organization_id
         if org_id is None or db.session.get(Organization, org_id) is None:
@@ -38,6 +40,14 @@ def change_role(user_id: int, role: str, *, actor: User, organization_id: int | 
     else:
         user.organization_id = None
     user.role = new_role.value
+    record_event(
+        Action.ROLE_CHANGED,
+        actor=actor,
+        object_type="user",
+        object_ref=user.id,
+        organization_id=user.organization_id,
+        detail=f"{before[0]} (organization {before[1]}) -> {user.role} (organization {user.organization_id})",
+    )
     db.session.commit()
     return user
 
@@ -65,6 +75,14 @@ def create_organization(name: str, org_type: str, state: str, *, actor: User) ->
     _require_admin(actor)
     org = Organization(name=_check_organization(name, org_type, state), org_type=org_type, state=state)
     db.session.add(org)
+    db.session.flush()
+    record_event(
+        Action.ORGANIZATION_CREATED,
+        actor=actor,
+        object_type="organization",
+        object_ref=org.id,
+        organization_id=org.id,
+    )
     db.session.commit()
     return org
 
@@ -77,5 +95,12 @@ def update_organization(org_id: int, name: str, org_type: str, state: str, *, ac
         raise NotFound("There is no such organization.")
     org.name = _check_organization(name, org_type, state, exclude_id=org.id)
     org.org_type, org.state = org_type, state
+    record_event(
+        Action.ORGANIZATION_CHANGED,
+        actor=actor,
+        object_type="organization",
+        object_ref=org.id,
+        organization_id=org.id,
+    )
     db.session.commit()
     return org

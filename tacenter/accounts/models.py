@@ -56,6 +56,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Account lifecycle (accounts/lifecycle.py): the last sign-in, and when the "unused
+    # account" warning went out (it counts only if later than the last sign-in).
+    last_sign_in_at: Mapped[datetime | None] = mapped_column()
+    inactivity_warned_at: Mapped[datetime | None] = mapped_column()
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
@@ -85,3 +89,6 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Shown on the sessions page so people recognise their devices.
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")

@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from tacenter.accounts import passwords
 from tacenter.accounts.models import LoginSession, Organization, OrgStatus, User
+from tacenter.audit.models import Outcome
+from tacenter.audit.services import Action, current_address, record_event, record_event_now
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -22,7 +24,8 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What a session row stores of its token (the token itself is only in the cookie)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -93,15 +96,59 @@ def register_requester(
     return user
 
 
-def deactivate_user(user_id: int, *, actor: User) -> User:
-    """Deactivate an account and end all its sessions; its history stays."""
+def deactivate_user(
+    user_id: int, *, actor: User | None, reason: str = "", now: datetime | None = None
+) -> User | None:
+    """Deactivate an account and end all its sessions; its history stays.
+
+    `actor` None is the system (the inactivity sweep); otherwise only admins may. Returns
+    None, recording nothing, if the account was already inactive (a doubled sweep or click).
+    """
+    if actor is not None and actor.role_enum != Role.ADMIN:
+        raise NotAllowed()
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.active.is_(True))
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        return None
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    record_event(
+        Action.USER_DEACTIVATED,
+        actor=actor,
+        object_type="user",
+        object_ref=user.id,
+        organization_id=user.organization_id,
+        detail=reason,
+        now=now,
+    )
+    db.session.commit()
+    return user
+
+
+def reactivate_user(user_id: int, *, actor: User) -> User:
+    """Admins let a deactivated account sign in again. The inactivity clock restarts now,
+    so the sweep does not deactivate it again before its owner had a chance to sign in."""
     if actor.role_enum != Role.ADMIN:
         raise NotAllowed()
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    user.active = False
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    user.active = True
+    user.last_sign_in_at, user.inactivity_warned_at = utcnow(), None
+    record_event(
+        Action.USER_REACTIVATED,
+        actor=actor,
+        object_type="user",
+        object_ref=user.id,
+        organization_id=user.organization_id,
+    )
     db.session.commit()
     return user
 
@@ -110,10 +157,23 @@ def deactivate_user(user_id: int, *, actor: User) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Costs the same whether or not the user exists."""
+    """The user for these credentials, or None. Costs the same whether or not the user exists.
+
+    A failure is audited on its own commit, with the email typed only if it looks like one
+    (a password typed into the email box must not reach the log).
+    """
     user = find_user_by_email(email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
+        typed = normalize_email(email)
+        record_event_now(
+            Action.SIGN_IN,
+            object_type="user",
+            object_ref=user.id if user else (typed if "@" in typed and " " not in typed else ""),
+            organization_id=user.organization_id if user else None,
+            outcome=Outcome.FAILURE,
+            detail="deactivated account" if ok and user is not None else "wrong email or password",
+        )
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -121,20 +181,32 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, *, now: datetime | None = None) -> str:
-    """Record a new sign-in and return the token the cookie will carry."""
+def start_session(user: User, *, user_agent: str = "", now: datetime | None = None) -> str:
+    """Record a new sign-in (audited) and return the token the cookie will carry."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     db.session.add(
-        LoginSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now)
+        LoginSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            user_agent=user_agent[:200],
+            address=current_address(),
+        )
     )
+    user.last_sign_in_at = now
+    record_event(Action.SIGN_IN, actor=user, object_type="user", object_ref=user.id, now=now)
     db.session.commit()
     return token
 
 
-def end_session(token: str | None) -> None:
+def end_session(token: str | None, *, actor: User | None = None) -> None:
+    """Sign out: the session row goes, so the cookie is refused everywhere from now on."""
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+        if actor is not None:
+            record_event(Action.SIGN_OUT, actor=actor, object_type="user", object_ref=actor.id)
         db.session.commit()
 
 
@@ -153,7 +225,7 @@ def user_for_session(
     found = db.session.execute(
         select(LoginSession, User)
         .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _token_hash(token), LoginSession.user_id == int(user_id))
+        .where(LoginSession.token_hash == token_hash(token), LoginSession.user_id == int(user_id))
     ).first()
     if found is None:
         return None

@@ -12,8 +12,8 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from tacenter.accounts import services
-from tacenter.accounts.forms import LoginForm, RegisterForm
+from tacenter.accounts import services, sessions
+from tacenter.accounts.forms import EndSessionForm, LoginForm, RegisterForm
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
@@ -59,7 +59,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a new session id at every sign-in (no fixation)
-            session["sid"] = services.start_session(user)
+            session["sid"] = services.start_session(user, user_agent=request.user_agent.string)
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         form.password.errors.append("That email and password do not match an active account.")
@@ -69,7 +69,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    services.end_session(session.get("sid"))
+    services.end_session(session.get("sid"), actor=current_user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -98,3 +98,21 @@ def register():
             flash("Your account is ready. Sign in to submit your first request.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/account/sessions")
+@signed_in
+def my_sessions():
+    rows = sessions.sessions_of(current_user, session.get("sid"))
+    return render_template("accounts/sessions.html", rows=rows, form=EndSessionForm())
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@signed_in
+def end_my_session(session_id: int):
+    if not EndSessionForm().validate_on_submit():
+        flash("The form expired. Try again.", "error")
+        return redirect(url_for("accounts.my_sessions"))
+    sessions.end_own_session(session_id, actor=current_user)
+    flash("That session was ended; it is signed out.", "success")
+    return redirect(url_for("accounts.my_sessions"))

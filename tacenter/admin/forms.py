@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tacenter.formkit import options
@@ -54,3 +54,14 @@ class CenterForm(FlaskForm):
         description="As your funder knows it; it heads every funder report.",
         validators=[DataRequired(message="Give the center's name."), Length(min=2, max=200)],
     )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    actor = StringField("Actor email", validators=[Optional(), Length(max=254)])
+    action = SelectField("Action", validators=[Optional()])
+    outcome = SelectField("Outcome", validators=[Optional()])
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])

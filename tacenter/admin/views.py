@@ -8,7 +8,8 @@ from flask_login import current_user
 from tacenter.accounts import management, queries
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.permissions import require_roles
-from tacenter.accounts.services import deactivate_user
+from tacenter.accounts.services import deactivate_user, reactivate_user
+from tacenter.accounts.sessions import end_all_sessions
 from tacenter.admin.forms import ConfirmForm, OrganizationForm, RoleForm, UserFilterForm
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
@@ -91,6 +92,28 @@ def deactivate(user_id: int):
         return redirect(url_for("admin.user", user_id=target.id))
     deactivate_user(target.id, actor=current_user)
     flash(f"{target.name} was deactivated and signed out everywhere. Their history stays.", "success")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@admin_only
+def reactivate(user_id: int):
+    target = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return _render_user(target, status=400)
+    reactivate_user(target.id, actor=current_user)
+    flash(f"{target.name} can sign in again.", "success")
+    return redirect(url_for("admin.user", user_id=target.id))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@admin_only
+def end_sessions(user_id: int):
+    target = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return _render_user(target, status=400)
+    ended = end_all_sessions(target.id, actor=current_user)
+    flash(f"{target.name} was signed out of {ended} session{'s' if ended != 1 else ''}.", "success")
     return redirect(url_for("admin.user", user_id=target.id))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -42,6 +43,8 @@ def create_entry(kind: str, name: str, *, actor: User) -> Topic | GrantProgram:
     model = _model(kind)
     entry = model(name=_check(model, name, actor=actor), active=True)
     db.session.add(entry)
+    db.session.flush()
+    record_event(Action.SETTINGS_CHANGED, actor=actor, object_type=kind, object_ref=entry.id, detail="added")
     db.session.commit()
     return entry
 
@@ -56,5 +59,12 @@ def update_entry(kind: str, entry_id: int, name: str, active: bool, *, actor: Us
         raise NotFound()
     entry.name = _check(model, name, actor=actor, exclude_id=entry.id)
     entry.active = bool(active)
+    record_event(
+        Action.SETTINGS_CHANGED,
+        actor=actor,
+        object_type=kind,
+        object_ref=entry.id,
+        detail="active" if entry.active else "inactive",
+    )
     db.session.commit()
     return entry

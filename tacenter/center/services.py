@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event
 from tacenter.center.models import DEFAULT_CENTER_NAME, CenterSettings
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
@@ -28,5 +29,6 @@ def save_center_settings(name: str, *, actor: User) -> CenterSettings:
     settings = db.session.get(CenterSettings, 1) or CenterSettings(id=1)
     settings.name = name
     db.session.add(settings)
+    record_event(Action.SETTINGS_CHANGED, actor=actor, object_type="center_settings", object_ref="center")
     db.session.commit()
     return settings

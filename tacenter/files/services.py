@@ -19,6 +19,7 @@ import filetype
 from flask import current_app
 
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -153,7 +154,9 @@ def attach_files(
 
 
 def attachment_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
-    """The file and its path if `actor` may see the request it belongs to; NotFound otherwise."""
+    """The file and its path if `actor` may see the request it belongs to; NotFound otherwise.
+
+    The download is audited (the file's id and its request, never its name or content)."""
     ta_request = get_visible_request(reference, actor=actor)
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.ta_request_id != ta_request.id:
@@ -161,4 +164,11 @@ def attachment_for_download(reference: str, attachment_id: int, *, actor: User) 
     path = (upload_root() / row.stored_name).resolve()
     if upload_root().resolve() not in path.parents or not path.is_file():
         raise NotFound("That file is no longer stored.")
+    record_event_now(
+        Action.FILE_DOWNLOADED,
+        actor=actor,
+        object_type="attachment",
+        object_ref=f"{ta_request.reference}/{row.id}",
+        organization_id=ta_request.organization_id,
+    )
     return row, path

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.services import create_user, find_user_by_email, normalize_email
+from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -80,5 +81,14 @@ def accept_invitation(token: str, name: str, password: str, *, now: datetime | N
         invitation.email, name, invitation.role, password, organization=invitation.organization
     )
     invitation.accepted_at = now
+    # The account's first password: the only way one is set today (there is no change form yet).
+    record_event(
+        Action.PASSWORD_SET,
+        actor=user,
+        object_type="user",
+        object_ref=user.id,
+        detail="invitation accepted",
+        now=now,
+    )
     db.session.commit()
     return user

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from tacenter.accounts.permissions import require_roles
+from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.reports import funder, registry
@@ -83,6 +84,12 @@ def funder_file(report_id: int, fmt: str):
         abort(404)
     mimetype = "application/pdf" if fmt == "pdf" else XLSX
     name = f"funder-report-{report.period_start}-{report.period_end}.{fmt}"
+    record_event_now(
+        Action.RECORDS_EXPORTED,
+        actor=current_user,
+        object_type="funder_report",
+        object_ref=f"{report.id}.{fmt}",
+    )
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

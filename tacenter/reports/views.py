@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles
+from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
 from tacenter.registry.queries import reach
 from tacenter.reports import exports, queries, registry
@@ -75,6 +77,10 @@ def report(kind: str):
     )
     fmt = request.args.get("format", "")
     name = f"{kind}-{filters.period.start}-{filters.period.end}"
+    if fmt in ("csv", "xlsx"):
+        record_event_now(
+            Action.RECORDS_EXPORTED, actor=current_user, object_type="report", object_ref=f"{name}.{fmt}"
+        )
     if fmt == "csv":
         return Response(
             exports.to_csv(table),

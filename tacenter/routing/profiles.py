@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
@@ -148,5 +149,12 @@ def save_settings(values: dict, *, actor: User) -> RoutingSettings:
     for key, value in values.items():
         setattr(settings, key, value)
     db.session.add(settings)
+    record_event(
+        Action.SETTINGS_CHANGED,
+        actor=actor,
+        object_type="routing_settings",
+        object_ref="routing",
+        detail=", ".join(sorted(values))[:200],
+    )
     db.session.commit()
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.timeliness.models import TimelinessTarget
@@ -39,5 +40,12 @@ def set_target(
         row = TimelinessTarget(tier=tier, urgency=urgency)
         db.session.add(row)
     row.first_response_days, row.assignment_days, row.delivery_days = days
+    record_event(
+        Action.SETTINGS_CHANGED,
+        actor=actor,
+        object_type="timeliness_target",
+        object_ref=f"{tier}/{urgency}",
+        detail="days: {}/{}/{}".format(*days),
+    )
     db.session.commit()
     return row

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from tacenter.accounts.permissions import staff_side
+from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
 from tacenter.intake import table
 from tacenter.timeliness.queries import assess_requests
@@ -93,6 +94,13 @@ def _download_query():
 
 
 def _attachment(response: Response, filename: str) -> Response:
+    """A download of the queue, audited with its filters (which requests left the system)."""
+    record_event_now(
+        Action.RECORDS_EXPORTED,
+        actor=current_user,
+        object_type="queue",
+        object_ref=f"{filename}?{request.query_string.decode('utf-8', 'replace')}",
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
