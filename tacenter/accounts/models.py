@@ -34,6 +34,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # The language of their pages and emails (a code of config LANGUAGES); None until they
+    # choose, when pages follow the browser and emails the default language.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from tacenter.vocab import Role
 
 
@@ -25,19 +27,19 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return str(LABELS[self])  # in the reader's language
 
 
 LABELS = {
-    Stage.SUBMITTED: "Submitted",
-    Stage.TRIAGE: "Triage",
-    Stage.ASSIGNED: "Assigned",
-    Stage.IN_PROGRESS: "In progress",
-    Stage.WAITING_ON_REQUESTER: "Waiting on requester",
-    Stage.DELIVERED: "Delivered",
-    Stage.CLOSED: "Closed",
-    Stage.DECLINED: "Declined",
-    Stage.REFERRED: "Referred",
+    Stage.SUBMITTED: _l("Submitted"),
+    Stage.TRIAGE: _l("Triage"),
+    Stage.ASSIGNED: _l("Assigned"),
+    Stage.IN_PROGRESS: _l("In progress"),
+    Stage.WAITING_ON_REQUESTER: _l("Waiting on requester"),
+    Stage.DELIVERED: _l("Delivered"),
+    Stage.CLOSED: _l("Closed"),
+    Stage.DECLINED: _l("Declined"),
+    Stage.REFERRED: _l("Referred"),
 }
 
 INITIAL = Stage.SUBMITTED
