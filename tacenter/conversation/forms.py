@@ -12,7 +12,8 @@ class ReplyForm(PrefixedForm):
     body = TextAreaField(
         _l("Your reply"),
         description=_l(
-            "You can use Markdown: **bold**, *italic*, lists and links. The requester and TA staff see replies."
+            "You can use Markdown: **bold**, *italic*, lists and links. "
+            "The requester and TA staff see replies."
         ),
         validators=[DataRequired(message=_l("Write your reply before sending.")), Length(max=20000)],
     )
