@@ -8,6 +8,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -61,8 +62,10 @@ def new_request():
             form.form_errors.append(error.message)
         else:
             flash(
-                f"Thank you. Your request {ta_request.reference} was received; "
-                "we have emailed you a confirmation.",
+                _(
+                    "Thank you. Your request %(reference)s was received; we have emailed you a confirmation.",
+                    reference=ta_request.reference,
+                ),
                 "success",
             )
             return redirect(url_for("workflow.detail", reference=ta_request.reference))

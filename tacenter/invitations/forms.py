@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tacenter.accounts.forms import PasswordMixin
 from tacenter.formkit import options
+from tacenter.i18n import NATIVE_NAMES
 from tacenter.vocab import Role, choices
 
 
@@ -17,6 +18,12 @@ class InviteForm(FlaskForm):
         _l("Organization (for requesters)"),
         coerce=lambda v: int(v) if str(v).isdigit() else None,
         validators=[Optional()],
+    )
+    locale = SelectField(
+        _l("Their language"),
+        choices=options(NATIVE_NAMES.items()),
+        default="en",
+        description=_l("Of the invitation email and of their pages until they choose another."),
     )
 
 
