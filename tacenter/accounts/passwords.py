@@ -48,5 +48,5 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
         advice = _("Choose a password that is harder to guess.")
         # zxcvbn's own advice exists in English only: other languages get ours alone.
         warning = estimate["feedback"]["warning"] if current_language() == "en" else ""
-        return f"{advice} {warning or _('It would be easy to guess.')}".strip()
+        return " ".join((advice, warning or _("It would be easy to guess.")))
     return None
