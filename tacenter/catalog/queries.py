@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
+from tacenter.i18n import localized
 
 DEFAULT_TOPICS = [
     "IECMH consultation (IECMHC)",
@@ -32,16 +33,33 @@ DEFAULT_PROGRAMS = [
 ]
 
 
+def _choices(model) -> list[tuple[int, str]]:
+    """Active entries as (id, label) in the reader's language, in that language's order."""
+    rows = db.session.execute(select(model.id, model.name, model.name_es).where(model.active))
+    return sorted(((row.id, localized(row.name, row.name_es)) for row in rows), key=lambda c: c[1].casefold())
+
+
 def topic_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Topic.id, Topic.name).where(Topic.active).order_by(Topic.name))
-    return [(row.id, row.name) for row in rows]
+    return _choices(Topic)
 
 
 def program_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(GrantProgram.id, GrantProgram.name).where(GrantProgram.active).order_by(GrantProgram.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    return _choices(GrantProgram)
+
+
+def translation_gaps() -> dict[str, list]:
+    """Active topics and programs that requesters see without a Spanish label (they read the
+    English name instead): the admin's list of labels to translate."""
+    return {
+        kind: list(
+            db.session.scalars(
+                select(model)
+                .where(model.active, model.name_es.is_(None) | (model.name_es == ""))
+                .order_by(model.name)
+            )
+        )
+        for kind, model in (("topic", Topic), ("program", GrantProgram))
+    }
 
 
 def all_entries(model) -> list:

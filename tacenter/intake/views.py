@@ -31,7 +31,7 @@ bp = Blueprint("intake", __name__)
 def new_request():
     form = RequestForm()
     form.topic_ids.choices = options(topic_choices())
-    form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    form.program_id.choices = options([("", _("None or not sure"))] + program_choices())
     if request.method == "GET" and current_user.organization:
         form.state.data = current_user.organization.state
     if request.method == "GET" and request.args.get("from_mail"):

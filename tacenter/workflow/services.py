@@ -32,7 +32,7 @@ from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import GoalMet
 from tacenter.workflow import rules
-from tacenter.workflow.models import StageChange
+from tacenter.workflow.models import REQUESTER_ANSWERED, StageChange
 
 
 def get_visible_request(reference: str, *, actor: User) -> TARequest:
@@ -304,5 +304,5 @@ def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bo
     if ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
         return False
     transition = rules.find_transition(ta_request.stage, rules.Stage.IN_PROGRESS)
-    _move(ta_request, transition, actor=actor, note="The requester answered.", now=now, assignee_told=True)
+    _move(ta_request, transition, actor=actor, note=REQUESTER_ANSWERED, now=now, assignee_told=True)
     return True
