@@ -63,8 +63,9 @@ def localized(english: str, spanish: str | None) -> str:
     return spanish if spanish and current_language() == "es" else english
 
 
-# English keeps the layout the center used before languages ("Nov 29, 2026 3:04 PM EST");
-# the others use Babel's long date ("29 de noviembre de 2026") and a 24-hour clock.
+# English keeps the layout the center used before languages ("Nov 29, 2026 3:04 PM EST"); the
+# others use Babel's long date and the zone's generic name, as Babel's Spanish has no "EST"
+# ("29 de noviembre de 2026, 10:04 a. m. (hora oriental)").
 _DATE_PATTERNS = {"en": "MMM d, y"}
 _TIME_PATTERNS = {"en": "h:mm a zzz"}
 
@@ -81,7 +82,7 @@ def format_when(value: datetime | None) -> str:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["CENTER_TIMEZONE"]))
     language = current_language()
-    time = format_time(local, _TIME_PATTERNS.get(language, "HH:mm zzz"), locale=get_locale() or language)
+    time = format_time(local, _TIME_PATTERNS.get(language, "h:mm a (vvvv)"), locale=get_locale() or language)
     return f"{format_day(local.date())} {time}" if language == "en" else f"{format_day(local.date())}, {time}"
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -69,6 +69,7 @@ def settings():
             inbox.set_email_mode(form.email_mode.data, actor=current_user)
             if form.locale.data:
                 choose_language(current_user.id, form.locale.data)
+                refresh()  # the confirmation below is read in the language just chosen
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
