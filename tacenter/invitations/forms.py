@@ -23,6 +23,7 @@ class InviteForm(FlaskForm):
         _l("Their language"),
         choices=options(NATIVE_NAMES.items()),
         default="en",
+        validators=[Optional()],
         description=_l("Of the invitation email and of their pages until they choose another."),
     )
 
