@@ -100,7 +100,7 @@ def test_emails_and_notifications_follow_the_recipient_not_the_sender(db_session
     assert email.subject == f"Nueva respuesta en {ta_request.reference}"
     assert "Hola, " in email.text_body and 'lang="es"' in email.html_body
     message = db_session.scalar(select(Notification.message).where(Notification.kind == "reply_posted"))
-    assert message == f"Nueva respuesta en {ta_request.reference}."
+    assert message == f"{staff.name} respondió en {ta_request.reference}."
     post_reply(ta_request.reference, "Gracias.", actor=requester)
     [to_staff] = [e for e in _emails_to(db_session, staff) if e.kind == "requester_replied"]
     assert to_staff.subject.isascii() and "replied" in to_staff.text_body
