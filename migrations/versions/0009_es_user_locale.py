@@ -1,7 +1,7 @@
 """es: languages: the user's and the invitee's language; Spanish labels of topics and programs
 
 Revision ID: 0009_es_user_locale
-Revises: r20261129_d1_queue_saved_views
+Revises: r20261129_d1_record_history
 Create Date: 2026-11-29 22:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_es_user_locale'
-down_revision = 'r20261129_d1_queue_saved_views'
+down_revision = 'r20261129_d1_record_history'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,8 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from tacenter.accounts.models import User
 from tacenter.catalog.models import GrantProgram
 from tacenter.db import utcnow
@@ -67,9 +69,9 @@ def ensure_may_edit(ta_request: TARequest, actor: User) -> None:
         return
     if ta_request.stage in rules.FINISHED:
         stage = rules.Stage(ta_request.stage).label.lower()
-        raise InvalidTransition(f"This request is {stage}; reopen it to change it.")
+        raise InvalidTransition(_l("This request is %(stage)s; reopen it to change it.", stage=stage))
     if ta_request.requester_id == actor.id:
-        raise NotAllowed("The center has started on your request: reply to tell them what changed.")
+        raise NotAllowed(_l("The center has started on your request: reply to tell them what changed."))
     raise NotAllowed("Only TA staff, leads and the requester (until triage) can edit a request.")
 
 

@@ -105,7 +105,7 @@ def edit_request(reference: str):
         return redirect(url_for("workflow.detail", reference=reference))
     form = EditRequestForm(obj=ta_request)
     form.topic_ids.choices = options(topic_choices())
-    form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    form.program_id.choices = options([("", _("None or not sure"))] + program_choices())
     if not form.is_submitted():
         form.topic_ids.data = [t.id for t in ta_request.topics]
         form.version.data = ta_request.version
@@ -123,7 +123,7 @@ def edit_request(reference: str):
             ta_request = get_visible_request(reference, actor=current_user)
             form.version.data = ta_request.version
         else:
-            flash("The request was updated." if changes else "Nothing was changed.", "success")
+            flash(_("The request was updated.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("workflow.detail", reference=reference))
     elif form.is_submitted():
         status = 400
