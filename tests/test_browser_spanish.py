@@ -28,7 +28,8 @@ def test_a_spanish_speaking_requester_goes_through_the_whole_journey_in_spanish(
 ):
     from tacenter.accounts.services import find_user_by_email
     from tacenter.conversation.services import post_reply
-    from tacenter.workflow.services import assign_request, change_stage, close_request
+    from tacenter.workflow.assignment import assign_request
+    from tacenter.workflow.services import change_stage, close_request
 
     TopicFactory(name="Home visiting", name_es="Visitas domiciliarias")
     ProgramFactory(name="Project LAUNCH", name_es="Proyecto LAUNCH")

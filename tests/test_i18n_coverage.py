@@ -20,6 +20,7 @@ from tests.routes import OWN, build_world, object_cases, routes, url_for_case
 
 EMAILS = Path(__file__).resolve().parent.parent / "templates" / "email"
 REQUESTER_EMAILS = {
+    "request_edited",
     "request_received",
     "stage_changed",
     "reply_posted",
@@ -118,7 +119,8 @@ def _spanish_world():
 
 
 def _closed_request(world, title="Consulta sobre visitas domiciliarias"):
-    from tacenter.workflow.services import assign_request, change_stage, close_request
+    from tacenter.workflow.assignment import assign_request
+    from tacenter.workflow.services import change_stage, close_request
     from tests.factories import submit
 
     staff, lead = world.users["staff"], world.users["lead"]
@@ -241,6 +243,8 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "inviter": "Ana",
         "organization": "Organización",
         "role": "Solicitante",
+        "actor_name": "Ana",
+        "changes": [],
     }
     data = {
         requester.name,

@@ -8,7 +8,9 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from tacenter.accounts.models import User
 from tacenter.catalog.models import GrantProgram
@@ -140,7 +142,17 @@ def edit_request(
         notify(
             ta_request.requester,
             "request_edited",
-            f"{actor.name} changed {', '.join(c.field.lower() for c in told)} on {ta_request.reference}.",
+            # Lazy: written in the requester's language, field names included (stored in English).
+            LazyString(
+                lambda: str(
+                    _l(
+                        "%(name)s changed %(fields)s on %(reference)s.",
+                        name=actor.name,
+                        fields=", ".join(gettext(c.field).lower() for c in told),
+                        reference=ta_request.reference,
+                    )
+                )
+            ),
             ta_request=ta_request,
             context={"changes": told, "actor_name": actor.name},
             actor=actor,
