@@ -96,6 +96,7 @@ def _spanish_world():
     from tacenter.extensions import db
     from tacenter.notifications.models import Notification
     from tacenter.workflow.services import change_stage
+    from tests.factories import submit
 
     world = build_world()
     requester, staff = world.users["requester"], world.users["staff"]
@@ -114,7 +115,8 @@ def _spanish_world():
     closed = _closed_request(world)
     answered = _closed_request(world, title="Apoyo para supervisión reflexiva")
     answer_survey(answered.reference, SurveyAnswers(5, 4, "yes", "Muy útil."), actor=requester)
-    world.objects.update(closed=closed, answered=answered)
+    fresh = submit(requester, world.objects["topics"][0], title="Solicitud recién enviada")
+    world.objects.update(closed=closed, answered=answered, fresh=fresh)
     return world
 
 
@@ -148,6 +150,7 @@ def _pages(app, world, role: str) -> list[str]:
         for ta_request in (world.objects["closed"], world.objects["answered"]):
             urls += [f"/requests/{ta_request.reference}", f"/requests/{ta_request.reference}/survey"]
         urls.append("/admin/users")  # 403
+        urls.append(f"/requests/{world.objects['fresh'].reference}/edit")  # theirs to edit until triage
     return urls
 
 
@@ -193,6 +196,8 @@ def test_every_requester_side_page_reads_in_spanish(app, client, auth, role):
     _set_language(client, user, "es")
     spanish = _render_all(client, urls, WRONG_FORMS[role])
     assert english.keys() == spanish.keys() and len(spanish) > 5
+    if role == "requester":  # walked, not redirected away
+        assert f"/requests/{world.objects['fresh'].reference}/edit" in spanish
     data, phrases = _data_of(world), english_phrases(catalog("es"))
     problems = {}
     for page, html in spanish.items():
