@@ -86,11 +86,15 @@ def test_a_spanish_speaking_requester_goes_through_the_whole_journey_in_spanish(
     page.get_by_role("link", name="Responda la breve encuesta de satisfacción").click()
     _no_english(page, phrases)
     # USWDS draws its own radio on the label; the real input sits off-screen.
-    page.get_by_role("group", name="¿Qué tan útil fue la asistencia?").get_by_label("5 (excelente)").check(
-        force=True
-    )
-    page.get_by_role("group", name="¿Qué tan oportuna fue?").get_by_label("4").check(force=True)
-    page.get_by_role("group", name="¿Se alcanzó su meta?").get_by_label("Sí").check(force=True)
+    page.get_by_role("group", name="¿Qué tan útil fue la asistencia?").locator("label").filter(
+        has_text=re.compile(r"^5 \(excelente\)$")
+    ).click()
+    page.get_by_role("group", name="¿Qué tan oportuna fue?").locator("label").filter(
+        has_text=re.compile(r"^4$")
+    ).click()
+    page.get_by_role("group", name="¿Se alcanzó su meta?").locator("label").filter(
+        has_text=re.compile(r"^Sí$")
+    ).click()
     page.get_by_role("button", name="Enviar respuestas").click()
     expect(page.get_by_role("status")).to_contain_text("Gracias")
     ARTIFACTS.mkdir(exist_ok=True)
