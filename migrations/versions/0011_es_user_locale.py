@@ -1,7 +1,7 @@
 """es: languages: the user's and the invitee's language; Spanish labels of topics and programs
 
-Revision ID: 0009_es_user_locale
-Revises: r20261129_d1_record_history
+Revision ID: 0011_es_user_locale
+Revises: 0010_mailin
 Create Date: 2026-11-29 22:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_es_user_locale'
-down_revision = 'r20261129_d1_record_history'
+revision = '0011_es_user_locale'
+down_revision = '0010_mailin'
 branch_labels = None
 depends_on = None
 
