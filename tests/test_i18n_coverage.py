@@ -20,6 +20,9 @@ from tests.routes import OWN, build_world, object_cases, routes, url_for_case
 
 EMAILS = Path(__file__).resolve().parent.parent / "templates" / "email"
 REQUESTER_EMAILS = {
+    "mail_draft",
+    # To an address with no account: the default language (nobody chose one).
+    "mail_unknown_sender",
     "request_edited",
     "request_received",
     "stage_changed",
@@ -250,6 +253,8 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "role": "Solicitante",
         "actor_name": "Ana",
         "changes": [],
+        "draft_id": 1,
+        "subject": "Consulta",
     }
     data = {
         requester.name,
