@@ -8,7 +8,7 @@ PORT   ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK  := $(BIN)/flask --app tacenter
 
-.PHONY: run test lint services chromium dovecot clean assets bench
+.PHONY: run test lint services chromium dovecot clean assets bench translations translations-update
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,15 +34,32 @@ $(ASSETS): package.json package-lock.json
 
 assets: $(ASSETS)
 
+# Translations (docs/i18n.md): the .po catalogs are committed; their .mo are built here, each
+# again when its .po changes. `make translations-update` extracts the marked strings and merges
+# them into every catalog for translators.
+CATALOGS_PO := $(wildcard tacenter/translations/*/LC_MESSAGES/messages.po)
+CATALOGS_MO := $(CATALOGS_PO:.po=.mo)
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(VENV)/.installed-run
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+translations: $(CATALOGS_MO)
+
+translations-update: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o tacenter/translations/messages.pot .
+	$(BIN)/pybabel -q update -i tacenter/translations/messages.pot -d tacenter/translations \
+		--no-fuzzy-matching --width 110
+
 ## make run: install, migrate, load the demo, serve web + a real worker on SQLite (no Redis needed)
-run: $(VENV)/.installed-run $(ASSETS)
+run: $(VENV)/.installed-run $(ASSETS) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "==> $(BASE_URL)  (demo logins in README.md; password: demo-password)"
 	BASE_URL=$(BASE_URL) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test $(ASSETS) chromium dovecot services
+test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider

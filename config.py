@@ -144,6 +144,10 @@ class Config:
     MAIL_IN_SENDER_LIMIT_PER_HOUR = int(os.environ.get("MAIL_IN_SENDER_LIMIT_PER_HOUR", "30"))
     BASE_URL = os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")
+    # Languages of the requester side (tacenter/translations/<code>); the first is the default.
+    LANGUAGES = ("en", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "tacenter" / "translations")
 
     # Sessions: revocable on the server, idle and absolute limits.
     SESSION_COOKIE_HTTPONLY = True

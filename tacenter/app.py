@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, g
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, get_config
@@ -42,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from tacenter import jobs, models  # noqa: F401  (models: every table, for Alembic)
+    from tacenter import i18n, jobs, models  # noqa: F401  (models: every table, for Alembic)
     from tacenter.db import render_migration_type
     from tacenter.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -52,8 +53,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # flashed in the reader's language, stored as text
     login_manager.login_message_category = "info"
+    i18n.init_app(app)
     jobs.celery_init_app(app)
     jobs.register_session_hooks(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -153,18 +156,9 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("stage_label")
     def stage_label(value: str | None) -> str:
         try:
-            return LABELS[Stage(value)]
+            return str(LABELS[Stage(value)])
         except ValueError:
             return value or ""
-
-    @app.template_filter("when")
-    def when(value) -> str:
-        if value is None:
-            return ""
-        from zoneinfo import ZoneInfo
-
-        local = value.astimezone(ZoneInfo(app.config["CENTER_TIMEZONE"]))
-        return local.strftime("%b %-d, %Y %-I:%M %p %Z")
 
 
 def register_commands(app: Flask) -> None:

@@ -7,13 +7,14 @@ forbidden object is reported as not found so that ids do not leak.
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
     status = 400
-    default_message = "That could not be done."
+    default_message = _l("That could not be done.")
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.default_message)
@@ -22,22 +23,22 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
-    default_message = "We could not find that."
+    default_message = _l("We could not find that.")
 
 
 class NotAllowed(DomainError):
     status = 403
-    default_message = "You are not allowed to do that."
+    default_message = _l("You are not allowed to do that.")
 
 
 class InvalidTransition(DomainError):
     status = 409
-    default_message = "That change of stage is not allowed."
+    default_message = _l("That change of stage is not allowed.")
 
 
 class Conflict(DomainError):
     status = 409
-    default_message = "This was changed by someone else. Reload the page and try again."
+    default_message = _l("This was changed by someone else. Reload the page and try again.")
 
 
 def _wants_json() -> bool:
@@ -45,18 +46,29 @@ def _wants_json() -> bool:
 
 
 TITLES = {
-    400: "Please check your request",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    409: "Someone else changed this",
-    413: "That upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "The service is unavailable",
+    400: _l("Please check your request"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    409: _l("Someone else changed this"),
+    413: _l("That upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("The service is unavailable"),
+}
+
+
+DESCRIPTIONS = {
+    400: _l("The page could not understand what was sent. Go back and try again."),
+    403: _l("Your account cannot open this page. If you think it should, contact the TA center."),
+    404: _l("There is no page at this address. Check the link, or start again from your home page."),
+    405: _l("That action is not possible on this page."),
+    413: _l("The file is larger than the center accepts. Send a smaller file."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
 }
 
 
 def _respond(status: int, error: str, message: str):
+    message = str(message)  # a lazy message is written in the reader's language here
     if _wants_json():
         return jsonify(error=error, message=message), status
     title = TITLES.get(status, error)
@@ -104,18 +116,20 @@ def register_errorhandlers(app: Flask) -> None:
         return _respond(
             400,
             "Form expired",
-            "The form expired or was not sent from this site. Go back, reload the page and try again.",
+            _l("The form expired or was not sent from this site. Go back, reload the page and try again."),
         )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code == 403:
+        # Werkzeug's descriptions are English: readers get ours, by status, in their language.
+        code = error.code or 500
+        if code == 403:
             _audit_denied(403)
-        return _respond(error.code or 500, error.name.replace(" ", ""), error.description or "")
+        return _respond(code, error.name.replace(" ", ""), DESCRIPTIONS.get(code, error.description or ""))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         app.logger.exception("Unhandled error")
         return _respond(
-            500, "Something went wrong", "The error was logged. Nothing you saved before this was lost."
+            500, "Something went wrong", _l("The error was logged. Nothing you saved before this was lost.")
         )

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+
 
 class Role(enum.StrEnum):
     REQUESTER = "requester"
@@ -17,7 +20,13 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"staff": "TA staff"}.get(self.value, self.value.capitalize())
+        return {
+            "requester": _("Requester"),
+            "staff": _("TA staff"),
+            "lead": _("Lead"),
+            "leadership": _("Leadership"),
+            "admin": _("Admin"),
+        }[self.value]
 
 
 STAFF_SIDE = frozenset({Role.STAFF, Role.LEAD, Role.LEADERSHIP, Role.ADMIN})
@@ -34,12 +43,12 @@ class OrgType(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "samhsa_grantee": "SAMHSA grantee",
-            "state_agency": "State agency",
-            "tribal": "Tribal nation or organization",
-            "territory_agency": "Territory agency",
-            "community_provider": "Community provider",
-            "other": "Other",
+            "samhsa_grantee": _("SAMHSA grantee"),
+            "state_agency": _("State agency"),
+            "tribal": _("Tribal nation or organization"),
+            "territory_agency": _("Territory agency"),
+            "community_provider": _("Community provider"),
+            "other": _("Other"),
         }[self.value]
 
 
@@ -50,7 +59,9 @@ class Tier(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"universal": _("Universal"), "targeted": _("Targeted"), "intensive": _("Intensive")}[
+            self.value
+        ]
 
 
 class Urgency(enum.StrEnum):
@@ -60,7 +71,7 @@ class Urgency(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"routine": "Routine", "soon": "Within a few weeks", "urgent": "Urgent"}[self.value]
+        return {"routine": _("Routine"), "soon": _("Within a few weeks"), "urgent": _("Urgent")}[self.value]
 
 
 class DeliveryMode(enum.StrEnum):
@@ -74,12 +85,12 @@ class DeliveryMode(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "virtual_meeting": "Virtual meeting",
-            "phone_email": "Phone or email consultation",
-            "on_site": "On-site visit",
-            "webinar_training": "Webinar or training",
-            "peer_learning": "Peer learning community",
-            "resource_referral": "Resource referral",
+            "virtual_meeting": _("Virtual meeting"),
+            "phone_email": _("Phone or email consultation"),
+            "on_site": _("On-site visit"),
+            "webinar_training": _("Webinar or training"),
+            "peer_learning": _("Peer learning community"),
+            "resource_referral": _("Resource referral"),
         }[self.value]
 
 
@@ -90,7 +101,7 @@ class GoalMet(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"yes": "Yes", "partly": "Partly", "no": "No"}[self.value]
+        return {"yes": _("Yes"), "partly": _("Partly"), "no": _("No")}[self.value]
 
 
 STATES: dict[str, str] = {
@@ -154,7 +165,9 @@ STATES: dict[str, str] = {
 
 
 def choices(enum_cls) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_cls]
+    """(value, label) pairs; built at import by forms, so each label is read in the language of
+    the page that shows it."""
+    return [(member.value, LazyString(lambda m=member: m.label)) for member in enum_cls]
 
 
 STATE_CHOICES = [(code, name) for code, name in sorted(STATES.items(), key=lambda kv: kv[1])]
@@ -168,6 +181,9 @@ class PlanStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}[
-            self.value
-        ]
+        return {
+            "planned": _("Planned"),
+            "in_progress": _("In progress"),
+            "done": _("Done"),
+            "dropped": _("Dropped"),
+        }[self.value]

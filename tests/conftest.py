@@ -83,10 +83,21 @@ def make_app(**settings):
     return app
 
 
+def _compile_stale_catalogs() -> None:
+    """`make test` compiles the catalogs; a direct pytest run gets them too (.mo are not committed)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    for po in (Path(__file__).parent.parent / "tacenter" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            CommandLineInterface().run(["pybabel", "-q", "compile", "-i", str(po), "-o", str(mo)])
+
+
 @pytest.fixture(scope="session")
 def app():
     from flask_migrate import upgrade
 
+    _compile_stale_catalogs()
     app = make_app()
     with app.app_context():
         upgrade(directory=str(Path(__file__).parent.parent / "migrations"))

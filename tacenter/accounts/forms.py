@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -10,33 +11,33 @@ from tacenter.vocab import STATE_CHOICES, OrgType, choices
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class PasswordMixin:
     password = PasswordField(
-        "Password",
-        description=f"At least {MIN_LENGTH} characters; a long passphrase is best.",
+        _l("Password"),
+        description=_l("At least %(count)s characters; a long passphrase is best.", count=MIN_LENGTH),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
     )
     confirm = PasswordField(
-        "Confirm password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords do not match.")],
+        _l("Confirm password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
     )
 
 
 class RegisterForm(PasswordMixin, FlaskForm):
-    name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Work email address", validators=[DataRequired(), Email(), Length(max=254)])
-    organization_name = StringField("Organization name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Work email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    organization_name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     org_type = SelectField(
-        "Organization type", choices=options(choices(OrgType)), validators=[DataRequired()]
+        _l("Organization type"), choices=options(choices(OrgType)), validators=[DataRequired()]
     )
     state = SelectField(
-        "State or territory",
-        choices=options([("", "Choose…")] + STATE_CHOICES),
-        validators=[DataRequired(message="Choose a state or territory.")],
+        _l("State or territory"),
+        choices=options([("", _l("Choose…"))] + STATE_CHOICES),
+        validators=[DataRequired(message=_l("Choose a state or territory."))],
     )
 
 

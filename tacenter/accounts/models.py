@@ -60,6 +60,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # account" warning went out (it counts only if later than the last sign-in).
     last_sign_in_at: Mapped[datetime | None] = mapped_column()
     inactivity_warned_at: Mapped[datetime | None] = mapped_column()
+    # The language of their pages and emails (a code of config LANGUAGES); None until they
+    # choose, when pages follow the browser and emails the default language.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 

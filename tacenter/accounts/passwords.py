@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from tacenter.i18n import current_language
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so both paths cost the same.
@@ -36,12 +39,14 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
     dictionaries of leaked passwords, names and keyboard patterns) are refused.
     """
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters (15 or more is better)."
+        return _("Use at least %(count)s characters (15 or more is better).", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(count)s characters.", count=MAX_LENGTH)
     # zxcvbn reads at most 72 characters; a longer password is judged by its start.
     estimate = zxcvbn(password[:72], user_inputs=[u for u in user_inputs if u])
     if estimate["score"] < 2:
-        warning = estimate["feedback"]["warning"] or "It would be easy to guess."
-        return f"Choose a password that is harder to guess. {warning}".strip()
+        advice = _("Choose a password that is harder to guess.")
+        # zxcvbn's own advice exists in English only: other languages get ours alone.
+        warning = estimate["feedback"]["warning"] if current_language() == "en" else ""
+        return " ".join((advice, warning or _("It would be easy to guess.")))
     return None

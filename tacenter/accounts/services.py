@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from tacenter.accounts import passwords
@@ -15,6 +16,7 @@ from tacenter.audit.services import Action, current_address, record_event, recor
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import supported
 from tacenter.vocab import STATES, OrgType, Role
 
 SESSION_TOUCH_SECONDS = 60
@@ -50,23 +52,30 @@ def get_or_create_organization(
 
 
 def create_user(
-    email: str, name: str, role: str, password: str, *, organization: Organization | None = None
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    organization: Organization | None = None,
+    locale: str | None = None,
 ) -> User:
     """Create an active user. Requesters must belong to an organization."""
     role_value = Role(role).value
     if role_value == Role.REQUESTER and organization is None:
-        raise DomainError("A requester must belong to an organization.")
+        raise DomainError(_l("A requester must belong to an organization."))
     problem = passwords.password_problem(password, user_inputs=(email, name))
     if problem:
         raise DomainError(problem)
     if find_user_by_email(email):
-        raise Conflict("An account with that email already exists.")
+        raise Conflict(_l("An account with that email already exists."))
     user = User(
         email=normalize_email(email),
         name=name.strip(),
         role=role_value,
         organization=organization if role_value == Role.REQUESTER else None,
         password_hash=passwords.hash_password(password),
+        locale=supported(locale),
     )
     db.session.add(user)
     db.session.flush()
@@ -74,7 +83,14 @@ def create_user(
 
 
 def register_requester(
-    email: str, name: str, password: str, *, organization_name: str, org_type: str, state: str
+    email: str,
+    name: str,
+    password: str,
+    *,
+    organization_name: str,
+    org_type: str,
+    state: str,
+    locale: str | None = None,
 ) -> User:
     """Open registration founds a new, pending organization; joining an existing one needs an invitation.
 
@@ -85,13 +101,26 @@ def register_requester(
     )
     if exists:
         raise Conflict(
-            "That organization already has an account. Ask a colleague or the TA center to invite you."
+            _l("That organization already has an account. Ask a colleague or the TA center to invite you.")
         )
     org = get_or_create_organization(organization_name, org_type, state)
     # Pending until a lead approves it or merges it into the organization it really is
     # (tacenter.registry.vetting); its requests reach triage, flagged.
     org.status = OrgStatus.PENDING.value
-    user = create_user(email, name, Role.REQUESTER, password, organization=org)
+    user = create_user(email, name, Role.REQUESTER, password, organization=org, locale=locale)
+    db.session.commit()
+    return user
+
+
+def choose_language(user_id: int, locale: str) -> User:
+    """Keep a user's language for their pages and for every email sent to them."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    code = supported(locale)
+    if code is None:
+        raise DomainError(_l("Choose one of the languages offered."))
+    user.locale = code
     db.session.commit()
     return user
 

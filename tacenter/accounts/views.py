@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from tacenter.accounts import services, sessions
@@ -17,6 +18,7 @@ from tacenter.accounts.forms import EndSessionForm, LoginForm, RegisterForm
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
+from tacenter.i18n import current_language, supported
 from tacenter.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -58,11 +60,14 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            chosen = supported(session.get("locale"))
             session.clear()  # a new session id at every sign-in (no fixation)
             session["sid"] = services.start_session(user, user_agent=request.user_agent.string)
+            if chosen and not user.locale:  # chosen before signing in: theirs from now on
+                services.choose_language(user.id, chosen)
             login_user(user)
             return redirect(safe_next(request.args.get("next"), url_for("home.index")))
-        form.password.errors.append("That email and password do not match an active account.")
+        form.password.errors.append(_("That email and password do not match an active account."))
     return render_template("accounts/login.html", form=form)
 
 
@@ -70,9 +75,11 @@ def login():
 @signed_in
 def logout():
     services.end_session(session.get("sid"), actor=current_user)
+    language = current_language()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    session["locale"] = language  # the sign-in page after it speaks the same language
+    flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -91,11 +98,12 @@ def register():
                 organization_name=form.organization_name.data,
                 org_type=form.org_type.data,
                 state=form.state.data,
+                locale=current_language(),
             )
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
-            flash("Your account is ready. Sign in to submit your first request.", "success")
+            flash(_("Your account is ready. Sign in to submit your first request."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
@@ -111,8 +119,21 @@ def my_sessions():
 @signed_in
 def end_my_session(session_id: int):
     if not EndSessionForm().validate_on_submit():
-        flash("The form expired. Try again.", "error")
+        flash(_("The form expired. Try again."), "error")
         return redirect(url_for("accounts.my_sessions"))
     sessions.end_own_session(session_id, actor=current_user)
-    flash("That session was ended; it is signed out.", "success")
+    flash(_("That session was ended; it is signed out."), "success")
     return redirect(url_for("accounts.my_sessions"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def choose_language():
+    """The language switch on every page: kept in the session, and on the user once signed in."""
+    code = supported(request.form.get("locale"))
+    if code is None:
+        raise DomainError(_("Choose one of the languages offered."))
+    session["locale"] = code
+    if current_user.is_authenticated:
+        services.choose_language(current_user.id, code)
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")))

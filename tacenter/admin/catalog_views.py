@@ -9,7 +9,7 @@ from tacenter.admin.forms import CatalogEntryForm
 from tacenter.admin.views import admin_only, bp
 from tacenter.catalog import services
 from tacenter.catalog.models import GrantProgram, Topic
-from tacenter.catalog.queries import all_entries
+from tacenter.catalog.queries import all_entries, translation_gaps
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 
@@ -34,9 +34,16 @@ def _form(kind: str, model, entry_id: int | None):
     if form.validate_on_submit():
         try:
             if entry is None:
-                services.create_entry(kind, form.name.data, actor=current_user)
+                services.create_entry(kind, form.name.data, actor=current_user, name_es=form.name_es.data)
             else:
-                services.update_entry(kind, entry.id, form.name.data, form.active.data, actor=current_user)
+                services.update_entry(
+                    kind,
+                    entry.id,
+                    form.name.data,
+                    form.active.data,
+                    actor=current_user,
+                    name_es=form.name_es.data,
+                )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -82,3 +89,10 @@ def new_program():
 @admin_only
 def edit_program(program_id: int):
     return _form("program", GrantProgram, program_id)
+
+
+@bp.route("/translations")
+@admin_only
+def translation_gaps_page():
+    """Labels requesters read in English because nobody has given the Spanish yet."""
+    return render_template("admin/translations.html", gaps=translation_gaps())

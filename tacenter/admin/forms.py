@@ -43,6 +43,11 @@ class OrganizationForm(FlaskForm):
 
 class CatalogEntryForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name_es = StringField(
+        "Name in Spanish",
+        validators=[Optional(), Length(max=120)],
+        description="What requesters who use Spanish read. Without it they read the English name.",
+    )
     active = BooleanField(
         "Active", default=True, description="Inactive entries stay on past requests but leave the forms."
     )

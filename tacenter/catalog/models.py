@@ -4,6 +4,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tacenter.extensions import db
+from tacenter.i18n import localized
 
 
 class Topic(db.Model):
@@ -13,7 +14,14 @@ class Topic(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Requesters read the Spanish label when they use Spanish; without one, the English name
+    # shows and the admin's translation gaps page lists it.
+    name_es: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_es)
 
 
 class GrantProgram(db.Model):
@@ -23,4 +31,9 @@ class GrantProgram(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
+    name_es: Mapped[str | None] = mapped_column(String(160))
     active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def label(self) -> str:
+        return localized(self.name, self.name_es)

@@ -6,42 +6,63 @@ from sqlalchemy import select
 
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
+from tacenter.i18n import localized
 
-DEFAULT_TOPICS = [
-    "IECMH consultation (IECMHC)",
-    "Workforce development and endorsement",
-    "Financing and Medicaid",
-    "Screening and assessment",
-    "Diagnosis and DC:0-5",
-    "Perinatal and maternal mental health",
-    "Early intervention (IDEA Part C)",
-    "Home visiting",
-    "Child care and early learning",
-    "Pediatric primary care integration",
-    "Trauma-informed care",
-    "Family engagement and lived experience",
-    "Equity and culturally responsive practice",
-    "Data, evaluation and CQI",
-    "Policy and systems building",
-]
+# The starting lists (domain.md), each name with the Spanish a requester reads (admins edit both).
+DEFAULT_TOPICS = {
+    "IECMH consultation (IECMHC)": "Consultoría en salud mental infantil y de la primera infancia (IECMHC)",
+    "Workforce development and endorsement": "Desarrollo y acreditación de la fuerza laboral",
+    "Financing and Medicaid": "Financiamiento y Medicaid",
+    "Screening and assessment": "Tamizaje y evaluación",
+    "Diagnosis and DC:0-5": "Diagnóstico y DC:0-5",
+    "Perinatal and maternal mental health": "Salud mental perinatal y materna",
+    "Early intervention (IDEA Part C)": "Intervención temprana (IDEA, Parte C)",
+    "Home visiting": "Visitas domiciliarias",
+    "Child care and early learning": "Cuidado infantil y aprendizaje temprano",
+    "Pediatric primary care integration": "Integración con la atención primaria pediátrica",
+    "Trauma-informed care": "Atención informada sobre el trauma",
+    "Family engagement and lived experience": "Participación de las familias y experiencia vivida",
+    "Equity and culturally responsive practice": "Equidad y práctica culturalmente receptiva",
+    "Data, evaluation and CQI": "Datos, evaluación y mejora continua de la calidad (CQI)",
+    "Policy and systems building": "Políticas públicas y desarrollo de sistemas",
+}
 
-DEFAULT_PROGRAMS = [
-    "Project LAUNCH",
-    "Infant and Early Childhood Mental Health grant program",
-    "State policy (no SAMHSA grant)",
-]
+DEFAULT_PROGRAMS = {
+    "Project LAUNCH": "Proyecto LAUNCH",
+    "Infant and Early Childhood Mental Health grant program": (
+        "Programa de subvenciones de Salud Mental Infantil y de la Primera Infancia"
+    ),
+    "State policy (no SAMHSA grant)": "Política estatal (sin subvención de SAMHSA)",
+}
+
+
+def _choices(model) -> list[tuple[int, str]]:
+    """Active entries as (id, label) in the reader's language, in that language's order."""
+    rows = db.session.execute(select(model.id, model.name, model.name_es).where(model.active))
+    return sorted(((row.id, localized(row.name, row.name_es)) for row in rows), key=lambda c: c[1].casefold())
 
 
 def topic_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Topic.id, Topic.name).where(Topic.active).order_by(Topic.name))
-    return [(row.id, row.name) for row in rows]
+    return _choices(Topic)
 
 
 def program_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(GrantProgram.id, GrantProgram.name).where(GrantProgram.active).order_by(GrantProgram.name)
-    )
-    return [(row.id, row.name) for row in rows]
+    return _choices(GrantProgram)
+
+
+def translation_gaps() -> dict[str, list]:
+    """Active topics and programs that requesters see without a Spanish label (they read the
+    English name instead): the admin's list of labels to translate."""
+    return {
+        kind: list(
+            db.session.scalars(
+                select(model)
+                .where(model.active, model.name_es.is_(None) | (model.name_es == ""))
+                .order_by(model.name)
+            )
+        )
+        for kind, model in (("topic", Topic), ("program", GrantProgram))
+    }
 
 
 def all_entries(model) -> list:

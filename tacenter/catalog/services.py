@@ -38,10 +38,10 @@ def _check(model, name: str, *, actor: User, exclude_id: int | None = None) -> s
     return name
 
 
-def create_entry(kind: str, name: str, *, actor: User) -> Topic | GrantProgram:
+def create_entry(kind: str, name: str, *, actor: User, name_es: str | None = None) -> Topic | GrantProgram:
     """Add an active topic or program; names are unique regardless of case."""
     model = _model(kind)
-    entry = model(name=_check(model, name, actor=actor), active=True)
+    entry = model(name=_check(model, name, actor=actor), name_es=(name_es or "").strip() or None, active=True)
     db.session.add(entry)
     db.session.flush()
     record_event(Action.SETTINGS_CHANGED, actor=actor, object_type=kind, object_ref=entry.id, detail="added")
@@ -49,8 +49,11 @@ def create_entry(kind: str, name: str, *, actor: User) -> Topic | GrantProgram:
     return entry
 
 
-def update_entry(kind: str, entry_id: int, name: str, active: bool, *, actor: User) -> Topic | GrantProgram:
-    """Rename, deactivate or reactivate a topic or program. Inactive ones leave the forms only."""
+def update_entry(
+    kind: str, entry_id: int, name: str, active: bool, *, actor: User, name_es: str | None = None
+) -> Topic | GrantProgram:
+    """Rename (in English and Spanish), deactivate or reactivate a topic or program. Inactive
+    ones leave the forms only; a blank Spanish name puts it back on the translation gaps page."""
     model = _model(kind)
     entry = db.session.get(model, entry_id)
     if entry is None:
@@ -58,6 +61,7 @@ def update_entry(kind: str, entry_id: int, name: str, active: bool, *, actor: Us
         _check(model, "x", actor=actor)
         raise NotFound()
     entry.name = _check(model, name, actor=actor, exclude_id=entry.id)
+    entry.name_es = (name_es or "").strip() or None
     entry.active = bool(active)
     record_event(
         Action.SETTINGS_CHANGED,

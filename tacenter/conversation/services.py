@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
 
 from tacenter.accounts.models import User
 from tacenter.conversation.markup import render
@@ -32,9 +34,15 @@ def _clean_body(body: str) -> str:
     body = (body or "").strip()
     limit = current_app.config["MAX_MESSAGE_CHARS"]
     if not body:
-        raise DomainError("Write something before sending.")
+        raise DomainError(_l("Write something before sending."))
     if len(body) > limit:
-        raise DomainError(f"That is too long: keep it under {limit:,} characters (it has {len(body):,}).")
+        raise DomainError(
+            _l(
+                "That is too long: keep it under %(limit)s characters (it has %(length)s).",
+                limit=format_number(limit),
+                length=format_number(len(body)),
+            )
+        )
     return body
 
 
@@ -63,7 +71,7 @@ def _notify_other_side(
         notify(
             ta_request.requester,
             "reply_posted",
-            f"{actor.name} replied on {ta_request.reference}.",
+            _l("%(name)s replied on %(reference)s.", name=actor.name, reference=ta_request.reference),
             ta_request=ta_request,
             context=context,
             actor=actor,
@@ -95,7 +103,7 @@ def post_reply(
     now = now or utcnow()
     ta_request = workflow.get_visible_request(reference, actor=actor)
     if actor.role_enum not in WRITERS:
-        raise NotAllowed("Leadership can read requests but not reply.")
+        raise NotAllowed(_l("Leadership can read requests but not reply."))
     if ta_request.stage in rules.FINISHED:
         raise DomainError(
             f"This request is {rules.Stage(ta_request.stage).label.lower()}: it takes no new replies."

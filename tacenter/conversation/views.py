@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import signed_in, staff_side
@@ -35,7 +36,7 @@ def reply(reference: str):
         )
     except DomainError as error:
         return _refused(reference, form, "reply_form", error)
-    flash("Your reply was sent.", "success")
+    flash(_("Your reply was sent."), "success")
     return redirect(url_for("workflow.detail", reference=reference, _anchor="timeline"))
 
 

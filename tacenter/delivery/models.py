@@ -112,6 +112,12 @@ class PlanStep(TimestampMixin, db.Model):
     target_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16), default="planned")  # PlanStatus
 
+    @property
+    def status_label(self) -> str:
+        from tacenter.vocab import PlanStatus
+
+        return PlanStatus(self.status).label if self.status in set(PlanStatus) else self.status
+
     goal: Mapped[PlanGoal | None] = relationship(lazy="joined")
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -195,15 +196,15 @@ def answer_survey(
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
     if actor.role_enum != Role.REQUESTER:
-        raise NotAllowed("Only the requester's organization answers the survey.")
+        raise NotAllowed(_l("Only the requester's organization answers the survey."))
     if ta_request.stage != rules.Stage.CLOSED:
-        raise DomainError("The survey opens when the request is closed.")
+        raise DomainError(_l("The survey opens when the request is closed."))
     if db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.ta_request_id == ta_request.id)):
-        raise Conflict("This survey was already answered, thank you. Answers cannot be changed.")
+        raise Conflict(_l("This survey was already answered, thank you. Answers cannot be changed."))
     if not (1 <= int(answers.usefulness) <= 5 and 1 <= int(answers.timeliness) <= 5):
-        raise DomainError("Ratings go from 1 to 5.")
+        raise DomainError(_l("Ratings go from 1 to 5."))
     if answers.goal_met not in {g.value for g in GoalMet}:
-        raise DomainError("Say whether your goal was met.")
+        raise DomainError(_l("Say whether your goal was met."))
     response = SurveyResponse(
         ta_request_id=ta_request.id,
         respondent_id=actor.id,
@@ -218,5 +219,7 @@ def answer_survey(
         db.session.commit()
     except IntegrityError:  # two answers at the same moment: the unique key keeps the first
         db.session.rollback()
-        raise Conflict("This survey was already answered, thank you. Answers cannot be changed.") from None
+        raise Conflict(
+            _l("This survey was already answered, thank you. Answers cannot be changed.")
+        ) from None
     return response

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, staff_side
@@ -161,7 +162,7 @@ def survey(reference: str):
         )
         try:
             services.answer_survey(reference, answers, actor=current_user)
-            flash("Thank you: your answers were saved.", "success")
+            flash(_("Thank you: your answers were saved."), "success")
             return _back(reference, "survey")
         except DomainError as error:
             db.session.rollback()

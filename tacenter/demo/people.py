@@ -80,10 +80,10 @@ def extra_people(organizations: int, staff: int) -> None:
 
 
 def base_data() -> tuple[list[Organization], list[User], list[User]]:
-    for name in DEFAULT_TOPICS:
-        _ensure(Topic, name=name)
-    for name in DEFAULT_PROGRAMS:
-        _ensure(GrantProgram, name=name)
+    for model, names in ((Topic, DEFAULT_TOPICS), (GrantProgram, DEFAULT_PROGRAMS)):
+        for name, spanish in names.items():
+            entry = _ensure(model, name=name)
+            entry.name_es = entry.name_es or spanish
     orgs = []
     for name, org_type, state in ORGANIZATIONS:
         org = _ensure(Organization, name=name)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from tacenter.accounts.models import User
 from tacenter.audit.services import Action, record_event_now
@@ -60,9 +61,11 @@ def detect_type(upload: Upload) -> tuple[str, str]:
     name = clean_filename(upload.filename)
     limit = current_app.config["MAX_FILE_BYTES"]
     if not upload.data:
-        raise DomainError(f"{name} is empty.")
+        raise DomainError(_l("%(name)s is empty.", name=name))
     if len(upload.data) > limit:
-        raise DomainError(f"{name} is larger than the {limit // (1024 * 1024)} MB limit.")
+        raise DomainError(
+            _l("%(name)s is larger than the %(size)s MB limit.", name=name, size=limit // (1024 * 1024))
+        )
     allowed = {
         ALIASES.get(t.strip().lower(), t.strip().lower()) for t in current_app.config["ALLOWED_UPLOAD_TYPES"]
     }
@@ -75,9 +78,21 @@ def detect_type(upload: Upload) -> tuple[str, str]:
     else:
         detected, mime = "", ""
     if not detected or detected not in allowed:
-        raise DomainError(f"{name} is not a type of file we accept ({', '.join(sorted(allowed))}).")
+        raise DomainError(
+            _l(
+                "%(name)s is not a type of file we accept (%(types)s).",
+                name=name,
+                types=", ".join(sorted(allowed)),
+            )
+        )
     if named != detected:
-        raise DomainError(f"{name} does not contain what its name says: it looks like a .{detected} file.")
+        raise DomainError(
+            _l(
+                "%(name)s does not contain what its name says: it looks like a .%(type)s file.",
+                name=name,
+                type=detected,
+            )
+        )
     return detected, mime
 
 
@@ -144,9 +159,9 @@ def attach_files(
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
     if actor.role_enum == Role.LEADERSHIP:
-        raise NotAllowed("Leadership can read requests but not add to them.")
+        raise NotAllowed(_l("Leadership can read requests but not add to them."))
     if not uploads:
-        raise DomainError("Choose a file to attach.")
+        raise DomainError(_l("Choose a file to attach."))
     rows = store_uploads(ta_request, check_uploads(uploads), actor=actor, now=now)
     ta_request.updated_at = now
     db.session.commit()
@@ -160,10 +175,10 @@ def attachment_for_download(reference: str, attachment_id: int, *, actor: User) 
     ta_request = get_visible_request(reference, actor=actor)
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.ta_request_id != ta_request.id:
-        raise NotFound("There is no such file on this request.")
+        raise NotFound(_l("There is no such file on this request."))
     path = (upload_root() / row.stored_name).resolve()
     if upload_root().resolve() not in path.parents or not path.is_file():
-        raise NotFound("That file is no longer stored.")
+        raise NotFound(_l("That file is no longer stored."))
     record_event_now(
         Action.FILE_DOWNLOADED,
         actor=actor,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import signed_in
@@ -38,7 +39,7 @@ def attach(reference: str):
             db.session.rollback()
             form.files.errors = [error.message]
             return render_request_page(ta_request, attach_form=form, status=400)
-        flash(f"Attached {', '.join(r.filename for r in rows)}.", "success")
+        flash(_("Attached %(files)s.", files=", ".join(r.filename for r in rows)), "success")
         return redirect(url_for("workflow.detail", reference=reference, _anchor="timeline"))
     return render_request_page(ta_request, attach_form=form, status=400)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 
 from tacenter.vocab import Role
 
@@ -33,11 +34,14 @@ class NavItem:
 
 def nav_items(user) -> list[NavItem]:
     if user is None or not user.is_authenticated:
-        return [NavItem("Sign in", "accounts.login"), NavItem("Create an account", "accounts.register")]
+        return [NavItem(_("Sign in"), "accounts.login"), NavItem(_("Create an account"), "accounts.register")]
     role = user.role_enum
-    items = [NavItem("Home", "home.index")]
+    items = [NavItem(_("Home"), "home.index")]
     if role == Role.REQUESTER:
-        items += [NavItem("Our requests", "intake.my_requests"), NavItem("Request TA", "intake.new_request")]
+        items += [
+            NavItem(_("Our requests"), "intake.my_requests"),
+            NavItem(_("Request TA"), "intake.new_request"),
+        ]
     else:
         items.append(NavItem("Queue", "workflow.queue"))
         if role != Role.LEADERSHIP:  # leadership hold no caseload

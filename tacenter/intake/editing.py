@@ -8,6 +8,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
 from tacenter.accounts.models import User
 from tacenter.catalog.models import GrantProgram
 from tacenter.db import utcnow
@@ -67,9 +71,9 @@ def ensure_may_edit(ta_request: TARequest, actor: User) -> None:
         return
     if ta_request.stage in rules.FINISHED:
         stage = rules.Stage(ta_request.stage).label.lower()
-        raise InvalidTransition(f"This request is {stage}; reopen it to change it.")
+        raise InvalidTransition(_l("This request is %(stage)s; reopen it to change it.", stage=stage))
     if ta_request.requester_id == actor.id:
-        raise NotAllowed("The center has started on your request: reply to tell them what changed.")
+        raise NotAllowed(_l("The center has started on your request: reply to tell them what changed."))
     raise NotAllowed("Only TA staff, leads and the requester (until triage) can edit a request.")
 
 
@@ -138,7 +142,17 @@ def edit_request(
         notify(
             ta_request.requester,
             "request_edited",
-            f"{actor.name} changed {', '.join(c.field.lower() for c in told)} on {ta_request.reference}.",
+            # Lazy: written in the requester's language, field names included (stored in English).
+            LazyString(
+                lambda: str(
+                    _l(
+                        "%(name)s changed %(fields)s on %(reference)s.",
+                        name=actor.name,
+                        fields=", ".join(gettext(c.field).lower() for c in told),
+                        reference=ta_request.reference,
+                    )
+                )
+            ),
             ta_request=ta_request,
             context={"changes": told, "actor_name": actor.name},
             actor=actor,

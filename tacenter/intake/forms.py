@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -36,56 +37,60 @@ class RequestForm(FlaskForm):
         default=lambda: secrets.token_urlsafe(24), validators=[DataRequired(), Length(max=64)]
     )
     title = StringField(
-        "Short title",
-        description="A few words, e.g. “Medicaid billing for dyadic services”.",
-        validators=[DataRequired(message="Give your request a short title."), Length(min=5, max=200)],
+        _l("Short title"),
+        description=_l("A few words, e.g. “Medicaid billing for dyadic services”."),
+        validators=[DataRequired(message=_l("Give your request a short title.")), Length(min=5, max=200)],
     )
     description = TextAreaField(
-        "What do you need help with?",
-        description=f"At least {DESCRIPTION_MIN} characters: the situation, what you have tried, "
-        "who is involved.",
+        _l("What do you need help with?"),
+        description=_l(
+            "At least %(count)s characters: the situation, what you have tried, who is involved.",
+            count=DESCRIPTION_MIN,
+        ),
         validators=[
-            DataRequired(message="Describe what you need."),
+            DataRequired(message=_l("Describe what you need.")),
             Length(
                 min=DESCRIPTION_MIN,
                 max=10000,
-                message=f"Write at least {DESCRIPTION_MIN} characters (at most 10,000).",
+                message=_l("Write at least %(count)s characters (at most 10,000).", count=DESCRIPTION_MIN),
             ),
         ],
     )
     desired_outcome = TextAreaField(
-        "What would success look like?", validators=[Optional(), Length(max=5000)]
+        _l("What would success look like?"), validators=[Optional(), Length(max=5000)]
     )
     topic_ids = CheckboxesField(
-        "Topics", coerce=int, validators=[DataRequired(message="Choose at least one topic.")]
+        _l("Topics"), coerce=int, validators=[DataRequired(message=_l("Choose at least one topic."))]
     )
-    program_id = SelectField("Grant program", coerce=_optional_int, validators=[Optional()])
+    program_id = SelectField(_l("Grant program"), coerce=_optional_int, validators=[Optional()])
     grant_id = SelectField(
-        "Grant",
+        _l("Grant"),
         coerce=_optional_int,
         validators=[Optional()],
-        description="If the request is about one of your organization's grants.",
+        description=_l("If the request is about one of your organization's grants."),
     )
     state = SelectField(
-        "State or territory",
+        _l("State or territory"),
         choices=options(STATE_CHOICES),
-        validators=[DataRequired(message="Choose a state or territory.")],
+        validators=[DataRequired(message=_l("Choose a state or territory."))],
     )
     tier = SelectField(
-        "Kind of help",
+        _l("Kind of help"),
         choices=options(choices(Tier)),
         default=Tier.TARGETED.value,
-        description="Universal: webinars and resources. Targeted: short-term help on "
-        "a defined need. Intensive: sustained help with a TA plan.",
+        description=_l(
+            "Universal: webinars and resources. Targeted: short-term help on "
+            "a defined need. Intensive: sustained help with a TA plan."
+        ),
     )
-    urgency = SelectField("Urgency", choices=options(choices(Urgency)), default=Urgency.ROUTINE.value)
+    urgency = SelectField(_l("Urgency"), choices=options(choices(Urgency)), default=Urgency.ROUTINE.value)
     needed_by = DateField(
-        "Needed by (optional)",
+        _l("Needed by (optional)"),
         validators=[Optional()],
-        description="The date you need the help by, if there is one.",
+        description=_l("The date you need the help by, if there is one."),
     )
     preferred_mode = SelectField(
-        "Preferred way to get help",
+        _l("Preferred way to get help"),
         choices=options(choices(DeliveryMode)),
         default=DeliveryMode.VIRTUAL_MEETING.value,
     )

@@ -9,7 +9,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
-from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
+from tacenter.vocab import STATES, DeliveryMode, GoalMet, Tier, Urgency
 from tacenter.workflow.rules import OPEN_VALUES
 
 OPEN_PREDICATE = "stage IN (" + ", ".join(f"'{value}'" for value in OPEN_VALUES) + ")"
@@ -116,6 +116,10 @@ class TARequest(TimestampMixin, db.Model):
     @property
     def preferred_mode_label(self) -> str:
         return DeliveryMode(self.preferred_mode).label
+
+    @property
+    def goal_met_label(self) -> str:
+        return GoalMet(self.goal_met).label if self.goal_met in set(GoalMet) else (self.goal_met or "")
 
     def __repr__(self) -> str:
         return f"<TARequest {self.reference} {self.stage}>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,15 +44,15 @@ class RequestDraft:
 
 def _check(draft: RequestDraft, today: date) -> list[Topic]:
     if draft.state not in STATES:
-        raise DomainError("Choose a state or territory from the list.")
+        raise DomainError(_l("Choose a state or territory from the list."))
     Tier(draft.tier), Urgency(draft.urgency), DeliveryMode(draft.preferred_mode)
     if draft.needed_by and draft.needed_by < today:
-        raise DomainError("The needed-by date is in the past.")
+        raise DomainError(_l("The needed-by date is in the past."))
     topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(draft.topic_ids), Topic.active)))
     if not topics or len(topics) != len(set(draft.topic_ids)):
-        raise DomainError("Choose at least one topic from the list.")
+        raise DomainError(_l("Choose at least one topic from the list."))
     if draft.program_id is not None and not db.session.get(GrantProgram, draft.program_id):
-        raise DomainError("Choose a program from the list.")
+        raise DomainError(_l("Choose a program from the list."))
     return topics
 
 
@@ -64,11 +65,11 @@ def submit_request(
     request the first one made. Tells the requester it was received.
     """
     if not may_submit(actor):
-        raise NotAllowed("Only requesters can submit TA requests.")
+        raise NotAllowed(_l("Only requesters can submit TA requests."))
     existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
     if existing is not None:
         if existing.requester_id != actor.id:
-            raise DomainError("This form was already used. Reload the page and try again.")
+            raise DomainError(_l("This form was already used. Reload the page and try again."))
         return existing
     now = now or utcnow()
     topics = _check(draft, now.date())
@@ -109,7 +110,7 @@ def submit_request(
     notify(
         actor,
         "request_received",
-        f"We received your request {ta_request.reference}.",
+        _l("We received your request %(reference)s.", reference=ta_request.reference),
         ta_request=ta_request,
         mode=modes[actor.id],
         now=now,

@@ -8,6 +8,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -31,9 +32,9 @@ bp = Blueprint("intake", __name__)
 def new_request():
     form = RequestForm()
     form.topic_ids.choices = options(topic_choices())
-    form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    form.program_id.choices = options([("", _("None or not sure"))] + program_choices())
     grants = grant_choices(current_user.organization_id)
-    form.grant_id.choices = options([("", "None or not about a grant")] + grants)
+    form.grant_id.choices = options([("", _("None or not about a grant"))] + grants)
     if request.method == "GET" and current_user.organization:
         form.state.data = current_user.organization.state
     if request.method == "GET" and request.args.get("from_mail"):
@@ -65,8 +66,10 @@ def new_request():
             form.form_errors.append(error.message)
         else:
             flash(
-                f"Thank you. Your request {ta_request.reference} was received; "
-                "we have emailed you a confirmation.",
+                _(
+                    "Thank you. Your request %(reference)s was received; we have emailed you a confirmation.",
+                    reference=ta_request.reference,
+                ),
                 "success",
             )
             return redirect(url_for("workflow.detail", reference=ta_request.reference))
@@ -106,7 +109,7 @@ def edit_request(reference: str):
         return redirect(url_for("workflow.detail", reference=reference))
     form = EditRequestForm(obj=ta_request)
     form.topic_ids.choices = options(topic_choices())
-    form.program_id.choices = options([("", "None or not sure")] + program_choices())
+    form.program_id.choices = options([("", _("None or not sure"))] + program_choices())
     if not form.is_submitted():
         form.topic_ids.data = [t.id for t in ta_request.topics]
         form.version.data = ta_request.version
@@ -124,7 +127,7 @@ def edit_request(reference: str):
             ta_request = get_visible_request(reference, actor=current_user)
             form.version.data = ta_request.version
         else:
-            flash("The request was updated." if changes else "Nothing was changed.", "success")
+            flash(_("The request was updated.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("workflow.detail", reference=reference))
     elif form.is_submitted():
         status = 400

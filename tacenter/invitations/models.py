@@ -24,5 +24,7 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
+    # The invitee's language: of the invitation email, and of the account it creates.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     organization: Mapped[Organization | None] = relationship()

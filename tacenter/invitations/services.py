@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from tacenter.accounts.models import Organization, User
@@ -14,6 +16,7 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import supported
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.services import queue_email
 from tacenter.vocab import Role
@@ -26,9 +29,15 @@ def _token_hash(token: str) -> str:
 
 
 def invite_user(
-    email: str, role: str, *, actor: User, organization_id: int | None = None, now: datetime | None = None
+    email: str,
+    role: str,
+    *,
+    actor: User,
+    organization_id: int | None = None,
+    locale: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[Invitation, str]:
-    """Invite someone by email. Leads invite requesters; admins invite anyone."""
+    """Invite someone by email, in the invitee's language. Leads invite requesters; admins anyone."""
     role_value = Role(role).value
     if actor.role_enum not in (Role.LEAD, Role.ADMIN):
         raise NotAllowed()
@@ -49,6 +58,7 @@ def invite_user(
         invited_by_id=actor.id,
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
+        locale=supported(locale),
     )
     db.session.add(invitation)
     queue_email(
@@ -58,8 +68,9 @@ def invite_user(
             "token": token,
             "inviter": actor.name,
             "organization": org.name if org else None,
-            "role": Role(role_value).label,
+            "role": LazyString(lambda: Role(role_value).label),
         },
+        locale=invitation.locale,
     )
     db.session.commit()
     return invitation, token
@@ -69,16 +80,23 @@ def find_invitation(token: str, *, now: datetime | None = None) -> Invitation:
     now = now or utcnow()
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < now:
-        raise NotFound("This invitation is not valid. It may have expired or been used already.")
+        raise NotFound(_l("This invitation is not valid. It may have expired or been used already."))
     return invitation
 
 
-def accept_invitation(token: str, name: str, password: str, *, now: datetime | None = None) -> User:
+def accept_invitation(
+    token: str, name: str, password: str, *, locale: str | None = None, now: datetime | None = None
+) -> User:
     """Create the invited account; the link works once."""
     now = now or utcnow()
     invitation = find_invitation(token, now=now)
     user = create_user(
-        invitation.email, name, invitation.role, password, organization=invitation.organization
+        invitation.email,
+        name,
+        invitation.role,
+        password,
+        organization=invitation.organization,
+        locale=locale or invitation.locale,
     )
     invitation.accepted_at = now
     # The account's first password: the only way one is set today (there is no change form yet).

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from tacenter.accounts.permissions import public, require_roles
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.i18n import current_language, supported
 from tacenter.invitations import services
 from tacenter.invitations.forms import AcceptForm, InviteForm
 from tacenter.vocab import Role
@@ -29,7 +32,11 @@ def new():
     if form.validate_on_submit():
         try:
             services.invite_user(
-                form.email.data, form.role.data, actor=current_user, organization_id=form.organization_id.data
+                form.email.data,
+                form.role.data,
+                actor=current_user,
+                organization_id=form.organization_id.data,
+                locale=form.locale.data,
             )
         except DomainError as error:
             form.form_errors.append(error.message)
@@ -43,13 +50,16 @@ def new():
 @public
 def accept(token: str):
     invitation = services.find_invitation(token)
+    if not supported(session.get("locale")) and supported(invitation.locale):
+        session["locale"] = invitation.locale  # the page speaks the invitation's language
+        refresh()
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            services.accept_invitation(token, form.name.data, form.password.data)
+            services.accept_invitation(token, form.name.data, form.password.data, locale=current_language())
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
-            flash("Your account is ready. Sign in below.", "success")
+            flash(_("Your account is ready. Sign in below."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("invitations/accept.html", form=form, invitation=invitation)

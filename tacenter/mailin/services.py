@@ -21,6 +21,7 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.files.services import Upload, clean_filename, detect_type
+from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.mailin import parse, tokens
 from tacenter.mailin.models import InboundMessage, InboundStatus
@@ -184,7 +185,10 @@ def _new_request(mail: parse.ParsedMail, now: datetime) -> InboundMessage:
         now,
         user_id=user.id,
         answer=lambda record: queue_email(
-            user.email, "mail_draft", {"user": user, "draft_id": record.id, "subject": mail.subject}
+            user.email,
+            "mail_draft",
+            {"user": user, "draft_id": record.id, "subject": mail.subject},
+            locale=recipient_locale(user),
         ),
     )
 

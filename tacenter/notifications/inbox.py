@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
 from tacenter.accounts.models import User
@@ -39,7 +40,7 @@ def mark_read(notification_id: int | None, *, actor: User, now: datetime | None 
             )
         )
         if mine is None:
-            raise NotFound("There is no such notification.")
+            raise NotFound(_l("There is no such notification."))
     count = db.session.execute(statement.values(read_at=now or utcnow())).rowcount
     db.session.commit()
     return count
@@ -50,7 +51,7 @@ def set_email_mode(mode: str, *, actor: User) -> EmailMode:
     try:
         chosen = EmailMode(mode)
     except ValueError:
-        raise DomainError("Choose one of the options.") from None
+        raise DomainError(_l("Choose one of the options.")) from None
     row = db.session.get(NotificationPreference, actor.id)
     if row is None:
         row = NotificationPreference(user_id=actor.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,9 +41,9 @@ class EmailMode(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "immediately": "Email me each one as it happens",
-            "daily_digest": "Email me one daily digest",
-            "in_app_only": "Only show them in the app",
+            "immediately": _("Email me each one as it happens"),
+            "daily_digest": _("Email me one daily digest"),
+            "in_app_only": _("Only show them in the app"),
         }[self.value]
 
 

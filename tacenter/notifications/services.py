@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.i18n import default_language, recipient_locale, supported
 from tacenter.notifications import mail
 from tacenter.notifications.models import (
     EmailMode,
@@ -43,25 +45,32 @@ def queue_email(
     kind: str,
     context: dict,
     *,
+    locale: str | None = None,
     notification: Notification | None = None,
     ta_request_id: int | None = None,
     recipient_id: int | None = None,
 ) -> EmailOutbox:
-    """Render `templates/email/<kind>.*` and add it to the outbox in the current transaction.
-    With a request and its recipient, the email's Reply-To takes an answer back to that request."""
+    """Render `templates/email/<kind>.*` in the recipient's `locale` (the sender's page language
+    plays no part) and add it to the outbox in the current transaction. With a request and its
+    recipient, the email's Reply-To takes an answer back to that request."""
+    language = supported(locale) or default_language()
     context = {
         **context,
         "base_url": current_app.config["BASE_URL"].rstrip("/"),
+        "email_language": language,
         # Its Reply-To takes an answer back to the request (tacenter/mailin).
         "reply_by_email": bool(ta_request_id and recipient_id and current_app.config["MAIL_IN_ENABLED"]),
     }
-    subject = _render_email(f"email/{kind}.subject.txt", context).strip()
+    with force_locale(language):
+        subject = _render_email(f"email/{kind}.subject.txt", context).strip()
+        text_body = _render_email(f"email/{kind}.txt", context)
+        html_body = _render_email(f"email/{kind}.html", {**context, "subject": subject})
     row = EmailOutbox(
         to_address=to_address,
         kind=kind,
         subject=subject[:200],
-        text_body=_render_email(f"email/{kind}.txt", context),
-        html_body=_render_email(f"email/{kind}.html", {**context, "subject": subject}),
+        text_body=text_body,
+        html_body=html_body,
         notification=notification,
         ta_request_id=ta_request_id,
         recipient_id=recipient_id,
@@ -123,6 +132,9 @@ def notify(
     if actor is not None and actor.id == user.id:
         return None
     mode = EmailMode.IMMEDIATELY if mandatory else (mode or email_mode(user.id))
+    locale = recipient_locale(user)
+    with force_locale(locale):  # a lazy message is written in the recipient's language
+        message = str(message)
     notification = Notification(
         user_id=user.id,
         kind=kind,
@@ -137,6 +149,7 @@ def notify(
             user.email,
             kind,
             {"user": user, "ta_request": ta_request, "message": message, **(context or {})},
+            locale=locale,
             notification=notification,
             ta_request_id=ta_request.id if ta_request else None,
             recipient_id=user.id,

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
+from tacenter.accounts.services import choose_language
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.i18n import current_language
 from tacenter.notifications import inbox
 from tacenter.notifications.forms import PreferenceForm
 from tacenter.notifications.mail import read_sink
@@ -48,24 +52,30 @@ def mark_read(notification_id: int):
 @signed_in
 def mark_all_read():
     count = inbox.mark_read(None, actor=current_user)
-    flash(f"{count} notification{'' if count == 1 else 's'} marked as read.", "success")
+    flash(
+        ngettext("%(num)s notification marked as read.", "%(num)s notifications marked as read.", count),
+        "success",
+    )
     return redirect(url_for("notifications.notification_list"))
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
 @signed_in
 def settings():
-    form = PreferenceForm(email_mode=email_mode(current_user.id).value)
+    form = PreferenceForm(email_mode=email_mode(current_user.id).value, locale=current_language())
     status = 200
     if form.validate_on_submit():
         try:
             inbox.set_email_mode(form.email_mode.data, actor=current_user)
+            if form.locale.data:
+                choose_language(current_user.id, form.locale.data)
+                refresh()  # the confirmation below is read in the language just chosen
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
             status = error.status
         else:
-            flash("Your email preference was saved.", "success")
+            flash(_("Your preferences were saved."), "success")
             return redirect(url_for("notifications.settings"))
     elif form.is_submitted():
         status = 400

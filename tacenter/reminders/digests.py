@@ -12,12 +12,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.notifications.models import Notification
 from tacenter.notifications.services import queue_email
@@ -58,8 +60,8 @@ def _caseload_actions(user_id: int, since: datetime, until: datetime) -> list[di
         .limit(200)
     )
     return [
-        {"reference": ref, "from_label": LABELS.get(Stage(f), f) if f else "New",
-         "to_label": LABELS[Stage(t)], "actor": name or "the system"}
+        {"reference": ref, "from_label": LABELS.get(Stage(f), f) if f else _l("New"),
+         "to_label": LABELS[Stage(t)], "actor": name or _l("the system")}
         for ref, f, t, name in rows
     ]  # fmt: skip
 
@@ -96,8 +98,8 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
         actions = _caseload_actions(user_id, since, now) if user.is_staff_side else []
         if notifications or actions:
             context = {"user": user, "notifications": notifications, "actions": actions,
-                       "day": local.strftime("%b %-d, %Y")}  # fmt: skip
-            queue_email(user.email, "daily_digest", context)
+                       "day": local.date()}  # fmt: skip
+            queue_email(user.email, "daily_digest", context, locale=recipient_locale(user))
             sent += 1
         db.session.execute(
             update(Notification)
@@ -162,7 +164,10 @@ def send_weekly_summaries(*, now: datetime | None = None) -> int:
             user = db.session.get(User, user_id)
             week_start = (monday - timedelta(days=7)).strftime("%b %-d, %Y")
             queue_email(
-                user.email, "weekly_summary", {"user": user, "figures": figures, "week_start": week_start}
+                user.email,
+                "weekly_summary",
+                {"user": user, "figures": figures, "week_start": week_start},
+                locale=recipient_locale(user),
             )
             sent += 1
         db.session.commit()

@@ -12,6 +12,8 @@ from collections import Counter
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -79,6 +81,13 @@ MESSAGES = {
 }
 
 
+# What the requester reads, in their language (the others above go to staff, in English).
+REQUESTER_MESSAGES = {
+    Kind.WAITING_NUDGE: _l("We are waiting for your answer on %(ref)s. Please reply so we can continue."),
+    Kind.SURVEY: _l("Please tell us how the help on %(ref)s went: a short survey."),
+}
+
+
 def _audience(
     kind: Kind, ta_request: TARequest, leads: list[User], cover: dict[int, User]
 ) -> list[tuple[User, bool]]:
@@ -111,6 +120,9 @@ def send_reminder(
         assignee=ta_request.assignee.name if ta_request.assignee else "no one",
         needed_by=ta_request.needed_by.strftime("%b %-d, %Y") if ta_request.needed_by else "",
     )
+    if due.kind in REQUESTER_MESSAGES:
+        template, ref = REQUESTER_MESSAGES[due.kind], ta_request.reference
+        message = LazyString(lambda: str(template) % {"ref": ref})
     audience = _audience(due.kind, ta_request, leads, cover)
     for user, mandatory in audience:
         covering = ta_request.assignee_id in cover and user.id == cover[ta_request.assignee_id].id

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.accounts.models import User
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
+
+# Notes the system writes into a request's history, stored in English and read in the
+# reader's language (what people type stays as they typed it).
+REQUESTER_ANSWERED = "The requester answered."
+SYSTEM_NOTES = {REQUESTER_ANSWERED: _l("The requester answered.")}
 
 
 class StageChange(db.Model):
@@ -25,6 +31,11 @@ class StageChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def note_text(self) -> str:
+        """The note as the reader reads it: a note the system wrote, in the reader's language."""
+        return str(SYSTEM_NOTES.get(self.note, self.note))
 
 
 class Assignment(db.Model):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from tacenter.vocab import Role
 
 
@@ -25,20 +27,33 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return LABELS[self]  # in the reader's language
 
 
-LABELS = {
-    Stage.SUBMITTED: "Submitted",
-    Stage.TRIAGE: "Triage",
-    Stage.ASSIGNED: "Assigned",
-    Stage.IN_PROGRESS: "In progress",
-    Stage.WAITING_ON_REQUESTER: "Waiting on requester",
-    Stage.DELIVERED: "Delivered",
-    Stage.CLOSED: "Closed",
-    Stage.DECLINED: "Declined",
-    Stage.REFERRED: "Referred",
-}
+class _Labels(dict):
+    """Stage -> label: each lookup is a plain string in the reader's language (exports, sorting
+    and templates alike); iterating gives the lazy labels, for choices built at import."""
+
+    def __getitem__(self, key) -> str:
+        return str(super().__getitem__(key))
+
+    def get(self, key, default=None):
+        return self.__getitem__(key) if key in self else default
+
+
+LABELS = _Labels(
+    {
+        Stage.SUBMITTED: _l("Submitted"),
+        Stage.TRIAGE: _l("Triage"),
+        Stage.ASSIGNED: _l("Assigned"),
+        Stage.IN_PROGRESS: _l("In progress"),
+        Stage.WAITING_ON_REQUESTER: _l("Waiting on requester"),
+        Stage.DELIVERED: _l("Delivered"),
+        Stage.CLOSED: _l("Closed"),
+        Stage.DECLINED: _l("Declined"),
+        Stage.REFERRED: _l("Referred"),
+    }
+)
 
 INITIAL = Stage.SUBMITTED
 FINISHED = frozenset({Stage.CLOSED, Stage.DECLINED, Stage.REFERRED})

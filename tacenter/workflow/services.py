@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,14 +32,14 @@ from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import GoalMet
 from tacenter.workflow import rules
-from tacenter.workflow.models import StageChange
+from tacenter.workflow.models import REQUESTER_ANSWERED, StageChange
 
 
 def get_visible_request(reference: str, *, actor: User) -> TARequest:
     """The request with this reference if `actor` may see it; NotFound otherwise."""
     ta_request = db.session.scalar(visible_requests(actor).where(TARequest.reference == reference))
     if ta_request is None:
-        raise NotFound("There is no request with that reference that you can see.")
+        raise NotFound(_l("There is no request with that reference that you can see."))
     return ta_request
 
 
@@ -109,8 +111,14 @@ def _move(
             created_at=now,
         )
     )
-    message = f"{ta_request.reference} is now {transition.target.label.lower()}."
-    context = {"note": note, "stage": transition.target.label}
+    # Lazy: each recipient reads the stage in their own language (notify writes it).
+    stage = LazyString(lambda: transition.target.label)
+    message = _l(
+        "%(reference)s is now %(stage)s.",
+        reference=ta_request.reference,
+        stage=LazyString(lambda: stage.lower()),
+    )
+    context = {"note": note, "stage": stage}
     notify(ta_request.requester, "stage_changed", message, ta_request=ta_request, context=context,
            actor=actor, now=now)  # fmt: skip
     told_otherwise = assignee_told or transition.by_assignment  # e.g. the new assignee's "assigned"
@@ -244,7 +252,7 @@ def close_request(
         notify(
             ta_request.requester,
             "survey_requested",
-            f"How did we do on {ta_request.reference}? Two minutes of feedback.",
+            _l("How did we do on %(reference)s? Two minutes of feedback.", reference=ta_request.reference),
             ta_request=ta_request,
             actor=actor,
             now=now,
@@ -296,5 +304,5 @@ def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bo
     if ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
         return False
     transition = rules.find_transition(ta_request.stage, rules.Stage.IN_PROGRESS)
-    _move(ta_request, transition, actor=actor, note="The requester answered.", now=now, assignee_told=True)
+    _move(ta_request, transition, actor=actor, note=REQUESTER_ANSWERED, now=now, assignee_told=True)
     return True

@@ -1,0 +1,101 @@
+"""The language of each page and each email (Flask-Babel).
+
+A page speaks the signed-in user's chosen language; before sign-in, the language chosen with
+the switch (kept in the session), else the browser's Accept-Language; else the default. An email
+speaks its recipient's language, whoever sent it (`recipient_locale`, used by notifications).
+Dates and times are written per language by Babel, in the center's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import Babel, get_locale
+
+# Native names: a reader looks for their own language in its own words.
+NATIVE_NAMES = {"en": "English", "es": "Español"}
+
+babel = Babel()
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def default_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def supported(code: str | None) -> str | None:
+    """`code` when it is one of the center's languages, else None (input is untrusted)."""
+    return code if code in languages() else None
+
+
+def select_locale() -> str:
+    if not has_request_context():  # the worker: callers force the recipient's language
+        return default_language()
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated and supported(current_user.locale):
+        return current_user.locale
+    return (
+        supported(session.get("locale"))
+        or request.accept_languages.best_match(languages())
+        or default_language()
+    )
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else default_language()
+
+
+def recipient_locale(user) -> str:
+    """The language of everything sent to `user`: theirs when chosen, else the default."""
+    return supported(getattr(user, "locale", None)) or default_language()
+
+
+def localized(english: str, spanish: str | None) -> str:
+    """A label kept in two languages: Spanish where asked for and given, else the English one."""
+    return spanish if spanish and current_language() == "es" else english
+
+
+# English keeps the layout the center used before languages ("Nov 29, 2026 3:04 PM EST"); the
+# others use Babel's long date and the zone's generic name, as Babel's Spanish has no "EST"
+# ("29 de noviembre de 2026, 10:04 a. m. (hora oriental)").
+_DATE_PATTERNS = {"en": "MMM d, y"}
+_TIME_PATTERNS = {"en": "h:mm a zzz"}
+
+
+def format_day(value: date | None) -> str:
+    if value is None:
+        return ""
+    language = current_language()
+    return format_date(value, _DATE_PATTERNS.get(language, "long"), locale=get_locale() or language)
+
+
+def format_when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(current_app.config["CENTER_TIMEZONE"]))
+    language = current_language()
+    time = format_time(local, _TIME_PATTERNS.get(language, "h:mm a (vvvv)"), locale=get_locale() or language)
+    return f"{format_day(local.date())} {time}" if language == "en" else f"{format_day(local.date())}, {time}"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(format_when, "when")
+    app.add_template_filter(format_day, "day")
+    app.add_template_global(localized)
+
+    @app.context_processor
+    def _language():
+        code = current_language()
+        return {
+            "current_language": code,
+            "other_languages": [(c, NATIVE_NAMES.get(c, c)) for c in languages() if c != code],
+        }

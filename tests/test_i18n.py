@@ -1,0 +1,174 @@
+"""Choosing a language, and what follows it: pages, form errors, dates, emails, notifications
+and the Spanish labels of topics and programs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from tacenter.notifications.models import EmailOutbox, Notification
+from tests.conftest import csrf_token
+from tests.factories import ProgramFactory, RequesterFactory, TopicFactory, UserFactory, request_in_progress
+
+
+def _lang(response) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def _switch(client, locale: str, next_path: str = "/login"):
+    token = csrf_token(client, next_path)
+    return client.post("/language", data={"locale": locale, "next": next_path, "csrf_token": token})
+
+
+def _emails_to(db_session, user) -> list[EmailOutbox]:
+    return list(db_session.scalars(select(EmailOutbox).where(EmailOutbox.to_address == user.email)))
+
+
+def test_switch_before_sign_in_keeps_spanish_and_the_account_takes_it_at_sign_in(client, auth, db_session):
+    assert _lang(client.get("/login")) == "en"
+    response = _switch(client, "es")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    page = client.get("/login")
+    assert _lang(page) == "es" and "Iniciar sesión" in page.get_data(as_text=True)
+    requester = RequesterFactory()
+    auth.login(requester)
+    db_session.refresh(requester)
+    assert requester.locale == "es"
+    assert "Nuestras solicitudes" in client.get("/").get_data(as_text=True)
+
+
+def test_switch_after_sign_in_is_stored_on_the_user_and_outlives_the_session(client, auth, db_session):
+    requester = RequesterFactory(locale="en")
+    auth.login(requester)
+    _switch(client, "es", "/requests")
+    db_session.refresh(requester)
+    assert requester.locale == "es"
+    auth.logout()
+    assert _lang(client.get("/login")) == "es"  # signing out does not switch back
+
+
+def test_switch_refuses_an_unknown_language_and_a_missing_csrf_token(client):
+    token = csrf_token(client, "/login")
+    assert client.post("/language", data={"locale": "xx", "csrf_token": token}).status_code == 400
+    assert client.post("/language", data={"locale": "es"}).status_code == 400
+    assert _lang(client.get("/login")) == "en"
+
+
+def test_switch_never_sends_the_reader_off_the_site(client):
+    token = csrf_token(client, "/login")
+    response = client.post("/language", data={"locale": "es", "next": "//evil.example/", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_the_browser_language_chooses_before_sign_in_and_the_account_after(client, auth):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-PR,es;q=0.9,en;q=0.5"
+    assert _lang(client.get("/register")) == "es"
+    auth.login(RequesterFactory(locale="en"))
+    assert _lang(client.get("/")) == "en"
+
+
+def test_wtforms_own_messages_and_ours_read_in_spanish(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    token = csrf_token(client, "/register")
+    html = client.post("/register", data={"csrf_token": token, "email": "x"}).get_data(as_text=True)
+    assert "Este campo es obligatorio." in html  # WTForms' DataRequired, from its Spanish catalog
+    assert "Elija un estado o territorio." in html  # ours
+
+
+def test_dates_and_times_are_written_per_language(app):
+    from flask_babel import force_locale
+
+    from tacenter.i18n import format_day, format_when
+
+    moment = datetime(2026, 11, 29, 15, 4, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("es"):
+            assert format_day(moment.date()) == "29 de noviembre de 2026"
+            assert format_when(moment).startswith("29 de noviembre de 2026, 10:04")
+        with force_locale("en"):
+            assert format_when(moment) == "Nov 29, 2026 10:04 AM EST"
+
+
+def test_emails_and_notifications_follow_the_recipient_not_the_sender(db_session):
+    from tacenter.conversation.services import post_reply
+
+    ta_request, requester, staff, _ = request_in_progress(requester=RequesterFactory(locale="es"))
+    post_reply(ta_request.reference, "Adjunto el modelo.", actor=staff)  # staff's pages are English
+    [email] = [e for e in _emails_to(db_session, requester) if e.kind == "reply_posted"]
+    assert email.subject == f"Nueva respuesta en {ta_request.reference}"
+    assert "Hola, " in email.text_body and 'lang="es"' in email.html_body
+    message = db_session.scalar(select(Notification.message).where(Notification.kind == "reply_posted"))
+    assert message == f"{staff.name} respondió en {ta_request.reference}."
+    post_reply(ta_request.reference, "Gracias.", actor=requester)
+    [to_staff] = [e for e in _emails_to(db_session, staff) if e.kind == "requester_replied"]
+    assert to_staff.subject.isascii() and "replied" in to_staff.text_body
+
+
+def test_stage_changes_reach_each_recipient_in_their_language(db_session):
+    from tacenter.workflow.services import change_stage
+
+    ta_request, requester, staff, _ = request_in_progress(requester=RequesterFactory(locale="es"))
+    change_stage(ta_request.reference, "waiting_on_requester", actor=staff, note="¿Cuántas familias?")
+    [email] = [e for e in _emails_to(db_session, requester) if "espera" in e.subject]
+    assert email.subject.endswith("ahora está: en espera de la persona solicitante")
+    assert "Su solicitud" in email.text_body and "En espera de la persona solicitante" in email.text_body
+
+
+def test_an_invitation_in_spanish_is_emailed_shown_and_kept_in_spanish(client, db_session):
+    from tacenter.invitations.services import invite_user
+    from tests.factories import OrganizationFactory
+
+    lead = UserFactory(role="lead")
+    _, token = invite_user(
+        "ana@salud.example", "requester", actor=lead, organization_id=OrganizationFactory().id, locale="es"
+    )
+    [email] = db_session.scalars(select(EmailOutbox).where(EmailOutbox.kind == "invitation"))
+    assert email.subject == "Tiene una invitación al Centro de Asistencia Técnica IECMH"
+    assert "con el rol de Solicitante" in email.text_body
+    page = client.get(f"/invitations/{token}")
+    assert _lang(page) == "es" and "Cree su cuenta" in page.get_data(as_text=True)
+    form = {"name": "Ana Ruiz", "password": "un jardín de colibríes", "confirm": "un jardín de colibríes"}
+    client.post(
+        f"/invitations/{token}", data={**form, "csrf_token": csrf_token(client, f"/invitations/{token}")}
+    )
+    from tacenter.accounts.services import find_user_by_email
+
+    assert find_user_by_email("ana@salud.example").locale == "es"
+
+
+def test_a_label_without_spanish_falls_back_to_english_and_is_listed_as_a_gap(client, auth):
+    TopicFactory(name="Home visiting", name_es="Visitas domiciliarias")
+    TopicFactory(name="Trauma-informed care")
+    ProgramFactory(name="Project LAUNCH", name_es="Proyecto LAUNCH")
+    auth.login(RequesterFactory(locale="es"))
+    form = client.get("/requests/new").get_data(as_text=True)
+    assert "Visitas domiciliarias" in form and "Trauma-informed care" in form and "Proyecto LAUNCH" in form
+    auth.logout()
+    auth.login(UserFactory(role="admin"))
+    gaps = client.get("/admin/translations").get_data(as_text=True)
+    assert "Trauma-informed care" in gaps and "Home visiting" not in gaps and "Project LAUNCH" not in gaps
+
+
+def test_an_admin_gives_a_topic_its_spanish_name(client, auth, db_session):
+    topic = TopicFactory(name="Home visiting")
+    auth.login(UserFactory(role="admin"))
+    auth.post(
+        f"/admin/topics/{topic.id}",
+        {"name": "Home visiting", "name_es": "Visitas domiciliarias", "active": "y"},
+    )
+    db_session.refresh(topic)
+    assert topic.name_es == "Visitas domiciliarias"
+    after_flash = client.get("/admin/translations").get_data(as_text=True).split("<h1>", 1)[1]
+    assert "Home visiting" not in after_flash
+
+
+def test_the_preferences_page_sets_the_language(client, auth, db_session):
+    requester = RequesterFactory()
+    auth.login(requester)
+    response = auth.post("/notifications/settings", {"locale": "es", "email_mode": "immediately"})
+    assert response.status_code == 302
+    db_session.refresh(requester)
+    assert requester.locale == "es"
+    assert "Guardamos sus preferencias." in client.get("/notifications/settings").get_data(as_text=True)
