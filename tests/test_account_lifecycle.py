@@ -44,7 +44,7 @@ def test_an_unused_account_is_warned_once_then_deactivated_once_and_signed_out(d
     assert lifecycle.sweep_inactive_accounts(now=day(77))["warned"] == 1
     assert lifecycle.sweep_inactive_accounts(now=day(78)) == {"warned": 0, "deactivated": 0}
     [warning] = _warnings(requester)
-    assert "June 1, 2026" in warning.text_body  # 90 days after the last sign-in
+    assert "Jun 1, 2026" in warning.text_body  # 90 days after the last sign-in, in the center's date style
     # Past 90 days, but the warning went out only 13.5 days ago: the notice is kept.
     assert lifecycle.sweep_inactive_accounts(now=day(90.5))["deactivated"] == 0
     assert lifecycle.sweep_inactive_accounts(now=day(91.1))["deactivated"] == 1

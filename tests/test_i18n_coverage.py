@@ -20,6 +20,7 @@ from tests.routes import OWN, build_world, object_cases, routes, url_for_case
 
 EMAILS = Path(__file__).resolve().parent.parent / "templates" / "email"
 REQUESTER_EMAILS = {
+    "account_inactive",
     "mail_draft",
     # To an address with no account: the default language (nobody chose one).
     "mail_unknown_sender",
@@ -255,6 +256,9 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "changes": [],
         "draft_id": 1,
         "subject": "Consulta",
+        "name": requester.name,
+        "last_use": date(2026, 3, 2),
+        "deadline": date(2026, 6, 1),
     }
     data = {
         requester.name,

@@ -70,9 +70,10 @@ def _warn(now: datetime, *, days: int, notice: int) -> int:
             "account_inactive",
             {
                 "name": user.name,
-                "last_use": last_use.astimezone(tz).strftime("%B %-d, %Y"),
-                "deadline": deadline.astimezone(tz).strftime("%B %-d, %Y"),
+                "last_use": last_use.astimezone(tz).date(),
+                "deadline": deadline.astimezone(tz).date(),
             },
+            locale=user.locale,
         )
         record_event(
             Action.INACTIVITY_WARNED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from tacenter.accounts.models import LoginSession, User
@@ -38,8 +39,8 @@ def device_label(user_agent: str) -> str:
     browser = next((name for key, name in BROWSERS if key in user_agent), "")
     system = next((name for key, name in SYSTEMS if key in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown device"
+        return _l("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _l("Unknown device")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def end_own_session(session_id: int, *, actor: User) -> None:
     Another person's session is reported as not found, so ids reveal nothing."""
     row = db.session.get(LoginSession, session_id)
     if row is None or row.user_id != actor.id:
-        raise NotFound("There is no such session.")
+        raise NotFound(_l("There is no such session."))
     db.session.delete(row)
     record_event(Action.SESSION_ENDED, actor=actor, object_type="login_session", object_ref=session_id)
     db.session.commit()
