@@ -214,3 +214,21 @@ def test_the_import_form_takes_files_bigger_than_the_attachment_limit(client, au
     response = _admin_upload(auth, "\n".join(lines).encode())
     assert response.status_code == 302
     assert db.session.scalar(select(ImportJob.new_count)) == 40
+
+
+def test_importing_and_exporting_records_are_each_audited_once(client, auth, center):
+    from tacenter.audit.models import AuditEvent
+
+    admin = UserFactory(role="admin")
+    auth.login(admin)
+    job_page = _admin_upload(auth, (HEADER + "\n" + _request_line()).encode()).location
+    job_id = int(job_page.rstrip("/").rsplit("/", 1)[1])
+    auth.post(f"/records/imports/{job_id}/commit", {}, form_page=job_page)
+    assert client.get("/records/export.zip").status_code == 200
+    db.session.expire_all()
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.actor_id).where(
+            AuditEvent.action.in_(["records_imported", "records_exported"])
+        )
+    ).all()
+    assert sorted(tuple(e) for e in events) == [("records_exported", admin.id), ("records_imported", admin.id)]

@@ -33,6 +33,7 @@ class Action:
     INACTIVITY_WARNED = "inactivity_warned"
     SETTINGS_CHANGED = "settings_changed"
     RECORDS_EXPORTED = "records_exported"
+    RECORDS_IMPORTED = "records_imported"
     FILE_DOWNLOADED = "file_downloaded"
     ACCESS_DENIED = "access_denied"
     SESSION_ENDED = "session_ended"

@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from tacenter import jobs
 from tacenter.accounts.models import User
+from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -188,6 +189,10 @@ def commit_import(job_id: int, *, actor: User) -> ImportJob:
     if job.status != JobStatus.CHECKED or job.error_count:
         raise DomainError("Only a checked file without problems can be committed.")
     job.status, job.step, job.progress = COMMIT_QUEUED, "Writing the rows, all at once", 0
+    # The admin's decision is what the audit log keeps, in its transaction; the write follows.
+    record_event(
+        Action.RECORDS_IMPORTED, actor=actor, object_type="import_job", object_ref=job.id, detail=job.kind
+    )
     inline = job.size_bytes <= current_app.config["IMPORT_INLINE_BYTES"]
     if not inline:
         jobs.after_commit_import(db.session, job.id, commit=True)

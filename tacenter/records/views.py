@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tacenter.accounts.permissions import require_roles
+from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.records import services
@@ -132,13 +133,25 @@ def _zip_response(write, name: str):
     return response
 
 
+def _audit_export(what: str, organization_id: int | None = None) -> None:
+    record_event_now(
+        Action.RECORDS_EXPORTED,
+        actor=current_user,
+        object_type="records",
+        object_ref=what,
+        organization_id=organization_id,
+    )
+
+
 @bp.route("/export.zip")
 @admin_only
 def export():
+    _audit_export("all records")
     return _zip_response(write_archive, "tacenter-records.zip")
 
 
 @bp.route("/mine.zip")
 @require_roles(Role.REQUESTER)
 def own_data():
+    _audit_export("own organization's records", organization_id=current_user.organization_id)
     return _zip_response(lambda target: write_own_data(target, actor=current_user), "our-requests.zip")
