@@ -231,4 +231,7 @@ def test_importing_and_exporting_records_are_each_audited_once(client, auth, cen
             AuditEvent.action.in_(["records_imported", "records_exported"])
         )
     ).all()
-    assert sorted(tuple(e) for e in events) == [("records_exported", admin.id), ("records_imported", admin.id)]
+    assert sorted(tuple(e) for e in events) == [
+        ("records_exported", admin.id),
+        ("records_imported", admin.id),
+    ]
