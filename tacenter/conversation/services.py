@@ -26,6 +26,7 @@ from tacenter.timeliness import milestones
 from tacenter.vocab import Role
 from tacenter.workflow import rules
 from tacenter.workflow import services as workflow
+from tacenter.workflow.automatic import resume_on_answer
 
 WRITERS = frozenset({Role.REQUESTER, Role.STAFF, Role.LEAD, Role.ADMIN})  # leadership reads
 
@@ -116,7 +117,7 @@ def post_reply(
     if actor.is_staff_side:
         milestones.record_response(ta_request, now=now)
     else:
-        resumed = workflow.resume_on_answer(ta_request, actor=actor, now=now)
+        resumed = resume_on_answer(ta_request, actor=actor, now=now)
     _notify_other_side(ta_request, message, actor=actor, resumed=resumed, now=now)
     db.session.commit()
     return message

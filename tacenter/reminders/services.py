@@ -150,7 +150,7 @@ def covering_backups(today) -> dict[int, User]:
 
 
 def _close_unanswered(due: Due, *, now: datetime) -> bool:
-    from tacenter.workflow.services import close_unanswered
+    from tacenter.workflow.automatic import close_unanswered
 
     try:
         if not claim(due, now=now):

@@ -32,7 +32,7 @@ from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import GoalMet
 from tacenter.workflow import rules
-from tacenter.workflow.models import REQUESTER_ANSWERED, StageChange
+from tacenter.workflow.models import StageChange
 
 
 def get_visible_request(reference: str, *, actor: User) -> TARequest:
@@ -125,20 +125,6 @@ def _move(
     if ta_request.assignee and not told_otherwise:
         notify(ta_request.assignee, "stage_changed", message, ta_request=ta_request, context=context,
                actor=actor, now=now)  # fmt: skip
-
-
-def close_unanswered(ta_request_id: int, *, now: datetime | None = None) -> TARequest:
-    """The reminder sweep's close: a request still waiting on its requester after the nudge
-    and the grace period is closed as unanswered, by the system. Staff can reopen it."""
-    now = now or utcnow()
-    ta_request = db.session.get(TARequest, ta_request_id)
-    if ta_request is None or ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
-        raise InvalidTransition("Only a request waiting on its requester can be closed as unanswered.")
-    transition = rules.find_transition(ta_request.stage, rules.Stage.CLOSED)
-    note = "Closed automatically: the requester did not answer. Staff can reopen it."
-    _move(ta_request, transition, actor=None, note=note, now=now)
-    db.session.commit()
-    return ta_request
 
 
 def allowed_transitions(ta_request: TARequest, actor: User) -> list[rules.Transition]:
@@ -295,14 +281,3 @@ def refer_request(reference: str, *, reason: str, referred_to: str, actor: User,
         raise DomainError("Say which TA provider the request is referred to.")
     return _end_with_reason(reference, rules.Stage.REFERRED, reason, actor=actor, referred_to=referred_to,
                             expected_version=expected_version, now=now)  # fmt: skip
-
-
-def resume_on_answer(ta_request: TARequest, *, actor: User, now: datetime) -> bool:
-    """A requester's reply to a request waiting on them puts it back in progress. Caller commits.
-    The caller's reply notice tells the assignee it resumed (one email, not two); the requester,
-    who replied, is told nothing."""
-    if ta_request.stage != rules.Stage.WAITING_ON_REQUESTER:
-        return False
-    transition = rules.find_transition(ta_request.stage, rules.Stage.IN_PROGRESS)
-    _move(ta_request, transition, actor=actor, note=REQUESTER_ANSWERED, now=now, assignee_told=True)
-    return True
