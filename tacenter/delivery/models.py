@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +11,10 @@ from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
+from tacenter.vocab import PlanStatus
+
+PLAN_ACTIONS = ("goal_added", "step_added", "step_status")
+PLAN_STATUSES = frozenset(s.value for s in PlanStatus)
 
 ta_activity_topic = Table(
     "ta_activity_topic",
@@ -122,7 +127,11 @@ class PlanStep(TimestampMixin, db.Model):
 
 
 class PlanChange(db.Model):
-    """One change to a TA plan (a goal or planned activity added, a status changed), for the timeline."""
+    """One change to a TA plan (a goal or planned activity added, a status changed), for the timeline.
+
+    Kept as data (`action` is one of PLAN_ACTIONS, `detail` the goal's or activity's words, `status`
+    the new status's code) and put into a sentence when shown, in the reader's language.
+    """
 
     __tablename__ = "plan_change"
     __table_args__ = (Index("ix_plan_change_request_time", "ta_request_id", "created_at"),)
@@ -131,6 +140,26 @@ class PlanChange(db.Model):
     ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def sentence(self) -> str:
+        """The change as the reader reads it, in their language."""
+        who = self.actor.name if self.actor else gettext("Someone")
+        if self.action == "goal_added":
+            return gettext("%(who)s added the goal “%(goal)s” to the TA plan", who=who, goal=self.detail)
+        if self.action == "step_added":
+            return gettext("%(who)s planned “%(activity)s” in the TA plan", who=who, activity=self.detail)
+        if self.action != "step_status":  # a sentence the migration could not read: as it was written
+            return f"{who} {self.action} in the TA plan"
+        status = PlanStatus(self.status).label.lower() if self.status in PLAN_STATUSES else self.status
+        return gettext(
+            "%(who)s marked “%(activity)s” %(status)s in the TA plan",
+            who=who,
+            activity=self.detail,
+            status=status,
+        )

@@ -24,10 +24,20 @@ def _planned(reference: str, actor: User) -> TARequest:
     return ta_request
 
 
-def _record(ta_request: TARequest, action: str, *, actor: User, now: datetime) -> None:
-    """Every plan change is kept for the timeline, in the change's transaction."""
+def _record(
+    ta_request: TARequest, action: str, detail: str, *, actor: User, now: datetime, status: str | None = None
+) -> None:
+    """Every plan change is kept for the timeline, in the change's transaction: as data, so each
+    reader reads it in their own language (PlanChange.sentence)."""
     db.session.add(
-        PlanChange(ta_request_id=ta_request.id, actor_id=actor.id, action=action[:300], created_at=now)
+        PlanChange(
+            ta_request_id=ta_request.id,
+            actor_id=actor.id,
+            action=action,
+            detail=detail[:200],
+            status=status,
+            created_at=now,
+        )
     )
 
 
@@ -44,7 +54,7 @@ def add_goal(reference: str, description: str, *, actor: User, now: datetime | N
     ta_request = _planned(reference, actor)
     goal = PlanGoal(ta_request_id=ta_request.id, description=_text(description, "goal"), created_at=now)
     db.session.add(goal)
-    _record(ta_request, f"added the goal “{goal.description[:200]}”", actor=actor, now=now)
+    _record(ta_request, "goal_added", goal.description, actor=actor, now=now)
     db.session.commit()
     return goal
 
@@ -74,7 +84,7 @@ def add_step(
         created_at=now,
     )
     db.session.add(step)
-    _record(ta_request, f"planned “{step.description[:200]}”", actor=actor, now=now)
+    _record(ta_request, "step_added", step.description, actor=actor, now=now)
     db.session.commit()
     return step
 
@@ -92,8 +102,7 @@ def set_step_status(
     if status not in {s.value for s in PlanStatus}:
         raise DomainError("Choose a status.")
     if step.status != status:
-        label = PlanStatus(status).label.lower()
-        _record(ta_request, f"marked “{step.description[:200]}” {label}", actor=actor, now=now)
+        _record(ta_request, "step_status", step.description, status=status, actor=actor, now=now)
     step.status = status
     step.updated_at = now
     db.session.commit()

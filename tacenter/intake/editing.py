@@ -8,7 +8,6 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -17,25 +16,15 @@ from tacenter.catalog.models import GrantProgram
 from tacenter.db import utcnow
 from tacenter.errors import InvalidTransition, NotAllowed
 from tacenter.extensions import db
+from tacenter.intake.history import FIELD_LABELS
 from tacenter.intake.models import RequestChange, TARequest
 from tacenter.intake.services import RequestDraft, _check
 from tacenter.notifications.services import notify
-from tacenter.vocab import STATES, DeliveryMode, Role, Tier, Urgency
+from tacenter.vocab import Role
 from tacenter.workflow import rules
 from tacenter.workflow.services import _check_version, _flush, _touch, get_visible_request
 
 EDITORS = (Role.STAFF, Role.LEAD, Role.ADMIN)
-LABELS = {
-    "title": "Title",
-    "description": "Description",
-    "topic_ids": "Topics",
-    "tier": "Kind of help",
-    "urgency": "Urgency",
-    "program_id": "Grant program",
-    "state": "State or territory",
-    "needed_by": "Needed by",
-    "preferred_mode": "Preferred way",
-}
 # What the requester asked for and is told about when staff change it (program and state are
 # the center's bookkeeping).
 TOLD_TO_REQUESTER = {"title", "description", "topic_ids", "tier", "urgency", "needed_by", "preferred_mode"}
@@ -77,22 +66,18 @@ def ensure_may_edit(ta_request: TARequest, actor: User) -> None:
     raise NotAllowed("Only TA staff, leads and the requester (until triage) can edit a request.")
 
 
-def _shown(name: str, value) -> str:
-    """A field's value as people read it, for the history and the email."""
+def _kept(name: str, value) -> str:
+    """A field's value as the history keeps it: codes and ISO dates, put into words in each
+    reader's language when shown (intake.history); names of topics and programs as they are."""
     if value in (None, "", []):
-        return "None"
+        return ""
     if name == "topic_ids":
         return ", ".join(sorted(t.name for t in value))
     if name == "program_id":
         program = db.session.get(GrantProgram, value)
         return program.name if program else str(value)
     if name == "needed_by":
-        return value.strftime("%b %-d, %Y")
-    labels = {"tier": Tier, "urgency": Urgency, "preferred_mode": DeliveryMode}
-    if name in labels:
-        return labels[name](value).label
-    if name == "state":
-        return STATES.get(value, value)
+        return value.isoformat()
     return str(value)
 
 
@@ -120,16 +105,16 @@ def edit_request(
     draft = RequestDraft(desired_outcome="", **dataclasses.asdict(checked))
     topics = _check(draft, now.date())
     new = {**dataclasses.asdict(values), "topic_ids": topics}
-    old = {name: getattr(ta_request, name) for name in LABELS if name != "topic_ids"}
+    old = {name: getattr(ta_request, name) for name in FIELD_LABELS if name != "topic_ids"}
     old["topic_ids"] = list(ta_request.topics)
     # Every read before the first write: an autoflush must not send the UPDATE past _flush's guard.
-    shown = {name: (_shown(name, old[name]), _shown(name, new[name])) for name in LABELS}
-    changed = [name for name, (before, after) in shown.items() if before != after]
+    kept = {name: (_kept(name, old[name]), _kept(name, new[name])) for name in FIELD_LABELS}
+    changed = [name for name, (before, after) in kept.items() if before != after]
     if not changed:
         return []
     changes = [
-        RequestChange(ta_request_id=ta_request.id, actor_id=actor.id, field=LABELS[name],
-                      old_value=shown[name][0], new_value=shown[name][1], created_at=now)
+        RequestChange(ta_request_id=ta_request.id, actor_id=actor.id, field=name,
+                      old_value=kept[name][0], new_value=kept[name][1], created_at=now)
         for name in changed
     ]  # fmt: skip
     for name in changed:
@@ -137,18 +122,18 @@ def edit_request(
     _touch(ta_request, now)
     _flush()
     db.session.add_all(changes)
-    told = [c for c in changes if c.field in {LABELS[n] for n in TOLD_TO_REQUESTER}]
+    told = [c for c in changes if c.field in TOLD_TO_REQUESTER]
     if told:  # notify leaves out the actor: a requester's own edit tells no one
         notify(
             ta_request.requester,
             "request_edited",
-            # Lazy: written in the requester's language, field names included (stored in English).
+            # Lazy: written in the requester's language, field names included.
             LazyString(
                 lambda: str(
                     _l(
                         "%(name)s changed %(fields)s on %(reference)s.",
                         name=actor.name,
-                        fields=", ".join(gettext(c.field).lower() for c in told),
+                        fields=", ".join(c.label.lower() for c in told),
                         reference=ta_request.reference,
                     )
                 )

@@ -9,6 +9,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
+from tacenter.intake.history import field_label, value_shown
 from tacenter.vocab import STATES, DeliveryMode, GoalMet, Tier, Urgency
 from tacenter.workflow.rules import OPEN_VALUES
 
@@ -126,7 +127,10 @@ class TARequest(TimestampMixin, db.Model):
 
 
 class RequestChange(db.Model):
-    """One field of a request changed after submission: who, when, from what to what (as shown)."""
+    """One field of a request changed after submission: who, when, from what to what.
+
+    Kept as data (`field` is the field's name, values are codes or ISO dates) and put into words
+    by `intake.history` in the reader's language."""
 
     __tablename__ = "request_change"
     __table_args__ = (Index("ix_request_change_request_time", "ta_request_id", "created_at"),)
@@ -140,3 +144,15 @@ class RequestChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return field_label(self.field)
+
+    @property
+    def old_shown(self) -> str:
+        return value_shown(self.field, self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        return value_shown(self.field, self.new_value)
