@@ -53,7 +53,7 @@ def test_a_spanish_requester_reads_plan_changes_and_edits_in_spanish(client, aut
     assert f"{staff.name} marcó «Draft the guide» como hecha en el plan de asistencia técnica" in page
     assert "Descripción:" in page and "Urgencia: <del>De rutina</del> → <ins>Urgente</ins>" in page
     assert "Fecha en que la necesita: <del>Ninguno</del> → <ins>5 de marzo de 2027</ins>" in page
-    for english in ("added the goal", "in the TA plan", "Description", "Routine", "Urgent", "Mar 5, 2027"):
+    for english in ("added the goal", "in the TA plan", "Description", "Routine", ">Urgent<", "Mar 5, 2027"):
         assert english not in page
 
 

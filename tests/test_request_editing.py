@@ -48,10 +48,10 @@ def test_a_staff_edit_keeps_each_field_old_and_new_and_tells_the_requester(db_se
         c.field: (c.old_value, c.new_value, c.actor_id) for c in db_session.scalars(select(RequestChange))
     }
     assert changes == {
-        "Title": ("Medicaid billing for dyadic services", "Dyadic billing codes for Medicaid", staff.id),
-        "Kind of help": ("Targeted", "Intensive", staff.id),
-        "Needed by": ("None", needed.strftime("%b %-d, %Y"), staff.id),
-        "State or territory": ("New Mexico", "Ohio", staff.id),
+        "title": ("Medicaid billing for dyadic services", "Dyadic billing codes for Medicaid", staff.id),
+        "tier": ("targeted", "intensive", staff.id),
+        "needed_by": ("", needed.isoformat(), staff.id),
+        "state": ("NM", "OH", staff.id),
     }
     told = db_session.scalar(select(Notification).where(Notification.kind == "request_edited"))
     assert told.user_id == requester.id and "title" in told.message and "state" not in told.message

@@ -52,11 +52,15 @@ def test_ta_plan_changes_are_in_the_timeline_for_staff_and_requester(client, aut
         ta_request.reference, "Draft the billing guide", target_date=None, goal_id=goal.id, actor=staff
     )
     set_step_status(ta_request.reference, step.id, "done", actor=staff)
-    plan = [e.item.action for e in timeline(ta_request, requester) if e.kind == "plan"]
+    plan = [
+        (e.item.action, e.item.detail, e.item.status)
+        for e in timeline(ta_request, requester)
+        if e.kind == "plan"
+    ]
     assert plan == [
-        "added the goal “Medicaid covers dyadic care”",
-        "planned “Draft the billing guide”",
-        "marked “Draft the billing guide” done",
+        ("goal_added", "Medicaid covers dyadic care", None),
+        ("step_added", "Draft the billing guide", None),
+        ("step_status", "Draft the billing guide", "done"),
     ]
     auth.login(requester)
     html = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)

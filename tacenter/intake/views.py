@@ -115,7 +115,7 @@ def edit_request(reference: str):
         form.version.data = ta_request.version
     status = 200
     if form.validate_on_submit():
-        values = editing.RequestEdit(**{name: getattr(form, name).data for name in editing.LABELS})
+        values = editing.RequestEdit(**{name: getattr(form, name).data for name in editing.FIELD_LABELS})
         version = int(form.version.data) if str(form.version.data).isdigit() else None
         try:
             changes = editing.edit_request(reference, values, actor=current_user, expected_version=version)
