@@ -73,3 +73,52 @@ def test_the_request_edited_email_to_a_spanish_requester_names_the_fields_in_spa
     assert "- Descripción: " in email.text_body and "- Urgencia: De rutina -> Urgente" in email.text_body
     assert "Urgencia: De rutina → <strong>Urgente</strong>" in email.html_body
     assert "Description" not in email.text_body and "Routine" not in email.text_body
+
+
+def test_history_written_before_as_english_text_is_converted_both_ways(db_session):
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from tacenter.delivery.models import PlanChange
+    from tacenter.intake.models import RequestChange
+
+    migrations = str(Path(__file__).resolve().parent.parent / "migrations")
+    ta_request, _, staff, _ = request_in_progress(requester=RequesterFactory(locale="es"), tier="intensive")
+    ids = {"r": ta_request.id, "a": staff.id}
+    db_session.commit()
+    db_session.remove()
+    downgrade(directory=migrations, revision="0011_es_user_locale")
+    try:
+        with db_session.get_bind().begin() as conn:
+            for action in ("added the goal “Fund dyads”", "marked “Draft the guide” in progress"):
+                conn.execute(
+                    text("INSERT INTO plan_change (ta_request_id, actor_id, action, created_at) "
+                         "VALUES (:r, :a, :action, CURRENT_TIMESTAMP)"),
+                    {**ids, "action": action},
+                )  # fmt: skip
+            conn.execute(
+                text("INSERT INTO request_change (ta_request_id, actor_id, field, old_value, new_value, "
+                     "created_at) VALUES (:r, :a, 'Needed by', 'None', 'Mar 5, 2027', CURRENT_TIMESTAMP)"),
+                ids,
+            )  # fmt: skip
+    finally:
+        upgrade(directory=migrations)
+    plan = db_session.scalars(select(PlanChange).order_by(PlanChange.id)).all()
+    assert [(p.action, p.detail, p.status) for p in plan] == [
+        ("goal_added", "Fund dyads", None),
+        ("step_status", "Draft the guide", "in_progress"),
+    ]
+    edit = db_session.scalar(select(RequestChange))
+    assert (edit.field, edit.old_value, edit.new_value) == ("needed_by", "", "2027-03-05")
+    db_session.remove()
+    downgrade(directory=migrations, revision="0011_es_user_locale")
+    try:
+        with db_session.get_bind().connect() as conn:
+            actions = conn.execute(text("SELECT action FROM plan_change ORDER BY id")).scalars().all()
+            kept = conn.execute(text("SELECT field, old_value, new_value FROM request_change")).one()
+    finally:
+        upgrade(directory=migrations)
+    assert actions == ["added the goal “Fund dyads”", "marked “Draft the guide” in progress"]
+    assert tuple(kept) == ("Needed by", "None", "Mar 5, 2027")
