@@ -5,7 +5,7 @@ plan_change gains `detail` (the goal's or activity's words) and `status` (the ne
 holds the field's name and coded values (tier, urgency and mode codes, ISO dates, "" for none)
 instead of their English labels. Rows written before are converted both ways.
 
-Revision ID: r20261130_es_gaps_history_as_data
+Revision ID: r20261130_es_gaps_history_data
 Revises: 0011_es_user_locale
 Create Date: 2026-11-30 00:30:00
 
@@ -17,7 +17,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "r20261130_es_gaps_history_as_data"
+revision = "r20261130_es_gaps_history_data"
 down_revision = "0011_es_user_locale"
 branch_labels = None
 depends_on = None
