@@ -125,7 +125,10 @@ def register_errorhandlers(app: Flask) -> None:
         code = error.code or 500
         if code == 403:
             _audit_denied(403)
-        return _respond(code, error.name.replace(" ", ""), DESCRIPTIONS.get(code, error.description or ""))
+        # An abort() that says why keeps its words; Werkzeug's own (English) defaults give way
+        # to ours, by status, in the reader's language.
+        said = error.description if error.description != type(error).description else None
+        return _respond(code, error.name.replace(" ", ""), said or DESCRIPTIONS.get(code, error.description or ""))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -132,6 +132,7 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
             "Profiles",
             "Invite",
             "Mail to sort",
+            "Vetting",
         ],
         "leadership": ["Home", "Queue", "Dashboard"],
         "admin": [
@@ -144,6 +145,7 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
             "Profiles",
             "Invite",
             "Mail to sort",
+            "Vetting",
             "Admin",
             "Sent mail (dev)",
         ],
