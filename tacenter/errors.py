@@ -128,7 +128,8 @@ def register_errorhandlers(app: Flask) -> None:
         # An abort() that says why keeps its words; Werkzeug's own (English) defaults give way
         # to ours, by status, in the reader's language.
         said = error.description if error.description != type(error).description else None
-        return _respond(code, error.name.replace(" ", ""), said or DESCRIPTIONS.get(code, error.description or ""))
+        message = said or DESCRIPTIONS.get(code, error.description or "")
+        return _respond(code, error.name.replace(" ", ""), message)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
