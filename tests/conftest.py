@@ -110,14 +110,10 @@ def app():
     _drop_pg_database()
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request, app):
-    """Each test starts with empty tables (kept: the schema and alembic's version)."""
-    from tacenter.extensions import db, limiter
+def empty_tables() -> None:
+    """Every table emptied (kept: the schema and alembic's version), as an empty database."""
+    from tacenter.extensions import db
 
-    ctx = app.app_context()
-    ctx.push()
-    yield
     db.session.remove()
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
@@ -128,6 +124,17 @@ def _clean_database(request, app):
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Each test starts with empty tables (kept: the schema and alembic's version)."""
+    from tacenter.extensions import limiter
+
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    empty_tables()
     limiter.reset()
     ctx.pop()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tacenter.extensions import db
 from tacenter.records.columns import ORDER
 from tacenter.records.export import write_archive
 from tacenter.records.services import import_file
+from tests.conftest import empty_tables
 from tests.records_data import build_center
 
 
@@ -25,19 +24,6 @@ def _export() -> dict[str, bytes]:
 def _sheets(data: bytes) -> dict[str, list]:
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
-
-
-def _empty_database() -> None:
-    db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
-            )
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 def _import_all(files: dict[str, bytes], tmp_path) -> dict[str, dict]:
@@ -56,7 +42,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_identical_f
     first = _export()
     assert b"'=Four Corners" in first["organizations.csv"]  # a formula-like name is kept as text
     assert first["activities.csv"].count(b"\r\n") == 2  # header and the one activity not deleted
-    _empty_database()
+    empty_tables()
     _import_all(first, tmp_path)
     second = _export()
     for kind in ORDER:
@@ -67,7 +53,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_identical_f
 def test_reimporting_the_same_files_changes_nothing(tmp_path):
     build_center()
     files = _export()
-    _empty_database()
+    empty_tables()
     _import_all(files, tmp_path)
     before = _export()
     again = _import_all(files, tmp_path)
