@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         audit_views,  # noqa: F401  (its routes join the admin blueprint)
         catalog_views,  # noqa: F401  (likewise)
         center_views,  # noqa: F401  (likewise)
+        grant_views,  # noqa: F401  (likewise)
     )
     from tacenter.admin.views import bp as admin
     from tacenter.conversation.views import bp as conversation

@@ -70,6 +70,12 @@ SAMPLES["session_id"] = lambda w: {
     MISSING: MISSING_ID,
 }
 SAMPLES["organization_id"] = SAMPLES["org_id"]
+# A grant (admin pages only): "own" is our organization's, "foreign" the other one's.
+SAMPLES["grant_id"] = lambda w: {
+    OWN: w.objects["own_grant"].id,
+    FOREIGN: w.objects["foreign_grant"].id,
+    MISSING: MISSING_ID,
+}
 
 
 def build_world() -> World:
@@ -107,9 +113,16 @@ def build_world() -> World:
     [foreign_attachment] = attach_files(
         foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
     )
+    from datetime import date
+
     from tacenter.accounts.models import LoginSession
     from tacenter.extensions import db
+    from tacenter.registry.models import Grant
 
+    period = {"program_id": program.id, "project_start": date(2024, 10, 1), "project_end": date(2029, 9, 29)}
+    own_grant = Grant(grant_number="SM-24-001", organization_id=ours.id, **period)
+    foreign_grant = Grant(grant_number="SM-24-002", organization_id=theirs.id, **period)
+    db.session.add_all([own_grant, foreign_grant])
     colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
     requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
     db.session.add_all([colleague_session, requester_session])
@@ -129,6 +142,8 @@ def build_world() -> World:
         "invitation_token": token,
         "own_attachment": own_attachment,
         "foreign_attachment": foreign_attachment,
+        "own_grant": own_grant,
+        "foreign_grant": foreign_grant,
     }
     world.ids = {name: make(world) for name, make in SAMPLES.items()}
     return world

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from tacenter.accounts.models import Organization, User
@@ -52,6 +54,21 @@ def change_role(user_id: int, role: str, *, actor: User, organization_id: int | 
     return user
 
 
+@dataclass(frozen=True)
+class OrganizationFlags:
+    """What the funder's roster says of an organization beyond its name and state."""
+
+    other_states: str = ""
+    is_tribal: bool = False
+    is_territory: bool = False
+
+
+def _set_flags(org: Organization, flags: OrganizationFlags | None) -> None:
+    if flags is not None:  # callers that do not show the flags leave them as they are
+        org.other_states = _check_other_states(flags.other_states)
+        org.is_tribal, org.is_territory = flags.is_tribal, flags.is_territory
+
+
 def _check_organization(name: str, org_type: str, state: str, *, exclude_id: int | None = None) -> str:
     name = name.strip()
     if not name:
@@ -70,10 +87,22 @@ def _check_organization(name: str, org_type: str, state: str, *, exclude_id: int
     return name
 
 
-def create_organization(name: str, org_type: str, state: str, *, actor: User) -> Organization:
+def _check_other_states(other_states: str) -> str:
+    """Further states as the registry stores them ("AZ;NM;UT"), the same as an import."""
+    codes = [code.strip().upper() for code in other_states.replace(",", ";").split(";") if code.strip()]
+    unknown = [code for code in codes if code not in STATES]
+    if unknown:
+        raise DomainError(f"These are not state or territory codes: {', '.join(unknown)}.")
+    return ";".join(dict.fromkeys(codes))
+
+
+def create_organization(
+    name: str, org_type: str, state: str, *, actor: User, flags: OrganizationFlags | None = None
+) -> Organization:
     """Admins add an organization; names are unique regardless of case."""
     _require_admin(actor)
     org = Organization(name=_check_organization(name, org_type, state), org_type=org_type, state=state)
+    _set_flags(org, flags)
     db.session.add(org)
     db.session.flush()
     record_event(
@@ -87,7 +116,9 @@ def create_organization(name: str, org_type: str, state: str, *, actor: User) ->
     return org
 
 
-def update_organization(org_id: int, name: str, org_type: str, state: str, *, actor: User) -> Organization:
+def update_organization(
+    org_id: int, name: str, org_type: str, state: str, *, actor: User, flags: OrganizationFlags | None = None
+) -> Organization:
     """Admins rename or re-file an organization; its people and requests stay with it."""
     _require_admin(actor)
     org = db.session.get(Organization, org_id)
@@ -95,6 +126,7 @@ def update_organization(org_id: int, name: str, org_type: str, state: str, *, ac
         raise NotFound("There is no such organization.")
     org.name = _check_organization(name, org_type, state, exclude_id=org.id)
     org.org_type, org.state = org_type, state
+    _set_flags(org, flags)
     record_event(
         Action.ORGANIZATION_CHANGED,
         actor=actor,

@@ -39,6 +39,33 @@ class OrganizationForm(FlaskForm):
         choices=options([("", "Choose…")] + STATE_CHOICES),
         validators=[DataRequired(message="Choose a state or territory.")],
     )
+    other_states = StringField(
+        "Other states or territories",
+        description="Further states a tribal organization spans, as codes separated by semicolons: AZ;NM;UT.",
+        validators=[Optional(), Length(max=200)],
+    )
+    is_tribal = BooleanField("Tribal organization")
+    is_territory = BooleanField("Territory organization")
+
+
+class GrantForm(FlaskForm):
+    program_id = SelectField(
+        "Grant program", coerce=_optional_int, validators=[DataRequired(message="Choose a grant program.")]
+    )
+    grant_number = StringField(
+        "Grant number", validators=[DataRequired(message="Give the grant number."), Length(max=40)]
+    )
+    project_start = DateField(
+        "Project period start", validators=[DataRequired(message="Give the date the project period starts.")]
+    )
+    project_end = DateField(
+        "Project period end",
+        description="To end a grant early, set this to its last day.",
+        validators=[DataRequired(message="Give the date the project period ends.")],
+    )
+    gpo_name = StringField("Project officer (GPO)", validators=[Optional(), Length(max=120)])
+    gpo_email = StringField("Project officer's email", validators=[Optional(), Length(max=254)])
+    project_director = StringField("Project director", validators=[Optional(), Length(max=120)])
 
 
 class CatalogEntryForm(FlaskForm):

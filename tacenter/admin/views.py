@@ -14,6 +14,7 @@ from tacenter.admin.forms import ConfirmForm, OrganizationForm, RoleForm, UserFi
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.registry.grants import organization_grants
 from tacenter.vocab import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -125,14 +126,17 @@ def organizations():
 
 
 def _save_organization(form: OrganizationForm, org: Organization | None):
+    flags = management.OrganizationFlags(
+        form.other_states.data or "", form.is_tribal.data, form.is_territory.data
+    )
     try:
         if org is None:
             org = management.create_organization(
-                form.name.data, form.org_type.data, form.state.data, actor=current_user
+                form.name.data, form.org_type.data, form.state.data, actor=current_user, flags=flags
             )
         else:
             management.update_organization(
-                org.id, form.name.data, form.org_type.data, form.state.data, actor=current_user
+                org.id, form.name.data, form.org_type.data, form.state.data, actor=current_user, flags=flags
             )
     except DomainError as error:
         db.session.rollback()
@@ -160,4 +164,6 @@ def edit_organization(org_id: int):
     form = OrganizationForm(obj=org)
     if form.validate_on_submit() and (done := _save_organization(form, org)):
         return done
-    return render_template("admin/organization_form.html", form=form, org=org)
+    return render_template(
+        "admin/organization_form.html", form=form, org=org, grants=organization_grants(org.id)
+    )

@@ -28,6 +28,7 @@ class Action:
     ROLE_CHANGED = "role_changed"
     ORGANIZATION_CREATED = "organization_created"
     ORGANIZATION_CHANGED = "organization_changed"
+    GRANT_CHANGED = "grant_changed"  # added or edited by hand (an import logs RECORDS_IMPORTED)
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     INACTIVITY_WARNED = "inactivity_warned"
