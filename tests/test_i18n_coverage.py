@@ -69,6 +69,7 @@ def _data_of(world) -> set[str]:
     from tacenter.files.models import Attachment
     from tacenter.intake.models import TARequest
     from tacenter.notifications.models import Notification
+    from tacenter.registry.models import Grant
     from tacenter.vocab import STATES
     from tacenter.workflow.models import StageChange
 
@@ -82,6 +83,8 @@ def _data_of(world) -> set[str]:
         (Attachment, ("filename", "size_label")),
         (Message, ("body",)),
         (StageChange, ("note",)),
+        # The funder's grant number and program, as the roster names them
+        (Grant, ("label",)),
         # Written once, in the recipient's language (tests/test_i18n.py checks it)
         (Notification, ("message",)),
     ):
