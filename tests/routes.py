@@ -70,6 +70,8 @@ SAMPLES["session_id"] = lambda w: {
     MISSING: MISSING_ID,
 }
 SAMPLES["organization_id"] = SAMPLES["org_id"]
+# A "forgot password" link: the requester's, live (anyone holding it may open it).
+SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-such-reset"}
 
 
 def build_world() -> World:
@@ -100,7 +102,10 @@ def build_world() -> World:
     change_stage(own.reference, "in_progress", actor=staff)
     assign_request(second.reference, staff.id, actor=lead)
     _, token = invite_user("new.person@cyfd.example", "requester", actor=lead, organization_id=ours.id)
+    from tacenter.accounts.recovery import request_reset
     from tacenter.files.services import Upload, attach_files
+
+    reset_token = request_reset(users["requester"].email)
 
     pdf = Upload("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     [own_attachment] = attach_files(own.reference, [pdf], actor=requester)
@@ -127,6 +132,7 @@ def build_world() -> World:
         "topics": topics,
         "program": program,
         "invitation_token": token,
+        "reset_token": reset_token,
         "own_attachment": own_attachment,
         "foreign_attachment": foreign_attachment,
     }
