@@ -102,18 +102,29 @@ def build_world() -> World:
     change_stage(own.reference, "in_progress", actor=staff)
     assign_request(second.reference, staff.id, actor=lead)
     _, token = invite_user("new.person@cyfd.example", "requester", actor=lead, organization_id=ours.id)
-    from tacenter.accounts.recovery import request_reset
     from tacenter.files.services import Upload, attach_files
-
-    reset_token = request_reset(users["requester"].email)
 
     pdf = Upload("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     [own_attachment] = attach_files(own.reference, [pdf], actor=requester)
     [foreign_attachment] = attach_files(
         foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
     )
-    from tacenter.accounts.models import LoginSession
+    from datetime import timedelta
+
+    from tacenter.accounts.models import LoginSession, PasswordReset
+    from tacenter.accounts.services import token_hash
+    from tacenter.db import utcnow
     from tacenter.extensions import db
+
+    # A live "forgot password" link of the requester's (made directly: no email in the outbox).
+    reset_token = "world-reset-token"
+    db.session.add(
+        PasswordReset(
+            token_hash=token_hash(reset_token),
+            user_id=users["requester"].id,
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+    )
 
     colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
     requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
