@@ -168,7 +168,10 @@ WRONG_FORMS = {
         "/password/reset/world-reset-token": {"password": "short", "confirm": "other"},
     },
     "requester": {
-        "/account/password": {"current": "wrong", "password": "password", "confirm": "password"},"/requests/new": {"needed_by": "tomorrow"}, "/notifications/settings": {"email_mode": "x"}},
+        "/account/password": {"current": "wrong", "password": "password", "confirm": "password"},
+        "/requests/new": {"needed_by": "tomorrow"},
+        "/notifications/settings": {"email_mode": "x"},
+    },
 }
 
 
