@@ -132,6 +132,7 @@ def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, 
             },
         )
     secrets.append(PASSWORD + " x")
+    auth.login(requester)  # the session ended above was this one
     with exactly_one("password_changed"):
         auth.post(
             "/account/password",
