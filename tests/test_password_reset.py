@@ -174,3 +174,12 @@ def test_changing_refuses_a_guessable_new_password(client, auth):
     )
     assert weak.status_code == 200 and "harder to guess" in weak.get_data(as_text=True)
     assert _events(Action.PASSWORD_CHANGED) == 0
+
+
+def test_resetting_while_signed_in_signs_this_browser_out_too(client, auth):
+    user = RequesterFactory(email="rosa@cyfd.example")
+    auth.login(user)
+    _ask(auth, user.email)
+    done = _reset(auth, _link_in(_emails()[0]), follow_redirects=True)
+    assert "Your new password is set" in done.get_data(as_text=True)
+    assert client.get("/requests").status_code == 302

@@ -174,7 +174,10 @@ def reset_password(reset_token: str):
             form.password.errors.append(error.message)
         else:
             if current_user.is_authenticated:  # this browser's sign-in ended with the others
+                language = current_language()
                 logout_user()
+                session.clear()
+                session["locale"] = language
             flash(
                 _("Your new password is set, and every signed-in session has ended. Sign in below."),
                 "success",
