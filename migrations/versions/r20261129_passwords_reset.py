@@ -1,7 +1,7 @@
 """passwords: one-time "forgot password" links (only the token's hash is stored)
 
 Revision ID: r20261129_passwords_reset
-Revises: 0011_es_user_locale
+Revises: r20261130_es_gaps_history_data
 Create Date: 2026-11-30 00:25:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'r20261129_passwords_reset'
-down_revision = '0011_es_user_locale'
+down_revision = 'r20261130_es_gaps_history_data'
 branch_labels = None
 depends_on = None
 
