@@ -161,6 +161,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 15 minutes")
+    # "Forgot password": how long an emailed reset link works, and how often one address may ask.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "3 per hour")
 
     # How many reverse proxies in front of the app add X-Forwarded-* headers (0: none, trust none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

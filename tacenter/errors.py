@@ -76,7 +76,7 @@ def _respond(status: int, error: str, message: str):
 
 
 # URL parts never copied into the log: they are credentials.
-SECRET_URL_PARTS = frozenset({"token"})
+SECRET_URL_PARTS = frozenset({"token", "reset_token"})
 
 
 def _audit_denied(status: int) -> None:

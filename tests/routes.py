@@ -76,6 +76,8 @@ SAMPLES["grant_id"] = lambda w: {
     FOREIGN: w.objects["foreign_grant"].id,
     MISSING: MISSING_ID,
 }
+# A "forgot password" link: the requester's, live (anyone holding it may open it).
+SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-such-reset"}
 
 
 def build_world() -> World:
@@ -113,9 +115,11 @@ def build_world() -> World:
     [foreign_attachment] = attach_files(
         foreign.reference, [Upload(FOREIGN_CANARY + ".txt", b"canary")], actor=other_requester
     )
-    from datetime import date
+    from datetime import date, timedelta
 
-    from tacenter.accounts.models import LoginSession
+    from tacenter.accounts.models import LoginSession, PasswordReset
+    from tacenter.accounts.services import token_hash
+    from tacenter.db import utcnow
     from tacenter.extensions import db
     from tacenter.registry.models import Grant
 
@@ -123,6 +127,16 @@ def build_world() -> World:
     own_grant = Grant(grant_number="SM-24-001", organization_id=ours.id, **period)
     foreign_grant = Grant(grant_number="SM-24-002", organization_id=theirs.id, **period)
     db.session.add_all([own_grant, foreign_grant])
+    # A live "forgot password" link of the requester's (made directly: no email in the outbox).
+    reset_token = "world-reset-token"
+    db.session.add(
+        PasswordReset(
+            token_hash=token_hash(reset_token),
+            user_id=users["requester"].id,
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+    )
+
     colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
     requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
     db.session.add_all([colleague_session, requester_session])
@@ -140,6 +154,7 @@ def build_world() -> World:
         "topics": topics,
         "program": program,
         "invitation_token": token,
+        "reset_token": reset_token,
         "own_attachment": own_attachment,
         "foreign_attachment": foreign_attachment,
         "own_grant": own_grant,

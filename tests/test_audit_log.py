@@ -45,6 +45,7 @@ def _session_token(client) -> str:
 
 
 def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, client, auth):
+    from tacenter.accounts.recovery import request_reset
     from tacenter.conversation.services import post_reply
     from tacenter.invitations.services import invite_user
     from tacenter.routing.profiles import save_settings
@@ -131,6 +132,29 @@ def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, 
             },
         )
     secrets.append(PASSWORD + " x")
+    auth.login(requester)  # the session ended above was this one
+    with exactly_one("password_changed"):
+        auth.post(
+            "/account/password",
+            {"current": PASSWORD, "password": PASSWORD + " y", "confirm": PASSWORD + " y"},
+        )
+    secrets.append(PASSWORD + " y")
+    reset_token = request_reset(requester.email)
+    secrets.append(reset_token)
+    with exactly_one("password_reset"):
+        page = f"/password/reset/{reset_token}"
+        fresh.post(
+            page,
+            data={
+                "password": PASSWORD + " z",
+                "confirm": PASSWORD + " z",
+                "csrf_token": csrf_token(fresh, page),
+            },
+        )
+    secrets.append(PASSWORD + " z")
+    auth.login(requester, password=PASSWORD + " z")
+    with exactly_one("access_denied", "denied"):  # a used link, opened signed in: its token is not kept
+        assert client.get(f"/password/reset/{reset_token}").status_code == 404
 
     db.session.expire_all()
     for event in db.session.scalars(select(AuditEvent)):

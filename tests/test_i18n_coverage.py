@@ -32,6 +32,7 @@ REQUESTER_EMAILS = {
     "reminder",
     "daily_digest",
     "invitation",
+    "password_reset",
 }
 # Deliberately English: they go to TA staff, leads and leadership (README, "Languages").
 STAFF_EMAILS = {
@@ -163,8 +164,17 @@ def _pages(app, world, role: str) -> list[str]:
 
 # Forms sent empty or wrong: their error messages (WTForms' own included) are read in Spanish too.
 WRONG_FORMS = {
-    "anonymous": {"/login": {}, "/register": {"email": "not-an-email"}},
-    "requester": {"/requests/new": {"needed_by": "tomorrow"}, "/notifications/settings": {"email_mode": "x"}},
+    "anonymous": {
+        "/login": {},
+        "/register": {"email": "not-an-email"},
+        "/password/forgot": {},
+        "/password/reset/world-reset-token": {"password": "short", "confirm": "other"},
+    },
+    "requester": {
+        "/account/password": {"current": "wrong", "password": "password", "confirm": "password"},
+        "/requests/new": {"needed_by": "tomorrow"},
+        "/notifications/settings": {"email_mode": "x"},
+    },
 }
 
 
@@ -262,6 +272,7 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "name": requester.name,
         "last_use": date(2026, 3, 2),
         "deadline": date(2026, 6, 1),
+        "minutes": 60,
     }
     data = {
         requester.name,

@@ -43,3 +43,15 @@ class RegisterForm(PasswordMixin, FlaskForm):
 
 class EndSessionForm(FlaskForm):
     """A button that only carries the CSRF token."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(PasswordMixin, FlaskForm):
+    """A new password from an emailed link."""
+
+
+class ChangePasswordForm(PasswordMixin, FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])

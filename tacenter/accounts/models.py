@@ -95,3 +95,16 @@ class LoginSession(db.Model):
     # Shown on the sessions page so people recognise their devices.
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(45), default="")
+
+
+class PasswordReset(db.Model):
+    """A one-time "forgot password" link; only the token's hash is stored, as for invitations."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

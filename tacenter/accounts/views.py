@@ -13,8 +13,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from tacenter.accounts import services, sessions
-from tacenter.accounts.forms import EndSessionForm, LoginForm, RegisterForm
+from tacenter.accounts import recovery, services, sessions
+from tacenter.accounts.forms import (
+    ChangePasswordForm,
+    EndSessionForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
@@ -124,6 +131,85 @@ def end_my_session(session_id: int):
     sessions.end_own_session(session_id, actor=current_user)
     flash(_("That session was ended; it is signed out."), "success")
     return redirect(url_for("accounts.my_sessions"))
+
+
+def _reset_email_key() -> str:
+    return "password-reset:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_LIMIT"],
+    key_func=_reset_email_key,
+    methods=["POST"],
+    scope="password-reset-account",
+)
+@limiter.limit("20 per hour", methods=["POST"], scope="password-reset-ip")
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data)
+        # The same answer whether or not the account exists: nobody learns who has one.
+        flash(
+            _(
+                "If an account exists for that email address, we sent it a link to set a new password. "
+                "Check your email."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<reset_token>", methods=["GET", "POST"])
+@public
+def reset_password(reset_token: str):
+    reset = recovery.find_reset(reset_token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(reset_token, form.password.data)
+        except recovery.WeakPassword as error:
+            form.password.errors.append(error.message)
+        else:
+            if current_user.is_authenticated:  # this browser's sign-in ended with the others
+                language = current_language()
+                logout_user()
+                session.clear()
+                session["locale"] = language
+            flash(
+                _("Your new password is set, and every signed-in session has ended. Sign in below."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, reset=reset)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(
+    "10 per 15 minutes",
+    key_func=lambda: f"password-change:{current_user.get_id()}",
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="password-change",
+)
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.change_password(
+                current_user.id, form.current.data, form.password.data, keep_session=session.get("sid")
+            )
+        except recovery.WrongPassword as error:
+            form.current.errors.append(error.message)
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            flash(_("Your password is changed. Your other signed-in sessions have ended."), "success")
+            return redirect(url_for("accounts.my_sessions"))
+    return render_template("accounts/change_password.html", form=form)
 
 
 @bp.route("/language", methods=["POST"])

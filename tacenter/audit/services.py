@@ -25,6 +25,8 @@ class Action:
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
     PASSWORD_SET = "password_set"  # noqa: S105  (an action name, not a password)
+    PASSWORD_RESET = "password_reset"  # noqa: S105  (by an emailed one-time link)
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  (signed in, knowing the old one)
     ROLE_CHANGED = "role_changed"
     ORGANIZATION_CREATED = "organization_created"
     ORGANIZATION_CHANGED = "organization_changed"
