@@ -64,6 +64,25 @@ def _celery_settings(broker_url: str, transport_options: dict) -> dict:
     }
 
 
+def _oidc_providers() -> dict[str, dict[str, str]]:
+    """Single sign-on providers (docs/identity.md): TACENTER_OIDC_PROVIDERS=entra,google and, per
+    name, TACENTER_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and optionally _LABEL, _SCOPE."""
+    providers = {}
+    for name in os.environ.get("TACENTER_OIDC_PROVIDERS", "").split(","):
+        name = name.strip().lower()
+        if not name:
+            continue
+        prefix = f"TACENTER_OIDC_{name.upper()}_"
+        providers[name] = {
+            "issuer": os.environ.get(prefix + "ISSUER", "").rstrip("/"),
+            "client_id": os.environ.get(prefix + "CLIENT_ID", ""),
+            "client_secret": os.environ.get(prefix + "CLIENT_SECRET", ""),
+            "label": os.environ.get(prefix + "LABEL", name.title()),
+            "scope": os.environ.get(prefix + "SCOPE", "openid email profile"),
+        }
+    return providers
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
@@ -157,6 +176,12 @@ class Config:
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     REMEMBER_COOKIE_HTTPONLY = True
 
+    # Identity (docs/identity.md): single sign-on providers; passkeys' relying party (the
+    # site's domain, from BASE_URL unless set); how often a second factor may be tried.
+    OIDC_PROVIDERS = _oidc_providers()
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+    TWO_FACTOR_LIMIT = os.environ.get("TWO_FACTOR_LIMIT", "10 per 15 minutes")
+
     # Login throttling (Flask-Limiter): per account and per address, no hard lockout.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -215,6 +240,9 @@ class ProductionConfig(Config):
             problems.append("REDIS_URL must use rediss:// or carry a password in production")
         if not cls.MAIL_SERVER:
             problems.append("MAIL_SERVER must be set in production")
+        for name, provider in cls.OIDC_PROVIDERS.items():
+            if not provider["issuer"].startswith("https://") or not provider["client_id"]:
+                problems.append(f"TACENTER_OIDC_{name.upper()}_ISSUER (https) and _CLIENT_ID must be set")
         if _bool("FLASK_DEBUG", False):
             problems.append("FLASK_DEBUG must be off in production")
         if problems:

@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     jobs.celery_init_app(app)
     jobs.register_session_hooks(app)
+    from tacenter.sso.client import init_app as init_sso
+
+    init_sso(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from tacenter.db import tune_sqlite
 
@@ -90,7 +93,10 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.routing import profile_views as routing_profile_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.routing import views as routing_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.routing.blueprint import bp as routing
+    from tacenter.sso.views import bp as sso
     from tacenter.timeliness.views import bp as timeliness
+    from tacenter.twofactor import passkey_views  # noqa: F401  (its routes join the twofactor bp)
+    from tacenter.twofactor.views import bp as twofactor
     from tacenter.workflow import queue_views as queue_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.workflow import views as request_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.workflow.blueprint import bp as workflow
@@ -112,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
         mailin,
         registry,
         records,
+        sso,
+        twofactor,
     ):
         app.register_blueprint(blueprint)
 

@@ -31,11 +31,17 @@ from tacenter.routing.models import (
     StaffState,
     staff_program,
 )
+from tacenter.sso.models import SsoIdentity
 from tacenter.timeliness.models import TimelinessTarget
+from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
     "ActivityHistory",
+    "Passkey",
+    "RecoveryCode",
+    "SsoIdentity",
+    "TotpCredential",
     "AuditArchive",
     "AuditChainHead",
     "AuditEvent",

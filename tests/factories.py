@@ -5,12 +5,15 @@ from __future__ import annotations
 import secrets
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
+from tacenter.twofactor.models import TotpCredential
+from tacenter.twofactor.services import ALWAYS_REQUIRED
 from tacenter.vocab import OrgType, Role
 
 PASSWORD = "correct horse battery"
@@ -43,6 +46,14 @@ class UserFactory(Base):
     password_hash = _HASH
     active = True
     organization = None
+
+    @factory.post_generation
+    def authenticator(user, create, extracted, **kwargs):
+        """Leads, leadership and admins must have a second factor: give them an authenticator
+        app (tests.conftest.Auth.login types its code). `authenticator=False` leaves it out."""
+        if create and extracted is not False and Role(user.role) in ALWAYS_REQUIRED:
+            db.session.add(TotpCredential(user_id=user.id, secret=pyotp.random_base32()))
+            db.session.commit()
 
 
 class RequesterFactory(UserFactory):

@@ -85,7 +85,7 @@ def english_left(english_nodes: list[str], spanish_nodes: list[str], data: set[s
 
 def _is_data(node: str, data: set[str]) -> bool:
     """A node made only of data (names, titles, references, dates' digits) and punctuation."""
-    rest = node
+    rest = re.sub(r"\b[A-Z2-7]{32}\b", " ", node)  # an authenticator app's key (random, in no language)
     for value in sorted(data, key=len, reverse=True):
         if value and value in rest:
             rest = rest.replace(value, " ")

@@ -137,7 +137,7 @@ def test_forms_showing_errors_meet_wcag_21_aa(app, page_for):
     page.goto("/login")
     page.get_by_label("Email address").fill("nobody@example.org")
     page.get_by_label("Password").fill("wrong password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("#error-summary")).to_be_visible()  # waits for the answer to the post
     check(page, "sign-in with a wrong password", found)
     page.goto("/register")

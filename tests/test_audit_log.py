@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
@@ -162,3 +163,49 @@ def test_every_audited_action_records_exactly_one_event_and_never_a_secret(app, 
             value = str(getattr(event, column.key))
             for secret in secrets:
                 assert secret not in value, f"event {event.id} {event.action}: {column.key} holds a secret"
+
+
+def test_each_identity_action_records_exactly_one_event_and_never_a_secret(app, client, auth):
+    """Second factors: enrolment, a failed code, new recovery codes, the admin's reset, and the
+    sign-in itself (one event, saying how the person proved who they are)."""
+    import pyotp
+
+    from tests.conftest import CSRF_RE, SECRET_RE
+
+    admin = UserFactory(role="admin")
+    lead = UserFactory(role="lead", authenticator=False)
+    client.post("/login", data={"email": lead.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    page = client.get("/login/enrol").get_data(as_text=True)
+    secret = SECRET_RE.search(page).group(1)
+    code = pyotp.TOTP(secret).now()
+    before = _last_id()
+    shown = client.post("/login/enrol", data={"code": code, "csrf_token": CSRF_RE.search(page).group(1)})
+    codes = re.findall(r"<code>([a-z2-9-]{11})</code>", shown.get_data(as_text=True))
+    db.session.expire_all()
+    assert [
+        tuple(r)
+        for r in db.session.execute(
+            select(AuditEvent.action, AuditEvent.detail).where(AuditEvent.id > before)
+        )
+    ] == [("two_factor_enrolled", "authenticator app"), ("sign_in", "password + new authenticator app")]
+    with exactly_one("recovery_codes_created"):
+        page = auth.post("/account/two-factor/recovery-codes", {}, form_page="/account/two-factor")
+    codes += re.findall(r"<code>([a-z2-9-]{11})</code>", page.get_data(as_text=True))
+    auth.logout()
+    client.post("/login", data={"email": lead.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    with exactly_one("two_factor_failed", "failure"):
+        auth.post("/login/second-factor", {"code": code})  # the enrolment's code, reused
+    with exactly_one("sign_in"):
+        auth.post("/login/second-factor", {"code": codes[-1]})
+    auth.logout()
+    auth.login(admin)
+    with exactly_one("two_factor_reset"):
+        auth.post(f"/admin/users/{lead.id}/two-factor/reset", {}, form_page=f"/admin/users/{lead.id}")
+    with exactly_one("settings_changed"):
+        auth.post("/admin/center", {"name": "Center", "require_two_factor_for_all": "y"})
+    db.session.expire_all()
+    for event in db.session.scalars(select(AuditEvent)):
+        for column in AuditEvent.__table__.columns:
+            value = str(getattr(event, column.key))
+            for secret_value in [secret, PASSWORD, *codes]:  # (a 6-digit code could occur in a hash)
+                assert secret_value not in value, f"event {event.id} {event.action}: {column.key}"

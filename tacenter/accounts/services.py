@@ -210,8 +210,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, *, user_agent: str = "", now: datetime | None = None) -> str:
-    """Record a new sign-in (audited) and return the token the cookie will carry."""
+def start_session(
+    user: User, *, user_agent: str = "", method: str = "password", now: datetime | None = None
+) -> str:
+    """Record a new sign-in (audited, with how the person proved who they are: "password",
+    "password + authenticator app", "passkey", "sso:<provider>") and return the cookie's token."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -225,7 +228,7 @@ def start_session(user: User, *, user_agent: str = "", now: datetime | None = No
         )
     )
     user.last_sign_in_at = now
-    record_event(Action.SIGN_IN, actor=user, object_type="user", object_ref=user.id, now=now)
+    record_event(Action.SIGN_IN, actor=user, object_type="user", object_ref=user.id, detail=method, now=now)
     db.session.commit()
     return token
 

@@ -11,9 +11,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from tacenter.accounts import recovery, services, sessions
+from tacenter.accounts import recovery, services, sessions, signin
 from tacenter.accounts.forms import (
     ChangePasswordForm,
     EndSessionForm,
@@ -27,6 +27,8 @@ from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
 from tacenter.i18n import current_language, supported
 from tacenter.redirects import safe_next
+from tacenter.sso.services import refuse_password, sso_providers, sso_required_for
+from tacenter.sso.views import SSO_ID_TOKEN, SSO_PROVIDER, end_session_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -66,16 +68,21 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            chosen = supported(session.get("locale"))
-            session.clear()  # a new session id at every sign-in (no fixation)
-            session["sid"] = services.start_session(user, user_agent=request.user_agent.string)
-            if chosen and not user.locale:  # chosen before signing in: theirs from now on
-                services.choose_language(user.id, chosen)
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
-        form.password.errors.append(_("That email and password do not match an active account."))
-    return render_template("accounts/login.html", form=form)
+        if user is not None and sso_required_for(user):
+            refuse_password(user)
+            form.password.errors.append(
+                _("Staff sign in with single sign-on here. Use the button for your organization's account.")
+            )
+        elif user is not None:
+            return signin.after_first_factor(user, next_url=request.args.get("next"))
+        else:
+            form.password.errors.append(_("That email and password do not match an active account."))
+    return render_template(
+        "accounts/login.html",
+        form=form,
+        providers=sso_providers(),
+        provider_end=session.pop("sso_end_session", None),
+    )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -83,9 +90,12 @@ def login():
 def logout():
     services.end_session(session.get("sid"), actor=current_user)
     language = current_language()
+    provider_end = end_session_url(session.get(SSO_PROVIDER), session.get(SSO_ID_TOKEN))
     logout_user()
     session.clear()
     session["locale"] = language  # the sign-in page after it speaks the same language
+    if provider_end:  # signed in through a provider: offer to sign out there too
+        session["sso_end_session"] = provider_end
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 

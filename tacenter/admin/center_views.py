@@ -19,7 +19,12 @@ def center():
     status = 200
     if form.validate_on_submit():
         try:
-            save_center_settings(form.name.data, actor=current_user)
+            save_center_settings(
+                form.name.data,
+                actor=current_user,
+                require_two_factor_for_all=form.require_two_factor_for_all.data,
+                require_sso_for_staff=form.require_sso_for_staff.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)

@@ -86,6 +86,15 @@ class CenterForm(FlaskForm):
         description="As your funder knows it; it heads every funder report.",
         validators=[DataRequired(message="Give the center's name."), Length(min=2, max=200)],
     )
+    require_two_factor_for_all = BooleanField(
+        "Require two-factor sign-in of requesters and TA staff too",
+        description="Leads, leadership and admins always need a second factor.",
+    )
+    require_sso_for_staff = BooleanField(
+        "Staff-side users sign in only through single sign-on",
+        description="Password sign-in is refused for TA staff, leads, leadership and admins. "
+        "Needs a provider in TACENTER_OIDC_PROVIDERS.",
+    )
 
 
 class AuditFilterForm(FlaskForm):

@@ -15,6 +15,7 @@ from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.registry.grants import organization_grants
+from tacenter.twofactor.services import is_enrolled, reset_second_factor
 from tacenter.vocab import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,7 +54,11 @@ def _role_form(user: User, form: RoleForm | None = None) -> RoleForm:
 
 def _render_user(user: User, role_form: RoleForm | None = None, status: int = 200):
     return render_template(
-        "admin/user.html", user=user, role_form=_role_form(user, role_form), confirm=ConfirmForm()
+        "admin/user.html",
+        user=user,
+        role_form=_role_form(user, role_form),
+        confirm=ConfirmForm(),
+        two_factor=is_enrolled(user.id),
     ), status
 
 
@@ -167,3 +172,15 @@ def edit_organization(org_id: int):
     return render_template(
         "admin/organization_form.html", form=form, org=org, grants=organization_grants(org.id)
     )
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@admin_only
+def reset_two_factor(user_id: int):
+    """A lost phone: the user's app, recovery codes and passkeys go (audited), their sessions end."""
+    target = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return _render_user(target, status=400)
+    reset_second_factor(target.id, actor=current_user)
+    flash(f"{target.name}'s second factor was reset; they set up a new one at their next sign-in.", "success")
+    return redirect(url_for("admin.user", user_id=target.id))

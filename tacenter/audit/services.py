@@ -42,6 +42,11 @@ class Action:
     SESSION_ENDED = "session_ended"
     AUDIT_EXPORTED = "audit_exported"
     AUDIT_ARCHIVED = "audit_archived"
+    # Identity (docs/identity.md): second factors and single sign-on.
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled"  # an authenticator app or a passkey added
+    TWO_FACTOR_FAILED = "two_factor_failed"  # a wrong, reused or expired code; a refused passkey
+    TWO_FACTOR_RESET = "two_factor_reset"  # an admin removed a user's second factors
+    RECOVERY_CODES_CREATED = "recovery_codes_created"  # a new set (the old one no longer works)
 
     @classmethod
     def all(cls) -> list[str]:

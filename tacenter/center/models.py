@@ -19,4 +19,8 @@ class CenterSettings(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default=DEFAULT_CENTER_NAME)
+    # Identity (docs/identity.md): staff-side users sign in only through single sign-on;
+    # requesters and TA staff need a second factor too (leads, leadership, admins always do).
+    require_sso_for_staff: Mapped[bool] = mapped_column(default=False)
+    require_two_factor_for_all: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

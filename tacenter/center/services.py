@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from tacenter.accounts.models import User
 from tacenter.audit.services import Action, record_event
 from tacenter.center.models import DEFAULT_CENTER_NAME, CenterSettings
@@ -12,15 +14,24 @@ from tacenter.vocab import Role
 
 def center_settings() -> CenterSettings:
     """The one settings row, or unsaved defaults before an admin has saved any."""
-    return db.session.get(CenterSettings, 1) or CenterSettings(id=1, name=DEFAULT_CENTER_NAME)
+    return db.session.get(CenterSettings, 1) or CenterSettings(
+        id=1, name=DEFAULT_CENTER_NAME, require_sso_for_staff=False, require_two_factor_for_all=False
+    )
 
 
 def center_name() -> str:
     return center_settings().name
 
 
-def save_center_settings(name: str, *, actor: User) -> CenterSettings:
-    """Admins name the center (as funders know it); the name heads every funder report."""
+def save_center_settings(
+    name: str,
+    *,
+    actor: User,
+    require_two_factor_for_all: bool | None = None,
+    require_sso_for_staff: bool | None = None,
+) -> CenterSettings:
+    """Admins name the center (as funders know it; the name heads every funder report) and
+    choose the sign-in policy (None: unchanged). SSO can be required only with a provider."""
     if actor.role_enum != Role.ADMIN:
         raise NotAllowed("Only admins change the center's settings.")
     name = " ".join((name or "").split())
@@ -28,6 +39,14 @@ def save_center_settings(name: str, *, actor: User) -> CenterSettings:
         raise DomainError("Give the center's name (2 to 200 characters).")
     settings = db.session.get(CenterSettings, 1) or CenterSettings(id=1)
     settings.name = name
+    if require_sso_for_staff and not current_app.config.get("OIDC_PROVIDERS"):
+        raise DomainError(
+            "Single sign-on can be required only once a provider is configured (TACENTER_OIDC_PROVIDERS)."
+        )
+    if require_two_factor_for_all is not None:
+        settings.require_two_factor_for_all = require_two_factor_for_all
+    if require_sso_for_staff is not None:
+        settings.require_sso_for_staff = require_sso_for_staff
     db.session.add(settings)
     record_event(Action.SETTINGS_CHANGED, actor=actor, object_type="center_settings", object_ref="center")
     db.session.commit()

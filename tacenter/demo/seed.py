@@ -19,6 +19,7 @@ from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.conversation.models import Message
 from tacenter.delivery.models import SurveyResponse, TAActivity
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
+from tacenter.demo.identity import seed_two_factor
 from tacenter.demo.people import DEMO_PASSWORD, PEOPLE, base_data, extra_people
 from tacenter.demo.profiles import seed_profiles
 from tacenter.demo.reminder_history import record_reminder_history
@@ -104,6 +105,7 @@ def seed_demo(
     base_data()
     extra_people(extra_organizations, extra_staff)
     _orgs, requesters, staff = base_data()
+    seed_two_factor()
     seed_profiles(now)
     seed_roster(now)
     seeding = Seeding(
