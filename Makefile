@@ -7,8 +7,11 @@ PORT   ?= 5000
 # PORT+100), so every process is told the web's address rather than deriving it from PORT.
 BASE_URL ?= http://127.0.0.1:$(PORT)
 FLASK  := $(BIN)/flask --app tacenter
+# Two test processes (pytest-xdist), a module each at a time so module fixtures stay shared: most of
+# the suite's time is spent waiting on workers, browsers and mail servers, not on the CPU.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: run test lint services chromium dovecot clean assets bench translations translations-update
+.PHONY: run test soak lint services chromium dovecot clean assets bench translations translations-update
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,8 +64,13 @@ run: $(VENV)/.installed-run $(ASSETS) translations
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
 test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
 	$(BIN)/ruff check .
-	$(BIN)/pytest -p no:cacheprovider
-	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser"
+
+## make soak: the long variants (marker `soak`) on both databases, and the browser tests on PostgreSQL
+soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
+	$(BIN)/pytest -p no:cacheprovider -m soak
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "soak or browser"
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -284,11 +284,29 @@ def page_for(browser, live_server):
 
 
 # Figures that reliability tests report (expected / delivered / duplicated); printed at the end.
+# Under pytest-xdist each worker writes its own to a file the controller prints.
 FIGURES: list[str] = []
+FIGURES_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "figures"
+
+
+def pytest_sessionstart(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for stale in FIGURES_DIR.glob("*.txt"):
+            stale.unlink()
+
+
+def pytest_sessionfinish(session):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and FIGURES:
+        FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+        (FIGURES_DIR / f"{worker}.txt").write_text("\n".join(FIGURES) + "\n")
 
 
 def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
+    lines = list(FIGURES)
+    for saved in sorted(FIGURES_DIR.glob("*.txt")):
+        lines += saved.read_text().splitlines()
+    if lines:
         terminalreporter.section("reliability figures")
-        for line in FIGURES:
+        for line in lines:
             terminalreporter.write_line(line)

@@ -17,7 +17,18 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 REPO = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url_for_this_process() -> str:
+    """Each pytest-xdist worker (gw0, gw1, …) gets its own Redis database below the base one, so
+    one worker's flush never empties another's broker queues."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    prefix, _, number = base.rpartition("/")
+    return f"{prefix}/{int(number) - int(worker.removeprefix('gw'))}"
+
+
+REDIS_URL = _redis_url_for_this_process()
 
 
 def free_port() -> int:
