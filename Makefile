@@ -11,7 +11,7 @@ FLASK  := $(BIN)/flask --app tacenter
 # the suite's time is spent waiting on workers, browsers and mail servers, not on the CPU.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: run test soak lint services chromium dovecot clean assets bench translations translations-update
+.PHONY: run test soak semgrep lint services chromium dovecot clean assets bench translations translations-update
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,16 +61,26 @@ run: $(VENV)/.installed-run $(ASSETS) translations
 	@echo "==> $(BASE_URL)  (demo logins in README.md; password: demo-password)"
 	BASE_URL=$(BASE_URL) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
+# semgrep (quality.md S13) in a venv of its own: its pins (click, opentelemetry, ...) clash with the app's.
+SEMGREP_VENV := .venv-semgrep
+$(SEMGREP_VENV)/.installed: requirements-semgrep.txt
+	test -x $(SEMGREP_VENV)/bin/python || $(PYTHON) -m venv $(SEMGREP_VENV)
+	$(SEMGREP_VENV)/bin/python -m pip install -q -r requirements-semgrep.txt
+	touch $@
+
+semgrep: $(SEMGREP_VENV)/.installed
+
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
+test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser"
 
-## make soak: the long variants (marker `soak`) on both databases, and the browser tests on PostgreSQL
-soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
-	$(BIN)/pytest -p no:cacheprovider -m soak
-	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "soak or browser"
+## make soak: the long variants (pytest marker `soak`) on both databases and the browser tests on
+## PostgreSQL, printing the figures of quality.md (docs/security-reliability.md); SOAK_ARGS="-k r11"
+soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
+	$(BIN)/pytest -p no:cacheprovider -m soak -rs -s $(SOAK_ARGS)
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider -m "soak or browser" -rs -s $(SOAK_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -92,4 +102,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) instance test-artifacts node_modules static/vendor
+	rm -rf $(VENV) $(SEMGREP_VENV) instance test-artifacts node_modules static/vendor

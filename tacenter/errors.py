@@ -6,10 +6,14 @@ forbidden object is reported as not found so that ids do not leak.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+# Seconds a client is asked to wait when the database is unreachable (a restart, a failover).
+RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -75,6 +79,13 @@ def _respond(status: int, error: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+MESSAGE_503 = _l("The service is briefly unavailable. Wait a few seconds and try again.")
+# When even the reader's language cannot be looked up: both languages, no catalog needed.
+PLAIN_503 = (
+    "The service is briefly unavailable. Wait a few seconds and try again.\n"
+    "El servicio no está disponible por un momento. Espere unos segundos y vuelva a intentarlo.\n"
+)
+
 # URL parts never copied into the log: they are credentials.
 SECRET_URL_PARTS = frozenset({"token", "reset_token"})
 
@@ -130,6 +141,24 @@ def register_errorhandlers(app: Flask) -> None:
         said = error.description if error.description != type(error).description else None
         message = said or DESCRIPTIONS.get(code, error.description or "")
         return _respond(code, error.name.replace(" ", ""), message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    def database_unavailable(error: Exception):
+        """The database went away (restart, failover, locked): 503 and Retry-After, never a 500.
+        The transaction was rolled back, so nothing of this request was half-written; the pool
+        (pool_pre_ping) reconnects on the next request."""
+        from tacenter.extensions import db
+
+        app.logger.warning("database unavailable: %s", type(error).__name__)
+        try:
+            db.session.rollback()
+            response = make_response(_respond(503, "ServiceUnavailable", MESSAGE_503))
+        except Exception:  # the page (its language, the signed-in user) needs the database too
+            response = make_response((PLAIN_503, 503, {"Content-Type": "text/plain; charset=utf-8"}))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -87,9 +87,10 @@ class WorkerProcess:
     """`celery -A worker worker -B` as a child process, against the test database and Redis."""
 
     def __init__(
-        self, database_url: str, smtp_port: int, instance: Path, *, extra_env=None, beat=True, concurrency=2
-    ):
-        self.beat, self.concurrency = beat, concurrency
+        self, database_url: str, smtp_port: int, instance: Path, *, extra_env=None, beat=True, concurrency=2,
+        extra_args=(),
+    ):  # fmt: skip
+        self.beat, self.concurrency, self.extra_args = beat, concurrency, tuple(extra_args)
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -126,6 +127,7 @@ class WorkerProcess:
                 "--loglevel=INFO",
                 "-s",
                 str(self.instance / "beat-schedule"),
+                *self.extra_args,
             ],
             cwd=REPO,
             env=self.env,

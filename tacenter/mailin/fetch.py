@@ -72,6 +72,17 @@ class ImapSource:
         self.box.move(key, self.done_folder)
 
 
+def token_url(url: str) -> str:
+    """The OAuth2 token endpoint, if it is https (or http to this machine's loopback, for tests).
+
+    urlopen would otherwise follow file: or ftp: URLs (bandit B310)."""
+    parts = urllib.parse.urlsplit(url)
+    loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
+    if parts.scheme != "https" and not loopback:
+        raise ValueError("MAIL_IN_OAUTH2_TOKEN_URL must be an https URL")
+    return url
+
+
 def oauth2_access_token(config) -> str:
     """A fresh access token from the provider's token endpoint (Microsoft 365 or Google), by the
     refresh-token grant, or the client-credentials grant when no refresh token is configured."""
@@ -82,10 +93,10 @@ def oauth2_access_token(config) -> str:
         fields.update(grant_type="refresh_token", refresh_token=config["MAIL_IN_OAUTH2_REFRESH_TOKEN"])
     else:
         fields["grant_type"] = "client_credentials"
-    request = urllib.request.Request(  # noqa: S310 (an https URL the center configures)
-        config["MAIL_IN_OAUTH2_TOKEN_URL"], data=urllib.parse.urlencode(fields).encode(), method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=config["MAIL_IN_TIMEOUT"]) as response:  # noqa: S310
+    url = token_url(config["MAIL_IN_OAUTH2_TOKEN_URL"])
+    # The scheme was checked by token_url (https, or http to loopback): never file: or ftp:.
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())  # noqa: S310
+    with urllib.request.urlopen(request, timeout=config["MAIL_IN_TIMEOUT"]) as response:  # noqa: S310  # nosec B310 # scheme checked by token_url
         return json.load(response)["access_token"]
 
 
