@@ -63,26 +63,47 @@ def seed_outcomes(rng: random.Random, surveys: list[dict], closed: list[dict], n
         due = [r for r in closed if r["finished_at"] + timedelta(days=days) <= now]
         answered = [r for r in due if rng.random() < 0.5]
         answers = [
-            (r["id"], None, min(now, r["finished_at"] + timedelta(days=days + rng.randint(0, 20))),
-             {"what_changed": rng.sample(codes, rng.randint(1, 3))})
+            (
+                r["id"],
+                None,
+                min(now, r["finished_at"] + timedelta(days=days + rng.randint(0, 20))),
+                {"what_changed": rng.sample(codes, rng.randint(1, 3))},
+            )
             for r in answered
-        ]  # fmt: skip
+        ]
         ids = dict(zip([a[0] for a in answers], _insert(follow, f"follow_up_{days}", answers), strict=True))
         if due:
-            db.session.execute(insert(FollowUp), [
-                {"ta_request_id": r["id"], "window_days": days, "sent_at": r["finished_at"] + timedelta(days=days),
-                 "reminded_at": None if r["id"] in ids or rng.random() < 0.5 else r["finished_at"] + timedelta(days=days + 14),
-                 "answered_at": r["finished_at"] + timedelta(days=days + 1) if r["id"] in ids else None,
-                 "submission_id": ids.get(r["id"])}
-                for r in due
-            ])  # fmt: skip
+            db.session.execute(
+                insert(FollowUp),
+                [
+                    {
+                        "ta_request_id": r["id"],
+                        "window_days": days,
+                        "sent_at": r["finished_at"] + timedelta(days=days),
+                        "reminded_at": None
+                        if r["id"] in ids or rng.random() < 0.5
+                        else r["finished_at"] + timedelta(days=days + 14),
+                        "answered_at": r["finished_at"] + timedelta(days=days + 1)
+                        if r["id"] in ids
+                        else None,
+                        "submission_id": ids.get(r["id"]),
+                    }
+                    for r in due
+                ],
+            )
     for r in closed:
         if rng.random() < 0.4:
             goal = PlanGoal(ta_request_id=r["id"], description="Goal", created_at=r["finished_at"])
             db.session.add(goal)
             db.session.flush()
             for _ in range(rng.randint(1, 3)):
-                db.session.add(PlanObjective(ta_request_id=r["id"], goal_id=goal.id, description="Objective",
-                                             status=rng.choice(["not_started", "in_progress", "met", "not_met", "dropped"]),
-                                             created_at=r["finished_at"] - timedelta(days=rng.randint(0, 400)),
-                                             updated_at=r["finished_at"]))  # fmt: skip
+                db.session.add(
+                    PlanObjective(
+                        ta_request_id=r["id"],
+                        goal_id=goal.id,
+                        description="Objective",
+                        status=rng.choice(["not_started", "in_progress", "met", "not_met", "dropped"]),
+                        created_at=r["finished_at"] - timedelta(days=rng.randint(0, 400)),
+                        updated_at=r["finished_at"],
+                    )
+                )

@@ -6,7 +6,7 @@ from flask import current_app
 
 from tacenter.accounts.models import User
 from tacenter.audit.services import Action, record_event
-from tacenter.center.models import DEFAULT_CENTER_NAME, CenterSettings
+from tacenter.center.models import DEFAULT_CENTER_NAME, DEFAULT_FOLLOW_UP_DAYS, CenterSettings
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.vocab import Role
@@ -15,7 +15,13 @@ from tacenter.vocab import Role
 def center_settings() -> CenterSettings:
     """The one settings row, or unsaved defaults before an admin has saved any."""
     return db.session.get(CenterSettings, 1) or CenterSettings(
-        id=1, name=DEFAULT_CENTER_NAME, require_sso_for_staff=False, require_two_factor_for_all=False
+        id=1,
+        name=DEFAULT_CENTER_NAME,
+        follow_up_days=DEFAULT_FOLLOW_UP_DAYS,
+        follow_up_remind_days=14,
+        follow_up_lapse_days=14,
+        require_sso_for_staff=False,
+        require_two_factor_for_all=False,
     )
 
 
