@@ -56,9 +56,10 @@ def _drafts(form) -> list[ItemDraft]:
     return drafts
 
 
-@bp.route("/<kind>", methods=["GET", "POST"])
+@bp.route("/<instrument>", methods=["GET", "POST"])
 @require_roles(Role.ADMIN)
-def edit(kind: str):
+def edit(instrument: str):
+    kind = instrument
     if kind not in defaults.INSTRUMENT_KINDS:
         abort(404)
     error, status = "", 200
@@ -72,7 +73,7 @@ def edit(kind: str):
             error, status = refused.message, 400
         else:
             flash(f"Saved as version {version.number}." if version else "Nothing changed.", "success")
-            return redirect(url_for("surveys.edit", kind=kind))
+            return redirect(url_for("surveys.edit", instrument=kind))
     return render_template(
         "surveys/edit.html",
         kind=kind,
