@@ -190,3 +190,78 @@ def test_marking_an_objective_met_wants_evidence_and_only_its_workers_may(db_ses
         update_objective(ta_request.reference, objective.id, "met", note="x", actor=requester)
     update_objective(ta_request.reference, objective.id, "met", evidence="Policy signed", actor=lead)
     assert objectives_for(ta_request.id)[0].status == "met"
+
+
+def test_the_migration_keeps_old_survey_answers_on_version_1_and_gives_them_back(db_session):
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    migrations = str(Path(__file__).resolve().parent.parent / "migrations")
+    ta_request, requester, *_ = closed_request()
+    ids = {"r": ta_request.id, "u": requester.id}
+    db_session.commit()
+    db_session.remove()
+    downgrade(directory=migrations, revision="r20261129_passwords_reset")
+    try:
+        with db_session.get_bind().begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO survey_response (ta_request_id, respondent_id, usefulness, timeliness,"
+                    " goal_met, comment, submitted_at)"
+                    " VALUES (:r, :u, 4, 2, 'partly', 'Useful guide', CURRENT_TIMESTAMP)"
+                ),
+                ids,
+            )
+    finally:
+        upgrade(directory=migrations)
+    old = survey_for(ids["r"])
+    assert old.version.number == 1 and old.version.instrument.kind == "post_request"
+    assert [old.value(c) for c in ("usefulness", "timeliness", "goal_met", "comment")] == [
+        4,
+        2,
+        "partly",
+        "Useful guide",
+    ]
+    assert [i.text_en for i in old.version.items][:2] == ["How useful was the help?", "How timely was it?"]
+    assert current_version(POST_REQUEST).number == 2  # new answers take the new defaults
+    db_session.remove()
+    downgrade(directory=migrations, revision="r20261129_passwords_reset")
+    try:
+        with db_session.get_bind().connect() as conn:
+            back = conn.execute(
+                text("SELECT usefulness, timeliness, goal_met, comment FROM survey_response")
+            ).all()
+    finally:
+        upgrade(directory=migrations)
+    assert [tuple(r) for r in back] == [(4, 2, "partly", "Useful guide")]
+
+
+def test_samhsa_files_are_for_leadership_and_audited(client, auth, db_session):
+    ta_request, requester, *_ = closed_request()
+    answer_survey(ta_request.reference, ANSWERS, actor=requester, now=at("2026-03-03 10:00"))
+    lead, leadership = UserFactory(role="lead"), UserFactory(role="leadership")
+    auth.login(lead)
+    assert client.get("/reports/outcomes/samhsa/post_request.csv?period=fy2026").status_code == 403
+    assert "Survey items" in client.get("/reports/outcomes/?period=fy2026").get_data(as_text=True)
+    auth.logout()
+    auth.login(leadership)
+    response = client.get("/reports/outcomes/samhsa/post_request.csv?period=fy2026")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    header, row = response.get_data(as_text=True).splitlines()[:2]
+    assert header.startswith("RecordID,FormVersion,DateCompleted,Language,TATier,Quality")
+    assert row.split(",")[5:12] == [
+        "5",
+        "4",
+        "4",
+        "3",
+        "5",
+        "1",
+        "1",
+    ] and requester.email not in response.get_data(as_text=True)
+    exported = db_session.scalars(
+        select(AuditEvent.object_type).where(AuditEvent.action == "records_exported")
+    ).all()
+    assert exported == ["samhsa_export"]
+    assert client.get("/reports/outcomes/samhsa/nothing.csv").status_code == 404
