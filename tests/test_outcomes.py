@@ -265,3 +265,17 @@ def test_samhsa_files_are_for_leadership_and_audited(client, auth, db_session):
     ).all()
     assert exported == ["samhsa_export"]
     assert client.get("/reports/outcomes/samhsa/nothing.csv").status_code == 404
+
+
+def test_admins_set_the_follow_up_windows_and_the_sweep_follows_them(client, auth, db_session):
+    admin = UserFactory(role="admin")
+    auth.login(admin)
+    data = {"name": "Center", "follow_up_remind_days": "7", "follow_up_lapse_days": "7"}
+    refused = auth.post("/admin/center", data | {"follow_up_days": "30,abc"})
+    assert refused.status_code == 400 and "separated by commas" in refused.get_data(as_text=True)
+    assert auth.post("/admin/center", data | {"follow_up_days": "60, 15"}).status_code == 302
+    auth.logout()
+    closed_request("2026-03-02 15:00")
+    assert run_follow_ups(now=at("2026-03-18 16:00"))["sent"] == 1  # day 16: the 15-day window
+    assert run_follow_ups(now=at("2026-04-01 16:00"))["sent"] == 0  # no 30-day window any more
+    assert run_follow_ups(now=at("2026-05-01 16:00"))["sent"] == 1  # day 60
