@@ -203,7 +203,7 @@ def test_the_migration_keeps_old_survey_answers_on_version_1_and_gives_them_back
     ids = {"r": ta_request.id, "u": requester.id}
     db_session.commit()
     db_session.remove()
-    downgrade(directory=migrations, revision="r20261129_passwords_reset")
+    downgrade(directory=migrations, revision="r20261130_identity_2fa_sso")
     try:
         with db_session.get_bind().begin() as conn:
             conn.execute(
@@ -227,7 +227,7 @@ def test_the_migration_keeps_old_survey_answers_on_version_1_and_gives_them_back
     assert [i.text_en for i in old.version.items][:2] == ["How useful was the help?", "How timely was it?"]
     assert current_version(POST_REQUEST).number == 2  # new answers take the new defaults
     db_session.remove()
-    downgrade(directory=migrations, revision="r20261129_passwords_reset")
+    downgrade(directory=migrations, revision="r20261130_identity_2fa_sso")
     try:
         with db_session.get_bind().connect() as conn:
             back = conn.execute(

@@ -1,7 +1,7 @@
 """outcomes: versioned survey instruments (old answers migrated), follow-ups, plan objectives
 
 Revision ID: r20261201_outcomes_surveys
-Revises: r20261129_passwords_reset
+Revises: r20261130_identity_2fa_sso
 Create Date: 2026-12-01 09:00:00
 
 Every answer of the old one-table survey (survey_response) becomes a submission of version 1
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'r20261201_outcomes_surveys'
-down_revision = 'r20261129_passwords_reset'
+down_revision = 'r20261130_identity_2fa_sso'
 branch_labels = None
 depends_on = None
 
