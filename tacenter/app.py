@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.invitations.views import bp as invitations
     from tacenter.mailin.views import bp as mailin
     from tacenter.notifications.views import bp as notifications
+    from tacenter.outcomes.export_views import bp as outcome_reports
+    from tacenter.outcomes.views import bp as outcomes
     from tacenter.records.views import bp as records
     from tacenter.registry.views import bp as registry
     from tacenter.reports import funder_views  # noqa: F401  (adds the funder report routes to bp)
@@ -94,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.routing import views as routing_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.routing.blueprint import bp as routing
     from tacenter.sso.views import bp as sso
+    from tacenter.surveys.views import bp as surveys
     from tacenter.timeliness.views import bp as timeliness
     from tacenter.twofactor import passkey_views  # noqa: F401  (its routes join the twofactor bp)
     from tacenter.twofactor.views import bp as twofactor
@@ -120,6 +123,9 @@ def register_blueprints(app: Flask) -> None:
         records,
         sso,
         twofactor,
+        outcomes,
+        surveys,
+        outcome_reports,
     ):
         app.register_blueprint(blueprint)
 

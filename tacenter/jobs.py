@@ -36,6 +36,7 @@ class TaskNames:
     REMIND_WAITING = "tacenter.remind_waiting"
     REMIND_NEEDED_BY = "tacenter.remind_needed_by"
     REMIND_SURVEY = "tacenter.remind_survey"
+    FOLLOW_UPS = "tacenter.follow_ups"
     DAILY_DIGESTS = "tacenter.daily_digests"
     WEEKLY_SUMMARIES = "tacenter.weekly_summaries"
 
@@ -65,6 +66,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         "remind-waiting": (TaskNames.REMIND_WAITING, remind),
         "remind-needed-by": (TaskNames.REMIND_NEEDED_BY, remind),
         "remind-survey": (TaskNames.REMIND_SURVEY, remind),
+        # 30/90-day follow-ups: a unique row per request and window, claimed with its email.
+        "follow-ups": (TaskNames.FOLLOW_UPS, remind),
         "daily-digests": (TaskNames.DAILY_DIGESTS, digest),
         "weekly-summaries": (TaskNames.WEEKLY_SUMMARIES, digest),
         # Makes the last fiscal quarter's funder report once (a unique key) and runs any

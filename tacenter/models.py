@@ -9,7 +9,6 @@ from tacenter.delivery.models import (
     ActivityHistory,
     PlanGoal,
     PlanStep,
-    SurveyResponse,
     TAActivity,
     ta_activity_topic,
 )
@@ -19,6 +18,7 @@ from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
 from tacenter.mailin.models import InboundMessage
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
+from tacenter.outcomes.models import FollowUp, ObjectiveChange, PlanObjective
 from tacenter.records.models import ImportJob, ImportRowError
 from tacenter.registry.models import Grant, OrganizationEvent
 from tacenter.reminders.models import DigestSent, ReminderSent
@@ -32,11 +32,26 @@ from tacenter.routing.models import (
     staff_program,
 )
 from tacenter.sso.models import SsoIdentity
+from tacenter.surveys.models import (
+    InstrumentVersion,
+    SurveyAnswer,
+    SurveyInstrument,
+    SurveyItem,
+    SurveySubmission,
+)
 from tacenter.timeliness.models import TimelinessTarget
 from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
+    "FollowUp",
+    "InstrumentVersion",
+    "ObjectiveChange",
+    "PlanObjective",
+    "SurveyAnswer",
+    "SurveyInstrument",
+    "SurveyItem",
+    "SurveySubmission",
     "ActivityHistory",
     "Passkey",
     "RecoveryCode",
@@ -73,7 +88,6 @@ __all__ = [
     "ReminderSent",
     "ServiceHeartbeat",
     "StageChange",
-    "SurveyResponse",
     "TAActivity",
     "TARequest",
     "TimelinessTarget",

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from tacenter.delivery.models import SurveyResponse, TAActivity
+from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.timeliness.models import TimelinessTarget
@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     submit,
 )
+from tests.outcomes_data import seed_outcomes
 
 STAGES = [
     "submitted",
@@ -175,10 +176,11 @@ def build(seed: int, count: int = 120, now: datetime = at("2026-06-15 16:00")) -
                 ),
             ]
         )
-    for table, values in ((TARequest, rows), (ta_request_topic, links), (TAActivity, activities),
-                          (SurveyResponse, surveys)):  # fmt: skip
+    for table, values in ((TARequest, rows), (ta_request_topic, links), (TAActivity, activities)):
         if values:  # an empty executemany would insert one row of defaults
             db.session.execute(insert(table), values)
+    closed = [r for r in rows if r["stage"] == "closed"]
+    seed_outcomes(random.Random(seed + 1), surveys, closed, now)
     db.session.commit()
     return {
         "topics": topics,

@@ -78,6 +78,10 @@ SAMPLES["grant_id"] = lambda w: {
 }
 # A "forgot password" link: the requester's, live (anyone holding it may open it).
 SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-such-reset"}
+# Outcomes: a follow-up window of the request, an instrument kind, a SAMHSA form.
+SAMPLES["days"] = lambda w: {OWN: 30, MISSING: 999}
+SAMPLES["instrument"] = lambda w: {OWN: "follow_up", MISSING: "no-such-instrument"}
+SAMPLES["form"] = lambda w: {OWN: "follow_up", MISSING: "no-such-form"}
 
 
 def build_world() -> World:
@@ -160,6 +164,12 @@ def build_world() -> World:
         "own_grant": own_grant,
         "foreign_grant": foreign_grant,
     }
+    # A 30-day follow-up of our request (and of theirs), so its page has something to show.
+    from tacenter.extensions import db
+    from tacenter.outcomes.models import FollowUp
+
+    db.session.add_all([FollowUp(ta_request_id=r.id, window_days=30) for r in (own, foreign)])
+    db.session.commit()
     world.ids = {name: make(world) for name, make in SAMPLES.items()}
     return world
 

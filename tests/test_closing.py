@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from tacenter.delivery.models import SurveyResponse
-from tacenter.delivery.services import SurveyAnswers, answer_survey
+from tacenter.delivery.queries import survey_for
+from tacenter.delivery.services import answer_survey
 from tacenter.errors import Conflict, DomainError, NotAllowed
 from tacenter.notifications.models import EmailOutbox
+from tacenter.surveys.models import SurveySubmission
 from tacenter.workflow.services import (
     change_stage,
     close_request,
@@ -15,7 +16,17 @@ from tacenter.workflow.services import (
 )
 from tests.factories import RequesterFactory, UserFactory, request_in_progress, submit
 
-ANSWERS = SurveyAnswers(usefulness=5, timeliness=4, goal_met="partly", comment="Very helpful")
+ANSWERS = {
+    "quality": 5,
+    "relevance": 5,
+    "usefulness": 5,
+    "timeliness": 4,
+    "satisfaction": 4,
+    "intent_to_use": True,
+    "goal_met": "partly",
+    "comment": "Very helpful",
+}
+FORM = {f"item-{code}": ("yes" if value is True else str(value)) for code, value in ANSWERS.items()}
 
 
 def _delivered():
@@ -93,10 +104,12 @@ def test_requester_answers_the_survey_once(db_session):
     close_request(ta_request.reference, goal_met="yes", outcome_summary="Done", actor=staff)
     answer_survey(ta_request.reference, ANSWERS, actor=requester)
     with pytest.raises(Conflict, match="already answered"):
-        answer_survey(ta_request.reference, SurveyAnswers(1, 1, "no"), actor=requester)
+        answer_survey(ta_request.reference, ANSWERS | {"usefulness": 1}, actor=requester)
     db_session.rollback()
-    rows = db_session.scalars(select(SurveyResponse)).all()
-    assert [(r.usefulness, r.timeliness, r.goal_met) for r in rows] == [(5, 4, "partly")]
+    rows = db_session.scalars(select(SurveySubmission)).all()
+    assert [(r.value("usefulness"), r.value("timeliness"), r.value("goal_met")) for r in rows] == [
+        (5, 4, "partly")
+    ]
 
 
 def test_the_survey_is_only_for_closed_requests_and_their_requesters(db_session):
@@ -106,9 +119,9 @@ def test_the_survey_is_only_for_closed_requests_and_their_requesters(db_session)
     close_request(ta_request.reference, goal_met="yes", outcome_summary="Done", actor=staff)
     with pytest.raises(NotAllowed):
         answer_survey(ta_request.reference, ANSWERS, actor=staff)
-    with pytest.raises(DomainError, match="1 to 5"):
-        answer_survey(ta_request.reference, SurveyAnswers(9, 3, "yes"), actor=requester)
-    assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+    submission, errors = answer_survey(ta_request.reference, ANSWERS | {"usefulness": 9}, actor=requester)
+    assert submission is None and errors == {"usefulness": "Choose a rating from 1 to 5."}
+    assert db_session.scalar(select(func.count()).select_from(SurveySubmission)) == 0
 
 
 def test_survey_page_answers_once_and_then_says_so(client, auth, db_session):
@@ -118,15 +131,13 @@ def test_survey_page_answers_once_and_then_says_so(client, auth, db_session):
     page = client.get(f"/requests/{ta_request.reference}").get_data(as_text=True)
     assert "Answer the short satisfaction survey" in page
     url = f"/requests/{ta_request.reference}/survey"
-    response = auth.post(url, {"usefulness": "4", "timeliness": "5", "goal_met": "yes", "comment": "Great"})
+    refused = auth.post(url, FORM | {"item-quality": ""})
+    assert refused.status_code == 400 and "Answer this question." in refused.get_data(as_text=True)
+    response = auth.post(url, FORM | {"item-usefulness": "4", "item-comment": "Great"})
     assert response.status_code == 302
-    again = auth.post(
-        url,
-        {"usefulness": "1", "timeliness": "1", "goal_met": "no"},
-        form_page=f"/requests/{ta_request.reference}",
-    )
+    again = auth.post(url, FORM | {"item-usefulness": "1"}, form_page=f"/requests/{ta_request.reference}")
     assert again.status_code == 409 and "already answered" in again.get_data(as_text=True)
-    assert db_session.scalar(select(SurveyResponse.usefulness)) == 4
+    assert survey_for(ta_request.id).value("usefulness") == 4
 
 
 def test_the_stage_form_closes_with_an_outcome_and_keeps_what_was_typed_when_incomplete(

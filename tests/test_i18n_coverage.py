@@ -29,6 +29,8 @@ REQUESTER_EMAILS = {
     "stage_changed",
     "reply_posted",
     "survey_requested",
+    "follow_up",
+    "follow_up_reminder",
     "reminder",
     "daily_digest",
     "invitation",
@@ -94,13 +96,24 @@ def _data_of(world) -> set[str]:
     return data
 
 
+ANSWERS = {
+    "quality": 5,
+    "relevance": 4,
+    "usefulness": 5,
+    "timeliness": 4,
+    "satisfaction": 5,
+    "intent_to_use": True,
+    "goal_met": "yes",
+}
+
+
 def _spanish_world():
     """The access-matrix world, with the requester's side made bilingual and in Spanish, and
     their request taken through a reply, a question, a closing and a survey."""
     from sqlalchemy import delete
 
     from tacenter.conversation.services import post_reply
-    from tacenter.delivery.services import SurveyAnswers, answer_survey
+    from tacenter.delivery.services import answer_survey
     from tacenter.extensions import db
     from tacenter.notifications.models import Notification
     from tacenter.workflow.services import change_stage
@@ -122,7 +135,7 @@ def _spanish_world():
     post_reply(own, "Atendemos a 40 familias.", actor=requester)
     closed = _closed_request(world)
     answered = _closed_request(world, title="Apoyo para supervisión reflexiva")
-    answer_survey(answered.reference, SurveyAnswers(5, 4, "yes", "Muy útil."), actor=requester)
+    answer_survey(answered.reference, ANSWERS | {"comment": "Muy útil."}, actor=requester)
     fresh = submit(requester, world.objects["topics"][0], title="Solicitud recién enviada")
     world.objects.update(closed=closed, answered=answered, fresh=fresh)
     return world

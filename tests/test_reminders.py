@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from tacenter.delivery.models import SurveyResponse
 from tacenter.notifications.inbox import set_email_mode
 from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.reminders.models import ReminderSent
@@ -163,8 +162,22 @@ def test_an_unanswered_survey_gets_exactly_one_reminder(db_session, people):
             actor=people["staff"],
             now=at("2026-03-03 15:00"),
         )
-    db_session.add(SurveyResponse(ta_request_id=answered.id, usefulness=5, timeliness=5, goal_met="yes"))
-    db_session.commit()
+    from tacenter.delivery.services import answer_survey
+
+    answer_survey(
+        answered.reference,
+        {
+            "usefulness": 5,
+            "timeliness": 5,
+            "quality": 5,
+            "relevance": 5,
+            "satisfaction": 5,
+            "intent_to_use": True,
+            "goal_met": "yes",
+        },
+        actor=people["requester"],
+        now=at("2026-03-04 15:00"),
+    )
     assert run_sweep("survey", now=at("2026-03-05 15:00"))["reminders"] == 0
     assert run_sweep("survey", now=at("2026-03-10 15:00"))["reminders"] == 1
     assert run_sweep("survey", now=at("2026-04-10 15:00"))["reminders"] == 0

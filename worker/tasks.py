@@ -9,6 +9,7 @@ from tacenter.accounts import lifecycle
 from tacenter.health import services as health
 from tacenter.mailin import fetch as mailin
 from tacenter.notifications import services as notifications
+from tacenter.outcomes import follow_ups
 from tacenter.records import services as records
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
@@ -61,6 +62,12 @@ def remind_needed_by() -> dict:
 def remind_survey() -> dict:
     """The requester: one reminder of the unanswered survey."""
     return _sweep("survey")
+
+
+@shared_task(name=jobs.TaskNames.FOLLOW_UPS, **PERIODIC)
+def send_follow_ups() -> dict:
+    """Requesters: the 30/90-day follow-ups, one reminder, then the lapse (exactly once each)."""
+    return dict(follow_ups.run_follow_ups())
 
 
 @shared_task(name=jobs.TaskNames.DAILY_DIGESTS, **PERIODIC)

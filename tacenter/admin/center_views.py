@@ -24,6 +24,16 @@ def center():
                 actor=current_user,
                 require_two_factor_for_all=form.require_two_factor_for_all.data,
                 require_sso_for_staff=form.require_sso_for_staff.data,
+                # Left empty: the follow-up settings stay as they are.
+                follow_up=(
+                    form.follow_up_days.data,
+                    form.follow_up_remind_days.data,
+                    form.follow_up_lapse_days.data,
+                )
+                if form.follow_up_days.data
+                and form.follow_up_remind_days.data
+                and form.follow_up_lapse_days.data
+                else None,
             )
         except DomainError as error:
             db.session.rollback()

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import options
 from tacenter.vocab import STATE_CHOICES, OrgType, Role, choices
@@ -94,6 +94,19 @@ class CenterForm(FlaskForm):
         "Staff-side users sign in only through single sign-on",
         description="Password sign-in is refused for TA staff, leads, leadership and admins. "
         "Needs a provider in TACENTER_OIDC_PROVIDERS.",
+    )
+    follow_up_days = StringField(
+        "Follow-up windows (days after closing)",
+        description="Comma-separated, such as 30,90. The requester gets a short follow-up at each.",
+        validators=[Optional(), Length(max=40)],
+    )
+    follow_up_remind_days = IntegerField(
+        "Days before the one reminder",
+        validators=[Optional(), NumberRange(min=1, max=90, message="From 1 to 90 days.")],
+    )
+    follow_up_lapse_days = IntegerField(
+        "Days after the reminder before the follow-up closes",
+        validators=[Optional(), NumberRange(min=1, max=90, message="From 1 to 90 days.")],
     )
 
 

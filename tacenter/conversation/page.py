@@ -14,7 +14,7 @@ from tacenter.conversation.forms import NoteForm, ReplyForm
 from tacenter.conversation.services import WRITERS
 from tacenter.conversation.timeline import timeline
 from tacenter.delivery import queries as delivery
-from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm, SurveyForm
+from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm
 from tacenter.delivery.services import may_work, record_locked
 from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
@@ -102,7 +102,7 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         step_form=step_form(goals, forms.get("step_form")) if worker or plan_refused else None,
         status_form=StepStatusForm(formdata=None) if worker else None,
         survey=survey,
-        survey_form=(forms.get("survey_form") or SurveyForm(formdata=None)) if survey_open else None,
+        survey_form=survey_open,
         timeliness=assess_requests([ta_request])[ta_request.id] if actor.is_staff_side else None,
         reminders=reminder_history(ta_request.id) if actor.is_staff_side else [],
     ), status

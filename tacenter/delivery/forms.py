@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import PrefixedForm, options
 from tacenter.intake.forms import CheckboxesField
-from tacenter.vocab import DeliveryMode, GoalMet, PlanStatus, choices
+from tacenter.vocab import DeliveryMode, PlanStatus, choices
 
 RATINGS = [
     (str(n), label)
@@ -56,22 +56,3 @@ class StepForm(PrefixedForm):
 
 class StepStatusForm(PrefixedForm):
     status = SelectField(_l("Status"), choices=options(choices(PlanStatus)))
-
-
-class SurveyForm(PrefixedForm):
-    usefulness = RadioField(
-        _l("How useful was the help?"),
-        choices=options(RATINGS),
-        validators=[InputRequired(message=_l("Rate the usefulness."))],
-    )
-    timeliness = RadioField(
-        _l("How timely was it?"),
-        choices=options(RATINGS),
-        validators=[InputRequired(message=_l("Rate the timeliness."))],
-    )
-    goal_met = RadioField(
-        _l("Was your goal met?"),
-        choices=options(choices(GoalMet)),
-        validators=[InputRequired(message=_l("Say whether it was."))],
-    )
-    comment = TextAreaField(_l("Anything else? (optional)"), validators=[Optional(), Length(max=5000)])

@@ -54,25 +54,6 @@ class TAActivity(TimestampMixin, db.Model):
     staff: Mapped[User | None] = relationship(lazy="joined")
 
 
-class SurveyResponse(db.Model):
-    """The requester's satisfaction survey after closing: answered once per request."""
-
-    __tablename__ = "survey_response"
-    __table_args__ = (
-        CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness_1_to_5"),
-        CheckConstraint("timeliness BETWEEN 1 AND 5", name="timeliness_1_to_5"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"), unique=True)
-    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    usefulness: Mapped[int]
-    timeliness: Mapped[int]
-    goal_met: Mapped[str] = mapped_column(String(8))  # vocab.GoalMet
-    comment: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-
 class ActivityHistory(db.Model):
     """An audit row for each change to a TA activity: logged, edited (what changed), deleted."""
 

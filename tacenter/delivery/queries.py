@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from tacenter.delivery.models import PlanGoal, PlanStep, SurveyResponse, TAActivity
+from tacenter.delivery.models import PlanGoal, PlanStep, TAActivity
 from tacenter.extensions import db
+from tacenter.surveys.models import SurveySubmission
 
 
 @dataclass
@@ -52,5 +53,10 @@ def plan_for(ta_request_id: int) -> tuple[list[PlanGoal], list[PlanStep]]:
     return goals, steps
 
 
-def survey_for(ta_request_id: int) -> SurveyResponse | None:
-    return db.session.scalar(select(SurveyResponse).where(SurveyResponse.ta_request_id == ta_request_id))
+def survey_for(ta_request_id: int) -> SurveySubmission | None:
+    """The request's post-request survey answer, with the version it answered."""
+    return db.session.scalar(
+        select(SurveySubmission).where(
+            SurveySubmission.ta_request_id == ta_request_id, SurveySubmission.purpose == "post_request"
+        )
+    )

@@ -17,11 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
-from tacenter.delivery.models import ActivityHistory, SurveyResponse, TAActivity
+from tacenter.delivery.models import ActivityHistory, TAActivity
+from tacenter.delivery.queries import survey_for
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
-from tacenter.vocab import DeliveryMode, GoalMet, Role
+from tacenter.surveys.answers import parse, save_submission
+from tacenter.surveys.defaults import POST_REQUEST
+from tacenter.surveys.instruments import ensure_version
+from tacenter.surveys.models import SurveySubmission
+from tacenter.vocab import DeliveryMode, Role
 from tacenter.workflow import rules
 from tacenter.workflow.services import get_visible_request
 
@@ -181,40 +187,34 @@ def delete_activity(reference: str, activity_id: int, *, actor: User, now: datet
     db.session.commit()
 
 
-@dataclass
-class SurveyAnswers:
-    usefulness: int
-    timeliness: int
-    goal_met: str
-    comment: str = ""
-
-
 def answer_survey(
-    reference: str, answers: SurveyAnswers, *, actor: User, now: datetime | None = None
-) -> SurveyResponse:
-    """The requester's organization answers once, after the request is closed."""
+    reference: str, form, *, actor: User, now: datetime | None = None
+) -> tuple[SurveySubmission | None, dict[str, str]]:
+    """The requester's organization answers the current post-request instrument once, after the
+    request is closed. `form`: posted fields (or {code: value}). Returns (submission, {}) or
+    (None, {code: message}) when an answer is refused; the submission keeps its version."""
     now = now or utcnow()
     ta_request = get_visible_request(reference, actor=actor)
     if actor.role_enum != Role.REQUESTER:
         raise NotAllowed(_l("Only the requester's organization answers the survey."))
     if ta_request.stage != rules.Stage.CLOSED:
         raise DomainError(_l("The survey opens when the request is closed."))
-    if db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.ta_request_id == ta_request.id)):
+    if survey_for(ta_request.id) is not None:
         raise Conflict(_l("This survey was already answered, thank you. Answers cannot be changed."))
-    if not (1 <= int(answers.usefulness) <= 5 and 1 <= int(answers.timeliness) <= 5):
-        raise DomainError(_l("Ratings go from 1 to 5."))
-    if answers.goal_met not in {g.value for g in GoalMet}:
-        raise DomainError(_l("Say whether your goal was met."))
-    response = SurveyResponse(
+    version = ensure_version(POST_REQUEST)
+    values, errors = parse(version, form)
+    if errors:
+        db.session.rollback()
+        return None, errors
+    submission = save_submission(
+        version,
+        values,
+        purpose=POST_REQUEST,
         ta_request_id=ta_request.id,
         respondent_id=actor.id,
-        usefulness=int(answers.usefulness),
-        timeliness=int(answers.timeliness),
-        goal_met=answers.goal_met,
-        comment=answers.comment.strip()[:5000],
-        submitted_at=now,
+        locale=recipient_locale(actor),
+        now=now,
     )
-    db.session.add(response)
     try:
         db.session.commit()
     except IntegrityError:  # two answers at the same moment: the unique key keeps the first
@@ -222,4 +222,4 @@ def answer_survey(
         raise Conflict(
             _l("This survey was already answered, thank you. Answers cannot be changed.")
         ) from None
-    return response
+    return submission, {}

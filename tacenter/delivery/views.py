@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, staff_side
 from tacenter.conversation.page import activity_form, render_request_page, step_form
 from tacenter.delivery import plans, queries, services
-from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm, SurveyForm
+from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
+from tacenter.surveys.defaults import POST_REQUEST
+from tacenter.surveys.instruments import current_version
 from tacenter.vocab import Role
 from tacenter.workflow.services import get_visible_request
 
@@ -149,28 +151,30 @@ def step_status(reference: str, step_id: int):
 @bp.route("/requests/<reference>/survey", methods=["GET", "POST"])
 @require_roles(Role.REQUESTER)
 def survey(reference: str):
+    """The current post-request instrument, in the requester's language; answered once."""
     ta_request = get_visible_request(reference, actor=current_user)
     answered = queries.survey_for(ta_request.id)
-    form = SurveyForm()
-    status = 200
-    if form.validate_on_submit():
-        answers = services.SurveyAnswers(
-            usefulness=int(form.usefulness.data),
-            timeliness=int(form.timeliness.data),
-            goal_met=form.goal_met.data,
-            comment=form.comment.data or "",
-        )
+    version = current_version(POST_REQUEST)
+    errors, status = {}, 200
+    if request.method == "POST":
         try:
-            services.answer_survey(reference, answers, actor=current_user)
-            flash(_("Thank you: your answers were saved."), "success")
-            return _back(reference, "survey")
+            submission, errors = services.answer_survey(reference, request.form, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            form.form_errors.append(error.message)
+            flash(error.message, "error")
             status = error.status
             answered = queries.survey_for(ta_request.id)
-    elif form.is_submitted():
-        status = 400
+        else:
+            if submission is not None:
+                flash(_("Thank you: your answers were saved."), "success")
+                return _back(reference, "survey")
+            status = 400
+            version = current_version(POST_REQUEST)
     return render_template(
-        "delivery/survey.html", ta_request=ta_request, form=form, answered=answered
+        "delivery/survey.html",
+        ta_request=ta_request,
+        version=version,
+        errors=errors,
+        posted=request.form if status == 400 else {},
+        answered=answered,
     ), status

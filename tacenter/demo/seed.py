@@ -17,9 +17,10 @@ from sqlalchemy import func, insert, select, text
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.conversation.models import Message
-from tacenter.delivery.models import SurveyResponse, TAActivity
+from tacenter.delivery.models import TAActivity
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
 from tacenter.demo.identity import seed_two_factor
+from tacenter.demo.outcomes import insert_surveys, seed_follow_ups, seed_objectives
 from tacenter.demo.people import DEMO_PASSWORD, PEOPLE, base_data, extra_people
 from tacenter.demo.profiles import seed_profiles
 from tacenter.demo.reminder_history import record_reminder_history
@@ -52,11 +53,11 @@ def _insert(batch: Batch) -> None:
     for model, rows in (
         (Assignment, batch.assignments),
         (TAActivity, batch.activities),
-        (SurveyResponse, batch.surveys),
         (Message, batch.messages),
     ):
         if rows:
             db.session.execute(insert(model), rows)
+    insert_surveys(batch.surveys)
     db.session.commit()
 
 
@@ -121,6 +122,8 @@ def seed_demo(
     )
     if _seed_requests(seeding, requesters, request_count, batch_size, history_days):
         record_reminder_history(now)
+        seed_follow_ups(now, seeding.rng)
+        seed_objectives(now, seeding.rng)
         _settle()
     total = db.session.scalar(select(func.count()).select_from(TARequest))
     org_total = db.session.scalar(select(func.count()).select_from(Organization))

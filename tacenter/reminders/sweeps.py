@@ -14,10 +14,10 @@ from functools import lru_cache
 
 from sqlalchemy import Select, exists, select
 
-from tacenter.delivery.models import SurveyResponse
 from tacenter.intake.models import TARequest
 from tacenter.reminders.models import ReminderSent
 from tacenter.reminders.rules import Kind, setting
+from tacenter.surveys.models import SurveySubmission
 from tacenter.timeliness.business_days import add_business_days, is_business_day, local_date
 from tacenter.timeliness.targets import Target
 from tacenter.workflow.rules import Stage
@@ -172,7 +172,9 @@ def _survey_query(ctx: Context) -> Select:
         TARequest.finished_at <= ctx.now - timedelta(days=setting("REMINDER_SURVEY_DAYS")),
         # Within the window only: a survey about help closed long ago is no longer news.
         TARequest.finished_at >= ctx.now - timedelta(days=setting("REMINDER_SURVEY_WINDOW_DAYS")),
-        ~exists().where(SurveyResponse.ta_request_id == TARequest.id),
+        ~exists().where(
+            SurveySubmission.ta_request_id == TARequest.id, SurveySubmission.purpose == "post_request"
+        ),
         ~sent(Kind.SURVEY),
         ~sent(Kind.WAITING_CLOSE),  # closed for want of an answer: no survey
     )

@@ -22,11 +22,11 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
-from tacenter.delivery.models import SurveyResponse
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.stats import percentiles_of
+from tacenter.surveys.queries import request_surveys
 from tacenter.timeliness.queries import first_response_overdue, met_target, missed_target, targets_table
 
 MILESTONES = {
@@ -98,22 +98,23 @@ def request_figures(filters: ReportFilters, *, tz: str, now: datetime) -> tuple[
 def satisfaction(filters: ReportFilters, *, tz: str) -> dict[str, dict[str, float | int | None]]:
     """Survey count, mean usefulness and timeliness, and goal-met count per period."""
     cols, names = [], []
+    survey = request_surveys().c
     earliest = filters.period.previous().bounds(tz)[0]
     for which, period in (("current", filters.period), ("previous", filters.period.previous())):
         lo, hi = period.bounds(tz)
-        inside = and_(SurveyResponse.submitted_at >= lo, SurveyResponse.submitted_at < hi)
+        inside = and_(survey.submitted_at >= lo, survey.submitted_at < hi)
         cols += [
             _count(inside),
-            func.avg(case((inside, SurveyResponse.usefulness))),
-            func.avg(case((inside, SurveyResponse.timeliness))),
-            _count(and_(inside, SurveyResponse.goal_met == "yes")),
+            func.avg(case((inside, survey.usefulness))),
+            func.avg(case((inside, survey.timeliness))),
+            _count(and_(inside, survey.goal_met == "yes")),
         ]
         names.append(which)
     row = db.session.execute(
         select(*cols).where(
-            filters.rows_of_requests(SurveyResponse.ta_request_id),
-            SurveyResponse.submitted_at >= earliest,
-            SurveyResponse.submitted_at < filters.period.bounds(tz)[1],
+            filters.rows_of_requests(survey.ta_request_id),
+            survey.submitted_at >= earliest,
+            survey.submitted_at < filters.period.bounds(tz)[1],
         )
     ).one()
     out = {}

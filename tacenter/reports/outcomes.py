@@ -7,13 +7,14 @@ from collections import defaultdict
 from sqlalchemy import and_, case, func, select
 
 from tacenter.accounts.models import User
-from tacenter.delivery.models import SurveyResponse, TAActivity
+from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS, label_of
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table, fmt, share
 from tacenter.reports.targets import DEFAULT_CAPACITY_OPEN_REQUESTS
+from tacenter.surveys.queries import request_surveys
 from tacenter.vocab import STAFF_SIDE
 from tacenter.workflow.rules import Stage
 
@@ -102,34 +103,34 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
     )
 
 
+def _mean(value) -> str:
+    return "" if value is None else fmt(float(value))
+
+
 def satisfaction(filters: ReportFilters, *, tz: str, rows: str = "tier") -> Table:
     """Surveys answered in the period: usefulness, timeliness, and whether the goal was met."""
     rd = REQUEST_DIMENSIONS[rows]
     key = rd.column()
     lo, hi = filters.period.bounds(tz)
+    survey = request_surveys()
     query = (
         rd.join(
             select(
                 key,
                 func.count(),
-                func.avg(SurveyResponse.usefulness),
-                func.avg(SurveyResponse.timeliness),
-                *[
-                    func.sum(case((SurveyResponse.goal_met == g, 1), else_=0))
-                    for g in ("yes", "partly", "no")
-                ],
+                func.avg(survey.c.usefulness),
+                func.avg(survey.c.timeliness),
+                *[func.sum(case((survey.c.goal_met == g, 1), else_=0)) for g in ("yes", "partly", "no")],
             )
-            .select_from(SurveyResponse)
-            .join(TARequest, TARequest.id == SurveyResponse.ta_request_id)
+            .select_from(survey)
+            .join(TARequest, TARequest.id == survey.c.ta_request_id)
         )
-        .where(
-            filters.request_condition(), SurveyResponse.submitted_at >= lo, SurveyResponse.submitted_at < hi
-        )
+        .where(filters.request_condition(), survey.c.submitted_at >= lo, survey.c.submitted_at < hi)
         .group_by(key)
     )
     labels = rd.labels()
     body = sorted(
-        [label_of(rd, labels, k), n, fmt(float(u)), fmt(float(t)), int(y), int(p), int(no), share(y, n)]
+        [label_of(rd, labels, k), n, _mean(u), _mean(t), int(y), int(p), int(no), share(y, n)]
         for k, n, u, t, y, p, no in db.session.execute(query)
     )
     return Table(

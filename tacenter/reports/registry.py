@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tacenter.outcomes import figures
 from tacenter.reports import outcomes, tables
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS
 from tacenter.reports.filters import ReportFilters
@@ -29,7 +30,19 @@ REPORTS = {
         ReportKind("caseload", "Caseload against capacity", []),
         ReportKind("satisfaction", "Satisfaction and outcomes", DIMENSION_CHOICES, "tier"),
         ReportKind("declined", "Declined and referred", []),
+        ReportKind("survey_items", "Survey items", DIMENSION_CHOICES, "tier"),
+        ReportKind("response_rates", "Survey response rates", []),
+        ReportKind("follow_up_changes", "Follow-up outcomes", []),
+        ReportKind("objectives", "Plan objectives", DIMENSION_CHOICES, "program"),
     )
+}
+
+
+OUTCOME_BUILDERS = {
+    "survey_items": figures.item_scores,
+    "response_rates": lambda f, *, tz, rows: figures.response_rates(f, tz=tz),
+    "follow_up_changes": lambda f, *, tz, rows: figures.follow_up_changes(f, tz=tz),
+    "objectives": figures.objectives,
 }
 
 
@@ -46,6 +59,8 @@ def build(kind: ReportKind, filters: ReportFilters, *, rows: str, columns: str, 
         return tables.hours(filters, tz=tz, rows=rows)
     if kind.key == "caseload":
         return outcomes.caseload(filters, tz=tz)
+    if kind.key in OUTCOME_BUILDERS:
+        return OUTCOME_BUILDERS[kind.key](filters, tz=tz, rows=rows)
     if kind.key == "satisfaction":
         return outcomes.satisfaction(filters, tz=tz, rows=rows)
     return outcomes.declined_and_referred(filters, tz=tz)

@@ -1,0 +1,117 @@
+"""The SAMHSA-ready column map: ONE module a center edits when the funder revises its forms.
+
+Each form is a list of columns: (column name, what it holds and its codes, how to read it from
+one submission). A submission is read as `Row`: its id, instrument version number, purpose,
+date, language, the request's tier, and `values` {item code: answer} (a list for multi items).
+Missing answers take MISSING. No names, emails or request references leave in these files.
+Post-event answers and event descriptions join here when events exist (see docs/outcomes.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MISSING = -9  # the funder's code for "no answer"
+LANGUAGE = {"en": 1, "es": 2}  # 1 English, 2 Spanish
+TIER = {"universal": 1, "targeted": 2, "intensive": 3}
+GOAL_MET = {"yes": 1, "partly": 2, "no": 3}
+YES_NO = {True: 1, False: 0}
+
+
+@dataclass
+class Row:
+    id: int
+    version: int
+    purpose: str
+    submitted_at: datetime
+    locale: str
+    tier: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    meaning: str
+    read: Callable[[Row], object]
+
+
+def _number(code: str) -> Callable[[Row], object]:
+    return lambda r: r.values[code] if isinstance(r.values.get(code), int) else MISSING
+
+
+def _coded(code: str, codes: dict) -> Callable[[Row], object]:
+    return lambda r: codes.get(r.values.get(code), MISSING)
+
+
+def _changed(choice: str) -> Callable[[Row], object]:
+    return lambda r: MISSING if "what_changed" not in r.values else int(choice in r.values["what_changed"])
+
+
+def _text(code: str) -> Callable[[Row], object]:
+    return lambda r: " ".join(str(r.values.get(code) or "").split())[:1000]
+
+
+COMMON = [
+    Col("RecordID", "This system's answer number (not a person's id)", lambda r: r.id),
+    Col("FormVersion", "Version of the instrument answered", lambda r: r.version),
+    Col("DateCompleted", "Date answered, YYYY-MM-DD (UTC)", lambda r: r.submitted_at.date().isoformat()),
+    Col("Language", "1 English, 2 Spanish", lambda r: LANGUAGE.get(r.locale, MISSING)),
+    Col("TATier", "1 universal, 2 targeted, 3 intensive", lambda r: TIER.get(r.tier, MISSING)),
+]
+
+FORMS: dict[str, tuple[str, str, list[Col]]] = {
+    # key: (title, submission purpose as a SQL LIKE pattern, columns)
+    "post_request": (
+        "Post-TA survey (requests)",
+        "post_request",
+        COMMON
+        + [
+            Col(
+                "Quality",
+                "Quality of the TA, 1 (poor) to 5 (excellent); -9 not asked or not answered",
+                _number("quality"),
+            ),
+            Col("Relevance", "Relevance, 1 to 5; -9 missing", _number("relevance")),
+            Col("Usefulness", "Usefulness, 1 to 5; -9 missing", _number("usefulness")),
+            Col("Timeliness", "Timeliness, 1 to 5; -9 missing", _number("timeliness")),
+            Col("Satisfaction", "Overall satisfaction, 1 to 5; -9 missing", _number("satisfaction")),
+            Col(
+                "IntentToUse",
+                "Intends to use what was learned: 1 yes, 0 no; -9 missing",
+                _coded("intent_to_use", YES_NO),
+            ),
+            Col("GoalMet", "Goal met: 1 yes, 2 partly, 3 no; -9 missing", _coded("goal_met", GOAL_MET)),
+        ],
+    ),
+    "follow_up": (
+        "Follow-up survey",
+        "follow_up_%",
+        COMMON
+        + [
+            Col(
+                "FollowUpDays",
+                "Days after the TA closed: 30 or 90",
+                lambda r: int(r.purpose.rsplit("_", 1)[1]),
+            ),
+            Col("ChangePractice", "1 a change in practice, 0 not; -9 missing", _changed("practice")),
+            Col("ChangePolicy", "1 a change in policy, 0 not; -9 missing", _changed("policy")),
+            Col("ChangeProgram", "1 a new or changed program, 0 not; -9 missing", _changed("program")),
+            Col("ChangeFinancing", "1 a change in financing, 0 not; -9 missing", _changed("financing")),
+            Col("ChangeWorkforce", "1 a workforce change, 0 not; -9 missing", _changed("workforce")),
+            Col("NothingYet", "1 nothing changed yet, 0 not; -9 missing", _changed("nothing_yet")),
+            Col(
+                "EvidenceGiven",
+                "1 a note or link given as evidence, 0 none",
+                lambda r: int(bool(r.values.get("evidence_note") or r.values.get("evidence_link"))),
+            ),
+            Col(
+                "Barriers",
+                "Barriers, free text (spaces collapsed, at most 1,000 characters)",
+                _text("barriers"),
+            ),
+        ],
+    ),
+}

@@ -1,0 +1,78 @@
+"""The requester answers a follow-up: the one writer of a follow-up's answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tacenter.accounts.models import User
+from tacenter.db import utcnow
+from tacenter.errors import Conflict, NotAllowed, NotFound
+from tacenter.extensions import db
+from tacenter.i18n import recipient_locale
+from tacenter.intake.models import TARequest
+from tacenter.outcomes.models import FollowUp
+from tacenter.outcomes.objectives import mark_met_by_follow_up
+from tacenter.surveys.answers import parse, save_submission
+from tacenter.surveys.defaults import FOLLOW_UP
+from tacenter.surveys.instruments import ensure_version
+from tacenter.surveys.models import SurveySubmission
+from tacenter.vocab import Role
+from tacenter.workflow.services import get_visible_request
+
+
+def follow_up_of(reference: str, days: int, *, actor: User) -> tuple[TARequest, FollowUp]:
+    """The request (as `actor` may see it) and its follow-up of `days`; NotFound otherwise."""
+    ta_request = get_visible_request(reference, actor=actor)
+    follow_up = db.session.scalar(
+        select(FollowUp).where(FollowUp.ta_request_id == ta_request.id, FollowUp.window_days == days)
+    )
+    if follow_up is None:
+        raise NotFound(_l("There is no follow-up for this request at this time."))
+    return ta_request, follow_up
+
+
+def answer_follow_up(
+    reference: str, days: int, form, *, actor: User, now: datetime | None = None
+) -> tuple[SurveySubmission | None, dict[str, str]]:
+    """The requester's organization answers a sent follow-up once, before it lapses; the answer may
+    mark objectives of the plan met (`objective-met` ids), with the answer's evidence."""
+    now = now or utcnow()
+    ta_request, follow_up = follow_up_of(reference, days, actor=actor)
+    if actor.role_enum != Role.REQUESTER:
+        raise NotAllowed(_l("Only the requester's organization answers the follow-up."))
+    if follow_up.answered_at is not None:
+        raise Conflict(_l("This follow-up was already answered, thank you."))
+    if follow_up.lapsed_at is not None:
+        raise Conflict(_l("This follow-up has closed."))
+    version = ensure_version(FOLLOW_UP)
+    values, errors = parse(version, form)
+    if errors:
+        db.session.rollback()
+        return None, errors
+    submission = save_submission(
+        version,
+        values,
+        purpose=follow_up.purpose,
+        ta_request_id=ta_request.id,
+        respondent_id=actor.id,
+        locale=recipient_locale(actor),
+        now=now,
+    )
+    db.session.flush()
+    follow_up.answered_at, follow_up.submission_id = now, submission.id
+    met = [int(v) for v in (form.getlist("objective-met") if hasattr(form, "getlist") else []) if v.isdigit()]
+    if met:
+        evidence = " ".join(str(values.get(code, "")) for code in ("evidence_note", "evidence_link")).strip()
+        mark_met_by_follow_up(
+            ta_request.id, met, evidence=evidence, submission_id=submission.id, actor_id=actor.id, now=now
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("This follow-up was already answered, thank you.")) from None
+    return submission, {}

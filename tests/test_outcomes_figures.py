@@ -1,0 +1,127 @@
+"""Outcome figures against an independent calculation from the raw rows (randomized data)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+from sqlalchemy import select
+
+from tacenter.extensions import db
+from tacenter.outcomes import figures
+from tacenter.outcomes.export import samhsa_table
+from tacenter.outcomes.models import FollowUp, PlanObjective
+from tacenter.reports.filters import ReportFilters
+from tacenter.vocab import Tier
+from tests import reports_data
+from tests.test_reports_figures import TZ, bounds, raw, raw_surveys
+
+CASES = [{}, {"period": "fy2026q2"}, {"period": "fy2025"}, {"tier": "intensive"}, {"program": "PROGRAM"}]
+RATED = {"quality", "relevance", "usefulness", "timeliness", "satisfaction"}
+
+
+def _matching(filters, reqs, topics, org_type):
+    return {
+        r["id"]: r
+        for r in reqs
+        if (filters.program is None or r["program_id"] == filters.program)
+        and (not filters.state or r["state"] == filters.state)
+        and (not filters.org_type or org_type[r["organization_id"]] == filters.org_type)
+        and (filters.topic is None or filters.topic in topics[r["id"]])
+        and (not filters.tier or r["tier"] == filters.tier)
+        and (filters.staff is None or r["assignee_id"] == filters.staff)
+    }
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_outcome_figures_match_an_independent_calculation(db_session, seed):
+    made = reports_data.build(seed)
+    reqs, topics, org_type, _acts, _surveys = raw()
+    everything = raw_surveys("*")
+    follow_ups = [dict(r._mapping) for r in db.session.execute(select(FollowUp.__table__))]
+    objectives = [dict(r._mapping) for r in db.session.execute(select(PlanObjective.__table__))]
+    tier_label = {t.value: t.label for t in Tier}
+    checked = Counter()
+    for case in CASES:
+        args = {k: str(made["programs"][0].id) if v == "PROGRAM" else v for k, v in case.items()}
+        filters = ReportFilters.from_args(args, today=made["today"])
+        lo, hi = bounds(filters.period)
+        mine = _matching(filters, reqs, topics, org_type)
+        inside = [s for s in everything if s["ta_request_id"] in mine and lo <= s["submitted_at"] < hi]
+
+        # Item scores by tier: count and mean of each rated item, share answering yes.
+        want = defaultdict(list)
+        for s in (s for s in inside if s["purpose"] == "post_request"):
+            for code in RATED | {"intent_to_use"}:
+                if s.get(code) is not None:
+                    want[(tier_label[mine[s["ta_request_id"]]["tier"]], code)].append(s[code])
+        got = {(row[0], row[1]): row for row in figures.item_scores(filters, tz=TZ, rows="tier").rows}
+        labels = {"intent_to_use": "Intent to use"} | {c: c.capitalize() for c in RATED}
+        assert set(got) == {(tier, labels[code]) for tier, code in want}
+        for (tier, code), values in want.items():
+            row = got[(tier, labels[code])]
+            assert row[2] == len(values)
+            if code == "intent_to_use":
+                assert row[4] == round(100 * sum(values) / len(values), 1)
+            else:
+                assert row[3] == round(sum(values) / len(values), 1)
+            checked["items"] += 1
+
+        # Response rates.
+        closed = [r for r in mine.values() if r["stage"] == "closed" and lo <= r["finished_at"] < hi]
+        answered = {s["ta_request_id"] for s in everything if s["purpose"] == "post_request"}
+        rates = figures.response_rates(filters, tz=TZ).rows
+        assert rates[0][1:3] == [len(closed), sum(r["id"] in answered for r in closed)]
+        for days in (30, 90):
+            sent = [
+                f
+                for f in follow_ups
+                if f["window_days"] == days and f["ta_request_id"] in mine and lo <= f["sent_at"] < hi
+            ]
+            row = next((r for r in rates if r[0] == f"{days}-day follow-up"), None)
+            if not sent:
+                assert row is None
+                continue
+            assert row[1:5] == [
+                len(sent),
+                sum(f["answered_at"] is not None for f in sent),
+                sum(f["reminded_at"] is not None for f in sent),
+                0,
+            ]
+            checked["rates"] += 1
+
+        # Follow-up outcomes by change type.
+        answers = [s for s in inside if s["purpose"].startswith("follow_up_")]
+        changes = Counter(c for s in answers for c in set(s.get("what_changed", [])))
+        table = figures.follow_up_changes(filters, tz=TZ).rows
+        assert table[-1][1] == len(answers)
+        assert [row[1] for row in table[:-1]] == [
+            changes.get(c, 0)
+            for c in ("practice", "policy", "program", "financing", "workforce", "nothing_yet")
+        ]
+        checked["changes"] += sum(changes.values())
+
+        # Objectives by tier: set by the period's end, by status now.
+        want_obj = defaultdict(Counter)
+        for o in objectives:
+            if o["ta_request_id"] in mine and o["created_at"] < hi:
+                want_obj[tier_label[mine[o["ta_request_id"]]["tier"]]][o["status"]] += 1
+        got_obj = {row[0]: row for row in figures.objectives(filters, tz=TZ, rows="tier").rows}
+        assert set(got_obj) == set(want_obj)
+        for tier, counts in want_obj.items():
+            assert got_obj[tier][1:7] == [
+                sum(counts.values()),
+                counts["not_started"],
+                counts["in_progress"],
+                counts["met"],
+                counts["not_met"],
+                counts["dropped"],
+            ]
+            checked["objectives"] += sum(counts.values())
+
+        # The SAMHSA follow-up file: one line per answer of the period, codes as documented.
+        samhsa = samhsa_table("follow_up", filters, tz=TZ)
+        assert len(samhsa.rows) == len(answers)
+        col = samhsa.headers.index("ChangePolicy")
+        assert sum(row[col] for row in samhsa.rows) == changes.get("policy", 0)
+    assert all(checked[k] > 0 for k in ("items", "rates", "changes", "objectives")), checked
