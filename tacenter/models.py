@@ -14,6 +14,16 @@ from tacenter.delivery.models import (
     ta_activity_topic,
 )
 from tacenter.files.models import Attachment
+from tacenter.group_ta.models import (
+    Collaborative,
+    CollaborativeMember,
+    Event,
+    EventAttendance,
+    EventFacilitator,
+    EventMaterial,
+    MembershipChange,
+    event_topic,
+)
 from tacenter.health.models import ServiceHeartbeat
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
@@ -37,6 +47,14 @@ from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
+    "Collaborative",
+    "CollaborativeMember",
+    "Event",
+    "EventAttendance",
+    "EventFacilitator",
+    "EventMaterial",
+    "MembershipChange",
+    "event_topic",
     "ActivityHistory",
     "Passkey",
     "RecoveryCode",

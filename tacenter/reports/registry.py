@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tacenter.reports import outcomes, tables
+from tacenter.reports import group_tables, outcomes, tables
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS
 from tacenter.reports.filters import ReportFilters
 
@@ -29,6 +29,8 @@ REPORTS = {
         ReportKind("caseload", "Caseload against capacity", []),
         ReportKind("satisfaction", "Satisfaction and outcomes", DIMENSION_CHOICES, "tier"),
         ReportKind("declined", "Declined and referred", []),
+        ReportKind("group", "Group TA events", list(group_tables.GROUP_DIMENSIONS.items()), "type"),
+        ReportKind("reach", "Organizations reached: requests and events", []),
     )
 }
 
@@ -48,4 +50,8 @@ def build(kind: ReportKind, filters: ReportFilters, *, rows: str, columns: str, 
         return outcomes.caseload(filters, tz=tz)
     if kind.key == "satisfaction":
         return outcomes.satisfaction(filters, tz=tz, rows=rows)
+    if kind.key == "group":
+        return group_tables.group_events(filters, rows=rows)
+    if kind.key == "reach":
+        return group_tables.reach_through(filters, tz=tz)
     return outcomes.declined_and_referred(filters, tz=tz)
