@@ -282,15 +282,15 @@ def record_attendance(
 def remove_attendance(
     event_id: int, organization_id: int, *, version: int | None, actor: User, now: datetime | None = None
 ) -> None:
-    """Take an organization off an event's attendance."""
+    """Take an organization off an event's attendance (done already is done)."""
     event = editable_event(event_id, actor, version)
     row = db.session.scalar(
         select(EventAttendance).where(
             EventAttendance.event_id == event.id, EventAttendance.organization_id == organization_id
         )
     )
-    if row is None:
-        raise NotFound("That organization has no attendance recorded for this event.")
+    if row is None:  # already taken off (a second click, or a colleague): nothing left to do
+        return
     db.session.delete(row)
     event.updated_at = now or utcnow()
     _commit()

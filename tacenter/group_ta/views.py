@@ -117,8 +117,10 @@ def new_event():
 @require_roles(*PLANNERS)
 def edit_event(event_id: int):
     event = services.get_visible_event(event_id, actor=current_user)
-    form = _event_form(EventForm(obj=event))
+    # The form's own data on a POST: a missing field is an error, never the event's stored value.
+    form = _event_form(EventForm() if request.method == "POST" else EventForm(obj=event))
     if not form.is_submitted():
+        form.duration_hours.data = str(event.duration_hours)
         form.facilitator_ids.data = [f.user_id for f in event.facilitators]
         form.topic_ids.data = [t.id for t in event.topics]
         form.version.data = str(event.version)
