@@ -33,7 +33,9 @@ def seed_group_ta(now: datetime) -> None:
     today = local_date(now, current_app.config["CENTER_TIMEZONE"])
     lead = db.session.scalar(select(User).where(User.role == Role.LEAD.value).order_by(User.id))
     sam, priya, luis = (_email(f"staff{n}@demo.tacenter.org") for n in ("", "2", "3"))
-    orgs = list(db.session.scalars(select(Organization).order_by(Organization.id)))
+    # One grantee on the roster stays unreached, so the roster comparison shows one with no TA.
+    everyone = db.session.scalars(select(Organization).order_by(Organization.id))
+    orgs = [o for o in everyone if "Navajo" not in o.name]
     topics = {t.name.lower(): t.id for t in db.session.scalars(select(Topic))}
     financing = next((i for name, i in topics.items() if "financing" in name), None)
     cohort = collaboratives.create_collaborative(
