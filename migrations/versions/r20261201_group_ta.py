@@ -1,7 +1,7 @@
 """group TA: events, attendance, collaboratives
 
 Revision ID: r20261201_group_ta
-Revises: r20261129_passwords_reset
+Revises: r20261130_identity_2fa_sso
 Create Date: 2026-11-30 01:51:41.136767
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'r20261201_group_ta'
-down_revision = 'r20261129_passwords_reset'
+down_revision = 'r20261130_identity_2fa_sso'
 branch_labels = None
 depends_on = None
 
