@@ -81,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.conversation.views import bp as conversation
     from tacenter.delivery.views import bp as delivery
     from tacenter.files.views import bp as files
+    from tacenter.group_ta import collab_views as collaborative_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.group_ta import views as event_pages  # noqa: F401  (routes on a shared bp)
+    from tacenter.group_ta.blueprint import bp as group_ta
     from tacenter.home.views import bp as home
     from tacenter.intake.views import bp as intake
     from tacenter.invitations.views import bp as invitations
@@ -126,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         outcomes,
         surveys,
         outcome_reports,
+        group_ta,
     ):
         app.register_blueprint(blueprint)
 

@@ -13,6 +13,16 @@ from tacenter.delivery.models import (
     ta_activity_topic,
 )
 from tacenter.files.models import Attachment
+from tacenter.group_ta.models import (
+    Collaborative,
+    CollaborativeMember,
+    Event,
+    EventAttendance,
+    EventFacilitator,
+    EventMaterial,
+    MembershipChange,
+    event_topic,
+)
 from tacenter.health.models import ServiceHeartbeat
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.invitations.models import Invitation
@@ -52,6 +62,14 @@ __all__ = [
     "SurveyInstrument",
     "SurveyItem",
     "SurveySubmission",
+    "Collaborative",
+    "CollaborativeMember",
+    "Event",
+    "EventAttendance",
+    "EventFacilitator",
+    "EventMaterial",
+    "MembershipChange",
+    "event_topic",
     "ActivityHistory",
     "Passkey",
     "RecoveryCode",

@@ -76,6 +76,15 @@ SAMPLES["grant_id"] = lambda w: {
     FOREIGN: w.objects["foreign_grant"].id,
     MISSING: MISSING_ID,
 }
+# Group TA: an event our organization attended (and a foreign one only theirs did), and a
+# collaborative of each; TA staff facilitate and lead them all.
+SAMPLES["event_id"] = lambda w: {OWN: w.objects["own_event"].id, FOREIGN: w.objects["foreign_event"].id,
+                                 MISSING: MISSING_ID}  # fmt: skip
+SAMPLES["collaborative_id"] = lambda w: {
+    OWN: w.objects["own_collaborative"].id,
+    FOREIGN: w.objects["foreign_collaborative"].id,
+    MISSING: MISSING_ID,
+}
 # A "forgot password" link: the requester's, live (anyone holding it may open it).
 SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-such-reset"}
 # Outcomes: a follow-up window of the request, an instrument kind, a SAMHSA form.
@@ -141,6 +150,8 @@ def build_world() -> World:
         )
     )
 
+    group = _group_ta(ours, theirs, staff, lead)
+
     colleague_session = LoginSession(token_hash="c" * 64, user_id=colleague.id)
     requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
     db.session.add_all([colleague_session, requester_session])
@@ -163,6 +174,7 @@ def build_world() -> World:
         "foreign_attachment": foreign_attachment,
         "own_grant": own_grant,
         "foreign_grant": foreign_grant,
+        **group,
     }
     # A 30-day follow-up of our request (and of theirs), so its page has something to show.
     from tacenter.extensions import db
@@ -174,8 +186,34 @@ def build_world() -> World:
     return world
 
 
+def _group_ta(ours, theirs, staff, lead) -> dict:
+    """Events and collaboratives of each organization, with attendance logged at a session."""
+    from datetime import date
+
+    from tacenter.group_ta import collaboratives, services
+
+    made = {}
+    for key, org in (("own", ours), ("foreign", theirs)):
+        cohort = collaboratives.create_collaborative(
+            collaboratives.CollaborativeValues(
+                f"{org.name} cohort", staff.id, date(2025, 10, 1), date(2026, 9, 30)
+            ),
+            actor=lead,
+        )
+        collaboratives.add_member(cohort.id, org.id, actor=lead)
+        title = FOREIGN_CANARY if key == "foreign" else "Medicaid financing webinar"
+        event = services.create_event(
+            services.EventValues(title, "training", "intensive", date(2025, 11, 5), "1.5", [staff.id],
+                                 collaborative_id=cohort.id),
+            actor=lead,
+        )  # fmt: skip
+        services.record_attendance(event.id, org.id, 4, "directors", version=None, actor=lead)
+        made[f"{key}_event"], made[f"{key}_collaborative"] = event, cohort
+    return made
+
+
 # Parameters whose objects belong to an organization: a requester of another one gets a 404.
-OWNED_BY_ORGANIZATION = {"reference", "attachment_id"}
+OWNED_BY_ORGANIZATION = {"reference", "attachment_id", "event_id", "collaborative_id"}
 # Parameters naming a staff member: staff reach only their own (a colleague's is a 404).
 OWNED_BY_SELF = {"staff_id"}
 # Parameters naming something of one user only (a sign-in session; the sample's owner is the

@@ -120,13 +120,13 @@ def test_the_navigation_offers_each_role_its_own_pages(client, auth):
         return re.findall(r'class="usa-nav-link[^"]*" href="[^"]*"[^>]*><span>([^<]+)</span>', header)
 
     # Leads and admins share the team's pages; admins add their own two.
-    lead = ["Home", "Queue", "My caseload", "Dashboard", "Triage", "Team", "Profiles", "Invite"]
+    lead = ["Home", "Queue", "My caseload", "Events", "Dashboard", "Triage", "Team", "Profiles", "Invite"]
     lead += ["Mail to sort", "Vetting"]
     expected = {
-        "requester": ["Home", "Our requests", "Request TA"],
-        "staff": ["Home", "Queue", "My caseload"],
+        "requester": ["Home", "Our requests", "Request TA", "Events"],
+        "staff": ["Home", "Queue", "My caseload", "Events"],
         "lead": lead,
-        "leadership": ["Home", "Queue", "Dashboard"],
+        "leadership": ["Home", "Queue", "Events", "Dashboard"],
         "admin": [*lead, "Admin", "Sent mail (dev)"],
     }
     for role, items in expected.items():

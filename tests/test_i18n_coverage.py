@@ -70,6 +70,7 @@ def _data_of(world) -> set[str]:
     from tacenter.conversation.models import Message
     from tacenter.extensions import db
     from tacenter.files.models import Attachment
+    from tacenter.group_ta.models import Collaborative, Event, EventMaterial
     from tacenter.intake.models import TARequest
     from tacenter.notifications.models import Notification
     from tacenter.registry.models import Grant
@@ -90,6 +91,10 @@ def _data_of(world) -> set[str]:
         (Grant, ("label",)),
         # Written once, in the recipient's language (tests/test_i18n.py checks it)
         (Notification, ("message",)),
+        # Group TA: what staff typed about an event or a collaborative
+        (Event, ("title", "description")),
+        (Collaborative, ("name", "description")),
+        (EventMaterial, ("title",)),
     ):
         for row in db.session.scalars(db.select(model)):
             data |= {str(getattr(row, c)) for c in columns if getattr(row, c, None)}

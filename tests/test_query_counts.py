@@ -27,7 +27,15 @@ def _sample_args(user: User) -> dict:
     query = select(TARequest.reference).order_by(TARequest.id)
     if user.role == "requester":
         query = query.where(TARequest.organization_id == user.organization_id)
-    return {"reference": db.session.scalar(query)}
+    from tacenter.group_ta.models import Collaborative, Event
+    from tacenter.group_ta.permissions import visible_collaboratives, visible_events
+
+    # The event with the most attendance rows the user may see (the demo's webinar), and a cohort.
+    event = db.session.scalar(visible_events(user).with_only_columns(Event.id).order_by(Event.id).limit(1))
+    cohort = db.session.scalar(
+        visible_collaboratives(user).with_only_columns(Collaborative.id).order_by(Collaborative.id).limit(1)
+    )
+    return {"reference": db.session.scalar(query), "event_id": event, "collaborative_id": cohort}
 
 
 def _get_pages(app, user: User) -> list[str]:
@@ -36,7 +44,7 @@ def _get_pages(app, user: User) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in SKIP_ENDPOINTS:
             continue
-        if set(rule.arguments) - set(args):
+        if set(rule.arguments) - {k for k, v in args.items() if v is not None}:
             continue  # e.g. invitation tokens: no stable sample
         pages.append(rule.build({k: args[k] for k in rule.arguments})[1])
     return sorted(pages)

@@ -14,12 +14,13 @@ from tacenter.accounts.models import Organization
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.registry.models import Grant
 from tacenter.reports import outcomes, queries, tables
 from tacenter.reports.filters import ReportFilters
 from tacenter.timeliness.business_days import business_days_between
 from tacenter.timeliness.models import TimelinessTarget
 from tacenter.timeliness.targets import DEFAULTS
-from tests import reports_data
+from tests import group_ta_data, reports_data
 
 TZ = "America/New_York"
 
@@ -62,6 +63,66 @@ def raw_surveys(purpose: str) -> list[dict]:
     return [s for s in subs.values() if s["purpose"] == purpose or purpose == "*"]
 
 
+def raw_group():
+    orgs = {o.id: (o.state, o.org_type) for o in db.session.scalars(select(Organization))}
+    programs = defaultdict(set)
+    for org_id, program_id in db.session.execute(select(Grant.organization_id, Grant.program_id)):
+        programs[org_id].add(program_id)
+    return group_ta_data.raw_events(), orgs, programs
+
+
+def group_expected(filters: ReportFilters, period, data, group, mine, lo, hi):
+    """The group TA figures from the raw rows: each facilitator's hours once per event, each
+    organization once per period, an organization reached only through an event reached."""
+    events, orgs, programs = group
+
+    def org_ok(org_id):
+        state, kind = orgs[org_id]
+        return (
+            (not filters.state or state == filters.state)
+            and (not filters.org_type or kind == filters.org_type)
+            and (filters.program is None or filters.program in programs[org_id])
+        )
+
+    narrows = bool(filters.state or filters.org_type or filters.program is not None)
+    counted = [
+        e
+        for e in events
+        if e["status"] == "delivered"
+        and period.start <= e["event_date"] <= period.end
+        and (not filters.tier or e["tier"] == filters.tier)
+        and (filters.topic is None or filters.topic in e["topics"])
+        and (filters.staff is None or filters.staff in e["facilitators"])
+        and (not narrows or any(org_ok(o) for o, _ in e["attendance"]))
+    ]
+    through_events = {o for e in counted for o, _ in e["attendance"] if org_ok(o)}
+    acts = data[3]
+    worked = {a["ta_request_id"] for a in acts if a["deleted_at"] is None
+              and period.start <= a["activity_date"] <= period.end}  # fmt: skip
+    through_requests = {
+        r["organization_id"]
+        for r in mine
+        if r["id"] in worked or (r["delivered_at"] is not None and lo <= r["delivered_at"] < hi)
+    }
+    return {
+        "events": len(counted),
+        "event_participants": sum(n for e in counted for o, n in e["attendance"] if org_ok(o))
+        + (0 if narrows else sum(e["non_grantee_count"] for e in counted)),
+        "event_hours": round(
+            sum(
+                float(e["duration_hours"]) * (1 if filters.staff is not None else len(e["facilitators"]))
+                for e in counted
+            ),
+            2,
+        ),  # fmt: skip
+        "orgs_events": len(through_events),
+        "orgs_requests": len(through_requests),
+        "orgs_reached": len(through_events | through_requests),
+        "_counted_events": counted,
+        "_events_only": len(through_events - through_requests),
+    }
+
+
 def bounds(period):
     zone = ZoneInfo(TZ)
     return (
@@ -86,7 +147,7 @@ def share(part, whole):
     return None if not whole else round(100.0 * part / whole, 1)
 
 
-def expected(filters: ReportFilters, period, now, data):
+def expected(filters: ReportFilters, period, now, data, group=None):
     reqs, topics, org_type, acts, surveys = data
 
     def ok(r):
@@ -162,6 +223,8 @@ def expected(filters: ReportFilters, period, now, data):
         and a["deleted_at"] is None
         and period.start <= a["activity_date"] <= period.end
     ]
+    if group is not None:
+        out |= group_expected(filters, period, data, group, mine, lo, hi)
     return out
 
 
@@ -181,9 +244,9 @@ FILTER_CASES = [
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_figure_matches_an_independent_calculation(db_session, seed):
-    made = reports_data.build(seed)
+    made = group_ta_data.build(seed, reports_data.build(seed))
     now, today = made["now"], made["today"]
-    data = raw()
+    data, group = raw(), raw_group()
     for case in FILTER_CASES:
         args = {
             k: {
@@ -195,8 +258,8 @@ def test_every_figure_matches_an_independent_calculation(db_session, seed):
         }
         filters = ReportFilters.from_args(args, today=today)
         figures = {f["key"]: f for f in queries.headline(filters, tz=TZ, now=now)}
-        want = expected(filters, filters.period, now, data)
-        before = expected(filters, filters.period.previous(), now, data)
+        want = expected(filters, filters.period, now, data, group)
+        before = expected(filters, filters.period.previous(), now, data, group)
         for key, figure in figures.items():
             assert figure["current"] == pytest.approx(want[key]), (case, key)
             assert figure["previous"] == pytest.approx(before[key]), (case, key, "previous")
@@ -219,6 +282,36 @@ def test_every_figure_matches_an_independent_calculation(db_session, seed):
             {k: round(v, 2) for k, v in hours.items() if v}
         )
         _check_tables(filters, want, data)
+        _check_group(filters, want, charts)
+
+
+def _check_group(filters, want, charts):
+    """The group report, the reach split, the charts and the funder report's tables agree."""
+    from tacenter.reports import group_tables
+    from tacenter.reports.funder_content import STEPS
+
+    counted = want["_counted_events"]
+    assert {d["key"]: d["value"] for d in charts["events_by_type"] if d["value"]} == Counter(
+        e["event_type"] for e in counted
+    )
+    assert {d["key"]: d["value"] for d in charts["events_by_tier"] if d["value"]} == Counter(
+        e["tier"] for e in counted
+    )
+    by_type = group_tables.group_events(filters, rows="type")
+    assert sum(row[1] for row in by_type.rows) == want["events"]
+    assert sum(row[2] for row in by_type.rows) == want["event_participants"]
+    assert sum(row[4] for row in by_type.rows) == pytest.approx(want["event_hours"])
+    reach = dict(group_tables.reach_through(filters, tz=TZ).rows)
+    assert reach["All organizations reached"] == want["orgs_reached"]
+    assert reach["Events only"] == want["_events_only"]
+    assert sum(d["value"] for d in charts["reached_by_state"]) == want["orgs_reached"]
+    funder = [t for step, build in STEPS if step == "Counting group TA events" for t in build(filters, TZ)]
+    assert [t.title for t in funder] == [
+        by_type.title,
+        "Group TA events by tier",
+        "Organizations reached: requests and events",
+    ]
+    assert funder[0].rows == by_type.rows
 
 
 def _check_tables(filters, want, data):
@@ -278,7 +371,7 @@ def _check_tables(filters, want, data):
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(db_session):
-    made = reports_data.build(7, count=20)
+    made = group_ta_data.build(7, reports_data.build(7, count=20), count=5)
     filters = ReportFilters.from_args({}, today=made["today"])
 
     def count_queries():
@@ -288,10 +381,10 @@ def test_dashboard_query_count_does_not_grow_with_the_data(db_session):
         with StatementCounter(db.engine) as counter:
             queries.headline(filters, tz=TZ, now=made["now"])
             queries.chart_data(filters, tz=TZ)
-            for kind in ("volume", "timeliness", "hours", "caseload", "satisfaction", "declined"):
+            for kind in registry.REPORTS:
                 registry.build(registry.REPORTS[kind], filters, rows="", columns="", tz=TZ)
         return counter.count
 
     small = count_queries()
-    reports_data.build(8, count=200)
+    group_ta_data.build(8, reports_data.build(8, count=200), count=60)
     assert count_queries() == small

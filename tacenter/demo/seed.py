@@ -18,6 +18,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.conversation.models import Message
 from tacenter.delivery.models import TAActivity
+from tacenter.demo.group_ta import seed_group_ta
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
 from tacenter.demo.identity import seed_two_factor
 from tacenter.demo.outcomes import insert_surveys, seed_follow_ups, seed_objectives
@@ -120,6 +121,7 @@ def seed_demo(
         topic_ids=list(db.session.scalars(select(Topic.id).order_by(Topic.id))),
         program_ids=list(db.session.scalars(select(GrantProgram.id).order_by(GrantProgram.id))),
     )
+    seed_group_ta(now)
     if _seed_requests(seeding, requesters, request_count, batch_size, history_days):
         record_reminder_history(now)
         seed_follow_ups(now, seeding.rng)

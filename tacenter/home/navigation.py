@@ -41,11 +41,13 @@ def nav_items(user) -> list[NavItem]:
         items += [
             NavItem(_("Our requests"), "intake.my_requests"),
             NavItem(_("Request TA"), "intake.new_request"),
+            NavItem(_("Events"), "group_ta.event_list", prefix="group_ta."),
         ]
     else:
         items.append(NavItem("Queue", "workflow.queue"))
         if role != Role.LEADERSHIP:  # leadership hold no caseload
             items.append(NavItem("My caseload", "routing.my_caseload"))
+        items.append(NavItem("Events", "group_ta.event_list", prefix="group_ta."))
         if role in (Role.LEADERSHIP, Role.LEAD, Role.ADMIN):
             items.append(NavItem("Dashboard", "reports.dashboard", prefix="reports."))
     if role in (Role.LEAD, Role.ADMIN):

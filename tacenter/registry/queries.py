@@ -4,8 +4,8 @@ For a program and a period, the roster is the organizations holding a grant of t
 program whose project period overlaps the period (merged organizations' grants moved
 with them). Of those:
 - requested: submitted at least one request in the period;
-- received: got TA in the period: a TA activity dated in it (deleted ones excluded) or a
-  request delivered in it;
+- received: got TA in the period: a TA activity dated in it (deleted ones excluded), a
+  request delivered in it, or a group TA event delivered in it that the organization attended;
 - none: on the roster and received no TA in the period (listed by name).
 TA to an organization counts for every program it holds a grant of: requests rarely say
 which grant they serve, and a center's help to a grantee serves all of its grants.
@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from tacenter.accounts.models import Organization
 from tacenter.catalog.models import GrantProgram
-from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
+from tacenter.group_ta import counting
 from tacenter.intake.models import TARequest
 from tacenter.registry.models import Grant
 
@@ -68,20 +68,9 @@ def reach(start: date, end: date, *, tz: str, program_id: int | None = None) -> 
             .distinct()
         )
     )
-    activity = (
-        select(TAActivity.id)
-        .where(TAActivity.ta_request_id == TARequest.id, TAActivity.deleted_at.is_(None))
-        .where(TAActivity.activity_date >= start, TAActivity.activity_date <= end)
-        .exists()
-    )
-    delivered = and_(TARequest.delivered_at >= lo, TARequest.delivered_at < hi)
-    received = set(
-        db.session.scalars(
-            select(TARequest.organization_id)
-            .where(TARequest.organization_id.in_(org_ids), or_(activity, delivered))
-            .distinct()
-        )
-    )
+    # Requests' TA and group TA events alike (tacenter.group_ta.counting: the one definition).
+    reached = counting.reached_org_ids(counting.Scope(start, end), lo, hi).subquery()
+    received = set(db.session.scalars(select(reached.c[0]).where(reached.c[0].in_(org_ids)).distinct()))
     by_program: dict[int, ProgramReach] = {}
     for prog_id, prog_name, org_id, org_name, state in roster:
         row = by_program.setdefault(prog_id, ProgramReach(prog_id, prog_name))

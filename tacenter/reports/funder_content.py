@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
-from tacenter.reports import outcomes, tables
+from tacenter.reports import group_tables, outcomes, tables
 from tacenter.reports.dimensions import MODE_LABELS
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table
@@ -21,6 +21,13 @@ STEPS = [
         lambda f, tz: [
             activities_by_mode(f),
             *[tables.hours(f, tz=tz, rows=d) for d in ("tier", "topic", "state", "program")],
+        ],
+    ),
+    (
+        "Counting group TA events",
+        lambda f, tz: [
+            *[group_tables.group_events(f, rows=d) for d in ("type", "tier")],
+            group_tables.reach_through(f, tz=tz),
         ],
     ),
     ("Measuring timeliness", lambda f, tz: [tables.timeliness(f, tz=tz, rows="tier")]),

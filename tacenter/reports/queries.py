@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tacenter.group_ta import counting
+from tacenter.group_ta.vocab import EventType
 from tacenter.reports import charts
 from tacenter.reports.dashboard import request_figures, satisfaction
 from tacenter.reports.filters import ReportFilters
+from tacenter.vocab import STATES, Tier
 
 DEFINITIONS = {
     "received": "Requests submitted in the period.",
@@ -23,6 +26,14 @@ DEFINITIONS = {
     "hours": "Hours of TA activities dated in the period (deleted activities excluded).",
     "usefulness": "Mean usefulness (1 to 5) in satisfaction surveys answered in the period.",
     "goal_met": "Share of surveys answered in the period saying the goal was met.",
+    "events": "Group TA events (trainings, TA sessions, meetings) delivered and dated in the period.",
+    "event_participants": "People at those events: each organization's participants plus other attendees.",
+    "event_hours": "Facilitator hours of those events: an event's duration once per facilitator.",
+    "orgs_events": "Organizations that attended a group TA event delivered in the period, each once.",
+    "orgs_requests": "Organizations that got TA on a request in the period (an activity dated in it or a "
+    "request delivered in it), each once.",
+    "orgs_reached": "Organizations reached through requests or events in the period, each once: one "
+    "reached only through an event is reached.",
 }
 
 
@@ -137,7 +148,57 @@ def headline(filters: ReportFilters, *, tz: str, now: datetime, hours: dict | No
             link={"report": "satisfaction"},
         ),
     ]
-    return figures
+    return figures + group_headline(filters, tz=tz)
+
+
+def group_headline(filters: ReportFilters, *, tz: str) -> list[dict]:
+    """The group TA figures (tacenter.group_ta.counting), this period and the previous one."""
+    got = {}
+    for which, period in (("current", filters.period), ("previous", filters.period.previous())):
+        scope = counting.Scope.of(filters, period)
+        lo, hi = period.bounds(tz)
+        got[which] = (
+            counting.group_figures(scope),
+            counting.reach_split(scope, lo, hi, filters.request_condition()),
+        )
+    (cur, cur_reach), (prev, prev_reach) = got["current"], got["previous"]
+    group_link = {"report": "group"}
+    reach_link = {"report": "reach"}
+    return [
+        _figure("events", "Group TA events delivered", cur.events, prev.events, link=group_link),
+        _figure(
+            "event_participants",
+            "Participants at events",
+            cur.participants,
+            prev.participants,
+            link=group_link,
+        ),
+        _figure(
+            "event_hours",
+            "Facilitator hours at events",
+            cur.facilitator_hours,
+            prev.facilitator_hours,
+            unit="hours",
+            link=group_link,
+        ),
+        _figure(
+            "orgs_events",
+            "Organizations reached through events",
+            cur_reach["events"],
+            prev_reach["events"],
+            link=reach_link,
+        ),
+        _figure(
+            "orgs_requests",
+            "Organizations reached through requests",
+            cur_reach["requests"],
+            prev_reach["requests"],
+            link=reach_link,
+        ),
+        _figure(
+            "orgs_reached", "Organizations reached", cur_reach["total"], prev_reach["total"], link=reach_link
+        ),
+    ]
 
 
 def _round(value):
@@ -149,8 +210,22 @@ def chart_data(
 ) -> dict[str, list[dict]]:
     """The dashboard's chart series; with `now`, months that have not begun are left out."""
     hours = hours or charts.hours_by_mode(filters, tz=tz)
+    scope = counting.Scope.of(filters)
+    group = counting.group_figures(scope)
+    lo, hi = filters.period.bounds(tz)
+    states = counting.reached_states(scope, lo, hi, filters.request_condition())
     return {
         **charts.received_breakdown(filters, tz=tz, now=now),
         "by_topic": charts.requests_by_topic(filters, tz=tz),
         "hours_by_mode": charts.mode_series(hours["current"]),
+        "events_by_type": [
+            {"key": t.value, "label": t.label, "value": group.by_type.get(t.value, 0)} for t in EventType
+        ],
+        "events_by_tier": [
+            {"key": t.value, "label": t.label, "value": group.by_tier.get(t.value, 0)} for t in Tier
+        ],
+        # Organizations reached (TA on a request, or an event attended), by their state.
+        "reached_by_state": [
+            {"key": code, "label": name, "value": states.get(code, 0)} for code, name in STATES.items()
+        ],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tacenter.outcomes import figures
-from tacenter.reports import outcomes, tables
+from tacenter.reports import group_tables, outcomes, tables
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS
 from tacenter.reports.filters import ReportFilters
 
@@ -34,6 +34,8 @@ REPORTS = {
         ReportKind("response_rates", "Survey response rates", []),
         ReportKind("follow_up_changes", "Follow-up outcomes", []),
         ReportKind("objectives", "Plan objectives", DIMENSION_CHOICES, "program"),
+        ReportKind("group", "Group TA events", list(group_tables.GROUP_DIMENSIONS.items()), "type"),
+        ReportKind("reach", "Organizations reached: requests and events", []),
     )
 }
 
@@ -63,4 +65,8 @@ def build(kind: ReportKind, filters: ReportFilters, *, rows: str, columns: str, 
         return OUTCOME_BUILDERS[kind.key](filters, tz=tz, rows=rows)
     if kind.key == "satisfaction":
         return outcomes.satisfaction(filters, tz=tz, rows=rows)
+    if kind.key == "group":
+        return group_tables.group_events(filters, rows=rows)
+    if kind.key == "reach":
+        return group_tables.reach_through(filters, tz=tz)
     return outcomes.declined_and_referred(filters, tz=tz)

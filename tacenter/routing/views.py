@@ -104,7 +104,9 @@ def bulk_assign():
     return redirect(url_for("routing.triage"))
 
 
-def _render_caseload(user, *, heading: str, template: str, reassign_forms=None, status=200):
+def _render_caseload(
+    user, *, heading: str, template: str, reassign_forms=None, status=200, upcoming_events=None
+):
     settings = engine.current_settings()
     caseload = queries.caseload(user.id, actor=current_user, now=utcnow(), stalled_days=settings.stalled_days)
     return render_template(
@@ -117,13 +119,20 @@ def _render_caseload(user, *, heading: str, template: str, reassign_forms=None, 
         stalled_days=settings.stalled_days,
         staff=queries.staff_options(settings) if reassign_forms is not None else [],
         reassign_forms=reassign_forms or {},
+        upcoming_events=upcoming_events,
     ), status
 
 
 @bp.route("/caseload")
 @require_roles(*WORKERS)
 def my_caseload():
-    return _render_caseload(current_user, heading="My caseload", template="routing/caseload.html")
+    from tacenter.group_ta.queries import upcoming_for
+
+    today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+    upcoming = upcoming_for(current_user, today=today)
+    response, status = _render_caseload(current_user, heading="My caseload", template="routing/caseload.html",
+                                        upcoming_events=upcoming)  # fmt: skip
+    return response, status
 
 
 def _hours_period(key: str, *, today):

@@ -1,0 +1,158 @@
+"""Read-only queries for the group TA pages: each a bounded number of statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from tacenter.accounts.models import Organization, User
+from tacenter.extensions import db
+from tacenter.group_ta.models import (
+    Collaborative,
+    CollaborativeMember,
+    Event,
+    EventAttendance,
+    EventFacilitator,
+    EventMaterial,
+    MembershipChange,
+    event_topic,
+)
+from tacenter.group_ta.permissions import visible_events
+from tacenter.intake.models import TARequest
+from tacenter.vocab import STAFF_SIDE
+
+PAGE = 100
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    event_type: str = ""
+    topic: int | None = None
+    facilitator: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE) -> list[Event]:
+    """The events `actor` may see, filtered, newest first (at most `limit`)."""
+    query = visible_events(actor)
+    if filters.event_type:
+        query = query.where(Event.event_type == filters.event_type)
+    if filters.topic is not None:
+        query = query.where(
+            Event.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_id == filters.topic))
+        )
+    if filters.facilitator is not None:
+        query = query.where(
+            Event.id.in_(
+                select(EventFacilitator.event_id).where(EventFacilitator.user_id == filters.facilitator)
+            )
+        )
+    if filters.start:
+        query = query.where(Event.event_date >= filters.start)
+    if filters.end:
+        query = query.where(Event.event_date <= filters.end)
+    return list(db.session.scalars(query.order_by(Event.event_date.desc(), Event.id.desc()).limit(limit)))
+
+
+def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[Event]:
+    """The events a staff member facilitates from today on, soonest first."""
+    mine = select(EventFacilitator.event_id).where(EventFacilitator.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.id.in_(mine), Event.event_date >= today, Event.status == "planned")
+            .order_by(Event.event_date, Event.start_time, Event.id)
+            .limit(limit)
+        )
+    )
+
+
+def attendance_of(event_id: int) -> list[EventAttendance]:
+    return list(
+        db.session.scalars(
+            select(EventAttendance)
+            .join(Organization, Organization.id == EventAttendance.organization_id)
+            .where(EventAttendance.event_id == event_id)
+            .order_by(Organization.name)
+        )
+    )
+
+
+def materials_of(event_id: int) -> list[EventMaterial]:
+    return list(
+        db.session.scalars(
+            select(EventMaterial).where(EventMaterial.event_id == event_id).order_by(EventMaterial.id)
+        )
+    )
+
+
+def staff_people() -> list[tuple[int, str]]:
+    return db.session.execute(
+        select(User.id, User.name)
+        .where(User.role.in_([r.value for r in STAFF_SIDE]), User.active)
+        .order_by(User.name)
+    ).all()
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    return db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name)).all()
+
+
+@dataclass
+class CohortGrid:
+    sessions: list[Event]
+    members: list[CollaborativeMember]
+    cells: dict[tuple[int, int], int]  # (organization id, event id) -> participants
+    history: list[MembershipChange]
+    references: dict[int, str]  # each member's request id -> its reference
+
+    def sessions_attended(self, organization_id: int) -> int:
+        return sum(1 for (org, _), n in self.cells.items() if org == organization_id and n)
+
+
+def cohort_grid(collaborative: Collaborative) -> CohortGrid:
+    """Members × sessions with each member's participants: five queries whatever the size."""
+    sessions = list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.collaborative_id == collaborative.id)
+            .order_by(Event.event_date, Event.id)
+        )
+    )
+    members = list(
+        db.session.scalars(
+            select(CollaborativeMember)
+            .join(Organization, Organization.id == CollaborativeMember.organization_id)
+            .where(CollaborativeMember.collaborative_id == collaborative.id)
+            .order_by(Organization.name)
+        )
+    )
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+    rows = db.session.execute(
+        select(EventAttendance.organization_id, EventAttendance.event_id, EventAttendance.participant_count)
+        .join(Event, Event.id == EventAttendance.event_id)
+        .where(Event.collaborative_id == collaborative.id)
+    )
+    for org_id, event_id, n in rows:
+        cells[(org_id, event_id)] = n
+    history = list(
+        db.session.scalars(
+            select(MembershipChange)
+            .where(MembershipChange.collaborative_id == collaborative.id)
+            .order_by(MembershipChange.created_at.desc(), MembershipChange.id.desc())
+            .limit(50)
+        )
+    )
+    request_ids = [m.ta_request_id for m in members if m.ta_request_id]
+    references = dict(
+        db.session.execute(
+            select(TARequest.id, TARequest.reference).where(TARequest.id.in_(request_ids))
+        ).all()
+        if request_ids
+        else []
+    )
+    return CohortGrid(sessions, members, dict(cells), history, references)
