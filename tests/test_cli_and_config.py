@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import verify_password
+from tacenter.group_ta.models import CollaborativeMember
 from tacenter.intake.models import TARequest
 from tacenter.workflow.models import StageChange
 
@@ -50,7 +51,10 @@ def test_seed_demo_is_idempotent_and_consistent(app, db_session):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["seed-demo", "--requests", "30"]).exit_code == 0
     assert runner.invoke(args=["seed-demo", "--requests", "30"]).exit_code == 0
-    assert db_session.scalar(select(func.count()).select_from(TARequest)) == 30
+    # The 30 asked for, plus one per collaborative member (each member's own request).
+    members = db_session.scalar(select(func.count()).select_from(CollaborativeMember))
+    assert members > 0
+    assert db_session.scalar(select(func.count()).select_from(TARequest)) == 30 + members
     assert db_session.scalar(select(func.count()).select_from(Organization)) == 8
     roles = set(db_session.scalars(select(User.role)))
     assert roles == {"requester", "staff", "lead", "leadership", "admin"}
@@ -64,7 +68,7 @@ def test_seed_demo_is_idempotent_and_consistent(app, db_session):
         )
         assert last == ta_request.stage
     assert runner.invoke(args=["seed-demo", "--requests", "45"]).exit_code == 0
-    assert db_session.scalar(select(func.count()).select_from(TARequest)) == 45
+    assert db_session.scalar(select(func.count()).select_from(TARequest)) == 45 + members
 
 
 def test_the_migrations_match_the_models(app):

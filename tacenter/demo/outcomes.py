@@ -26,9 +26,19 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-RESYNC = {  # each table's statement, fixed text: no name is ever built from input
-    t: text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {t}))")  # noqa: S608
-    for t in ("survey_submission", "survey_answer", "follow_up")
+RESYNC = {  # each table's statement written out: no SQL is built from a string
+    "survey_submission": text(
+        "SELECT setval(pg_get_serial_sequence('survey_submission', 'id'), "
+        "(SELECT COALESCE(MAX(id), 1) FROM survey_submission))"
+    ),
+    "survey_answer": text(
+        "SELECT setval(pg_get_serial_sequence('survey_answer', 'id'), "
+        "(SELECT COALESCE(MAX(id), 1) FROM survey_answer))"
+    ),
+    "follow_up": text(
+        "SELECT setval(pg_get_serial_sequence('follow_up', 'id'), "
+        "(SELECT COALESCE(MAX(id), 1) FROM follow_up))"
+    ),
 }
 
 
