@@ -24,15 +24,20 @@ $(VENV)/.installed-test: $(VENV)/.installed-run requirements-dev.txt
 	touch $@
 
 # Front-end assets from the npm registry (package-lock.json pins them): USWDS's compiled css, js,
-# fonts and images are copied into static/vendor/uswds/ (gitignored); axe-core stays in
+# fonts and images are copied into static/vendor/uswds/ (gitignored), Swagger UI's bundle into
+# static/vendor/swagger-ui/; axe-core stays in
 # node_modules for the accessibility tests.
 USWDS_DIST := node_modules/@uswds/uswds/dist
+# The API's reading page (/api/v1/docs): Swagger UI's bundle, served by the app itself.
+SWAGGER_DIST := node_modules/swagger-ui-dist
 ASSETS     := static/vendor/uswds/.copied
 
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor/uswds && mkdir -p static/vendor/uswds
 	cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/fonts $(USWDS_DIST)/img static/vendor/uswds/
+	rm -rf static/vendor/swagger-ui && mkdir -p static/vendor/swagger-ui
+	cp $(SWAGGER_DIST)/swagger-ui-bundle.js $(SWAGGER_DIST)/swagger-ui.css $(SWAGGER_DIST)/LICENSE static/vendor/swagger-ui/
 	touch $@
 
 assets: $(ASSETS)
