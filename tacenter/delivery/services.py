@@ -22,6 +22,7 @@ from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.vocab import DeliveryMode, GoalMet, Role
+from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow import rules
 from tacenter.workflow.services import get_visible_request
 
@@ -215,6 +216,7 @@ def answer_survey(
         submitted_at=now,
     )
     db.session.add(response)
+    emit(EventType.SURVEY_ANSWERED, ta_request, now=now)  # the ratings stay in tacenter: read via the API
     try:
         db.session.commit()
     except IntegrityError:  # two answers at the same moment: the unique key keeps the first
