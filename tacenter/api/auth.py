@@ -44,6 +44,8 @@ def _rate_headers(item, stats) -> dict[str, str]:
 def _authenticate():
     if not request.path.startswith(API_PREFIX + "/") or request.path in OPEN_PATHS:
         return None
+    for name in ("api_token", "_login_user", "api_rate_headers"):  # nothing carried over from before
+        g.pop(name, None)
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     token = tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
     if token is None:
@@ -68,10 +70,15 @@ def _authenticate():
 
 
 def _add_rate_headers(response):
+    if not request.path.startswith(API_PREFIX + "/"):
+        return response
     for name, value in (g.get("api_rate_headers") or {}).items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(API_PREFIX + "/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Cache-Control", "no-store")
+    if response.status_code >= 400:
+        from tacenter.extensions import db
+
+        db.session.rollback()  # whatever a refused operation left in the session goes
     return response
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import select
 
 from tacenter.accounts.models import Organization, User
@@ -129,7 +129,7 @@ def organizations():
 @anyone
 def organization(org_id: int):
     """One organization with its grants, if you may see it."""
-    org = db.session.scalar(_visible_organizations().where(Organization.id == org_id))
+    org = db.session.scalar(_visible_organizations().where(Organization.id == org_id)) if org_id < 2**31 else None
     if org is None:
         raise NotFound("There is no organization with that id that you can see.")
     return _with_grants([org])[0]
@@ -182,7 +182,7 @@ def survey_answers():
 
 
 @bp.route("/reports/figures")
-@bp.arguments(FigureArgs, location="query", as_kwargs=True)
+@bp.arguments(FigureArgs, location="query", as_kwargs=True, unknown=RAISE)
 @bp.response(200, FiguresSchema)
 @allow(Role.LEADERSHIP, Role.LEAD, Role.ADMIN)
 def figures(**args):

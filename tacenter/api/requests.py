@@ -12,6 +12,7 @@ import secrets
 
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 from sqlalchemy import select
 
 from tacenter.api import paging
@@ -36,7 +37,7 @@ FILTERS = tuple(f.name for f in dataclasses.fields(QueueFilters))
 
 
 @bp.route("")
-@bp.arguments(RequestListArgs, location="query", as_kwargs=True)
+@bp.arguments(RequestListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @bp.response(200, RequestPageSchema)
 @anyone
 def list_requests(cursor: str | None = None, limit: int = 25, **args):
