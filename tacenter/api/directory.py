@@ -117,16 +117,16 @@ def _with_grants(orgs: list[Organization]) -> list[dict]:
 
 
 @bp.route("/organizations")
-@bp.response(200, OrganizationSchema(many=True))
 @anyone
+@bp.response(200, OrganizationSchema(many=True))
 def organizations():
     """Organizations with their grants (requesters: their own organization)."""
     return _with_grants(list(db.session.scalars(_visible_organizations().limit(5000)).unique()))
 
 
 @bp.route("/organizations/<int:org_id>")
-@bp.response(200, OrganizationSchema)
 @anyone
+@bp.response(200, OrganizationSchema)
 def organization(org_id: int):
     """One organization with its grants, if you may see it."""
     org = db.session.scalar(_visible_organizations().where(Organization.id == org_id)) if org_id < 2**31 else None
@@ -136,24 +136,24 @@ def organization(org_id: int):
 
 
 @bp.route("/topics")
-@bp.response(200, CatalogEntrySchema(many=True))
 @anyone
+@bp.response(200, CatalogEntrySchema(many=True))
 def topics():
     """Topic areas (inactive ones too, flagged: old requests may carry them)."""
     return list(db.session.scalars(select(Topic).order_by(Topic.name)))
 
 
 @bp.route("/programs")
-@bp.response(200, CatalogEntrySchema(many=True))
 @anyone
+@bp.response(200, CatalogEntrySchema(many=True))
 def programs():
     """Grant programs."""
     return list(db.session.scalars(select(GrantProgram).order_by(GrantProgram.name)))
 
 
 @bp.route("/staff")
-@bp.response(200, StaffSchema(many=True))
 @staff_side
+@bp.response(200, StaffSchema(many=True))
 def staff():
     """The center's people (staff side only), and whether each may be assigned requests."""
     people = db.session.scalars(
@@ -166,8 +166,8 @@ def staff():
 
 
 @bp.route("/survey-answers")
-@bp.response(200, SurveyAnswerSchema(many=True))
 @staff_side
+@bp.response(200, SurveyAnswerSchema(many=True))
 def survey_answers():
     """Satisfaction survey answers, newest first (staff side; at most 1,000)."""
     visible = visible_requests(current_user).with_only_columns(TARequest.id)
@@ -182,9 +182,9 @@ def survey_answers():
 
 
 @bp.route("/reports/figures")
+@allow(Role.LEADERSHIP, Role.LEAD, Role.ADMIN)
 @bp.arguments(FigureArgs, location="query", as_kwargs=True, unknown=RAISE)
 @bp.response(200, FiguresSchema)
-@allow(Role.LEADERSHIP, Role.LEAD, Role.ADMIN)
 def figures(**args):
     """The dashboard's headline figures for a period (leadership, leads and admins)."""
     tz = current_app.config["CENTER_TIMEZONE"]

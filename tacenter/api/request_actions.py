@@ -30,9 +30,9 @@ WORKERS = (Role.STAFF, Role.LEAD, Role.ADMIN)
 
 
 @bp.route("/<reference>/stage", methods=["POST"])
+@anyone
 @bp.arguments(StageMoveSchema)
 @bp.response(200, RequestSchema)
-@anyone
 def move_stage(data: dict, reference: str):
     """Move a request along the workflow (who may make which move: workflow/rules.py).
 
@@ -55,9 +55,9 @@ def move_stage(data: dict, reference: str):
 
 
 @bp.route("/<reference>/assignment", methods=["POST"])
+@allow(Role.LEAD, Role.ADMIN)
 @bp.arguments(AssignSchema)
 @bp.response(200, RequestSchema)
-@allow(Role.LEAD, Role.ADMIN)
 def assign(data: dict, reference: str):
     """Give a request to a TA staff member (leads and admins)."""
     return assign_request(
@@ -66,27 +66,27 @@ def assign(data: dict, reference: str):
 
 
 @bp.route("/<reference>/replies", methods=["POST"])
+@allow(Role.REQUESTER, *WORKERS)
 @bp.arguments(MessageInSchema)
 @bp.response(201, MessageSchema)
-@allow(Role.REQUESTER, *WORKERS)
 def reply(data: dict, reference: str):
     """A reply everyone on the request sees (Markdown; the requester is emailed)."""
     return post_reply(reference, data["body"], actor=current_user)
 
 
 @bp.route("/<reference>/notes", methods=["POST"])
+@allow(*WORKERS)
 @bp.arguments(MessageInSchema)
 @bp.response(201, MessageSchema)
-@allow(*WORKERS)
 def note(data: dict, reference: str):
     """An internal note: staff only, never shown to the requester."""
     return add_note(reference, data["body"], actor=current_user)
 
 
 @bp.route("/<reference>/activities", methods=["POST"])
+@allow(*WORKERS)
 @bp.arguments(ActivityInSchema)
 @bp.response(201, ActivitySchema)
-@allow(*WORKERS)
 def activity(data: dict, reference: str):
     """Log a TA activity (assignee, leads and admins), while the TA record is open."""
     return log_activity(reference, ActivityValues(**data), actor=current_user)

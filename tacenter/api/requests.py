@@ -37,9 +37,9 @@ FILTERS = tuple(f.name for f in dataclasses.fields(QueueFilters))
 
 
 @bp.route("")
+@anyone
 @bp.arguments(RequestListArgs, location="query", as_kwargs=True, unknown=RAISE)
 @bp.response(200, RequestPageSchema)
-@anyone
 def list_requests(cursor: str | None = None, limit: int = 25, **args):
     """The requests you may see, with the queue's filters and sorts (cursor pagination).
 
@@ -60,9 +60,9 @@ def list_requests(cursor: str | None = None, limit: int = 25, **args):
 
 
 @bp.route("", methods=["POST"])
+@allow(Role.REQUESTER)
 @bp.arguments(RequestCreateSchema)
 @bp.response(201, RequestSchema)
-@allow(Role.REQUESTER)
 def create_request(data: dict):
     """Submit a request for your organization (requesters). Idempotent per `submission_token`."""
     token = data.pop("submission_token", None) or f"api-{secrets.token_hex(16)}"
@@ -70,17 +70,17 @@ def create_request(data: dict):
 
 
 @bp.route("/<reference>")
-@bp.response(200, RequestSchema)
 @anyone
+@bp.response(200, RequestSchema)
 def get_request(reference: str):
     """One request, if you may see it (404 otherwise, as on the pages)."""
     return get_visible_request(reference, actor=current_user)
 
 
 @bp.route("/<reference>", methods=["PATCH"])
+@anyone
 @bp.arguments(RequestEditSchema)
 @bp.response(200, RequestSchema)
-@anyone
 def edit(data: dict, reference: str):
     """Change what a request says (staff, leads, admins; its requester until triage).
 
