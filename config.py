@@ -119,7 +119,8 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
     WEBHOOK_LOCK_SECONDS = int(os.environ.get("WEBHOOK_LOCK_SECONDS", "60"))
     WEBHOOK_BACKOFF_SECONDS = [
-        int(x) for x in os.environ.get("WEBHOOK_BACKOFF_SECONDS", "10,30,120,600,1800,3600,7200,14400").split(",")
+        int(x)
+        for x in os.environ.get("WEBHOOK_BACKOFF_SECONDS", "10,30,120,600,1800,3600,7200,14400").split(",")
     ]
     # Targets on loopback, private, link-local or reserved addresses: allowed in development and
     # tests (a receiver on this machine), refused in production (SSRF) unless set explicitly.

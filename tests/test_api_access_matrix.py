@@ -28,16 +28,21 @@ def api_operations(app) -> list[tuple[str, str, str, tuple[str, ...], object]]:
             continue
         view = app.view_functions[rule.endpoint]
         for method in sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS")):
-            found.append((method, rule.rule, rule.endpoint, tuple(rule.arguments), getattr(view, "access_rule", None)))
+            found.append(
+                (method, rule.rule, rule.endpoint, tuple(rule.arguments), getattr(view, "access_rule", None))
+            )
     return sorted(found)
 
 
 def _samples(world) -> dict[str, dict[str, object]]:
     return {
-        "reference": {OWN: world.objects["own_request"].reference,
-                      FOREIGN: world.objects["foreign_request"].reference, MISSING: MISSING_TEXT},
+        "reference": {
+            OWN: world.objects["own_request"].reference,
+            FOREIGN: world.objects["foreign_request"].reference,
+            MISSING: MISSING_TEXT,
+        },
         "org_id": {OWN: world.objects["ours"].id, FOREIGN: world.objects["theirs"].id, MISSING: MISSING_ID},
-    }  # fmt: skip
+    }
 
 
 def _version(reference) -> int:
@@ -56,8 +61,12 @@ def _body(rule: str, method: str, world, reference) -> dict | None:
         return None
     staff = world.users["staff"]
     if rule == "/api/v1/requests":
-        return {"title": "Matrix request", "description": "From the matrix", "topic_ids": [world.objects["topics"][0].id],
-                "state": "NM"}  # fmt: skip
+        return {
+            "title": "Matrix request",
+            "description": "From the matrix",
+            "topic_ids": [world.objects["topics"][0].id],
+            "state": "NM",
+        }
     version = _version(reference)
     return {
         "PATCH": {"version": version, "title": "Matrix edit"},

@@ -15,8 +15,13 @@ def test_requester_submits_reads_and_lists_only_their_organization(client):
     requester, other = RequesterFactory(), RequesterFactory()
     foreign = submit(other, topic, title="Ohio canary request")
     headers = bearer(token_for(requester))
-    body = {"title": "Screening tools", "description": "Which screening tool?", "topic_ids": [topic.id],
-            "state": "NM", "submission_token": "api-token-0001"}  # fmt: skip
+    body = {
+        "title": "Screening tools",
+        "description": "Which screening tool?",
+        "topic_ids": [topic.id],
+        "state": "NM",
+        "submission_token": "api-token-0001",
+    }
     created = client.post("/api/v1/requests", json=body, headers=headers)
     assert created.status_code == 201, created.get_data(as_text=True)
     again = client.post("/api/v1/requests", json=body, headers=headers)
@@ -65,11 +70,15 @@ def test_stale_version_is_a_409_and_changes_nothing(client):
 
 def test_bad_input_gets_a_message_per_field_never_a_500(client):
     headers = bearer(token_for(RequesterFactory()))
-    response = client.post("/api/v1/requests", json={"title": "", "state": "ZZ", "topic_ids": ["x"]}, headers=headers)
+    response = client.post(
+        "/api/v1/requests", json={"title": "", "state": "ZZ", "topic_ids": ["x"]}, headers=headers
+    )
     assert response.status_code == 422
     errors = response.get_json()["errors"]["json"]
     assert {"title", "state", "topic_ids", "description"} <= set(errors)
-    assert client.post("/api/v1/requests", data="{not json", headers={**headers, "Content-Type": "application/json"}).status_code in (400, 422)
+    assert client.post(
+        "/api/v1/requests", data="{not json", headers={**headers, "Content-Type": "application/json"}
+    ).status_code in (400, 422)
     assert db.session.scalar(select(func.count()).select_from(TARequest)) == 0
 
 
@@ -80,16 +89,31 @@ def test_staff_move_assign_reply_note_and_log_an_activity(client):
     ref = ta_request.reference
     lead_h, staff_h = bearer(token_for(lead)), bearer(token_for(staff))
     version = client.get(f"/api/v1/requests/{ref}", headers=lead_h).get_json()["version"]
-    assigned = client.post(f"/api/v1/requests/{ref}/assignment", json={"version": version, "assignee_id": staff.id}, headers=lead_h)
+    assigned = client.post(
+        f"/api/v1/requests/{ref}/assignment",
+        json={"version": version, "assignee_id": staff.id},
+        headers=lead_h,
+    )
     assert assigned.status_code == 200, assigned.get_data(as_text=True)
     assert assigned.get_json()["assignee"]["id"] == staff.id
     version = assigned.get_json()["version"]
-    moved = client.post(f"/api/v1/requests/{ref}/stage", json={"version": version, "target": "in_progress"}, headers=staff_h)
+    moved = client.post(
+        f"/api/v1/requests/{ref}/stage", json={"version": version, "target": "in_progress"}, headers=staff_h
+    )
     assert moved.status_code == 200 and moved.get_json()["stage"] == "in_progress"
-    assert client.post(f"/api/v1/requests/{ref}/replies", json={"body": "Hello"}, headers=staff_h).status_code == 201
-    assert client.post(f"/api/v1/requests/{ref}/notes", json={"body": "Internal"}, headers=staff_h).status_code == 201
-    logged = client.post(f"/api/v1/requests/{ref}/activities", headers=staff_h,
-                         json={"activity_date": "2020-01-02", "hours": "1.5", "mode": "virtual_meeting"})  # fmt: skip
+    assert (
+        client.post(f"/api/v1/requests/{ref}/replies", json={"body": "Hello"}, headers=staff_h).status_code
+        == 201
+    )
+    assert (
+        client.post(f"/api/v1/requests/{ref}/notes", json={"body": "Internal"}, headers=staff_h).status_code
+        == 201
+    )
+    logged = client.post(
+        f"/api/v1/requests/{ref}/activities",
+        headers=staff_h,
+        json={"activity_date": "2020-01-02", "hours": "1.5", "mode": "virtual_meeting"},
+    )
     assert logged.status_code == 201 and logged.get_json()["hours"] == "1.50"
     # A requester's token cannot write an internal note (403), and reads no note anywhere.
     req_h = bearer(token_for(requester))

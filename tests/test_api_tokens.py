@@ -30,7 +30,9 @@ def test_a_token_is_stored_only_as_its_hash_and_audited(client):
     assert secret not in repr([tuple(r) for r in db.session.execute(select(ApiToken.__table__))])
     assert token.expires_at - token.created_at == timedelta(days=90)
     actions = list(db.session.scalars(select(AuditEvent.action)))
-    assert actions == ["api_token_created"] and secret not in repr(list(db.session.scalars(select(AuditEvent.detail))))
+    assert actions == ["api_token_created"] and secret not in repr(
+        list(db.session.scalars(select(AuditEvent.detail)))
+    )
     with pytest.raises(DomainError):
         tokens.create_token("Too long", "read", 366, actor=user)
     with pytest.raises(DomainError):
@@ -99,3 +101,40 @@ def test_each_token_has_its_own_rate_limit_with_headers(app, client, monkeypatch
     assert int(answers[3].headers["Retry-After"]) <= 60
     assert answers[3].mimetype == "application/problem+json"
     assert client.get("/api/v1/topics", headers=bearer(second)).status_code == 200
+
+
+def test_the_account_page_creates_a_token_shown_once_and_revokes_it(client, auth):
+    from tests.conftest import csrf_token
+
+    requester = RequesterFactory()
+    auth.login(requester)
+    page = client.post(
+        "/account/tokens",
+        data={
+            "csrf_token": csrf_token(client, "/account/tokens"),
+            "name": "Export",
+            "scope": "read",
+            "expires_in_days": "30",
+        },
+    )
+    assert page.status_code == 201
+    html = page.get_data(as_text=True)
+    secret = html.split('<code id="new-token">')[1].split("</code>")[0]
+    assert client.get("/api/v1/requests", headers=bearer(secret)).status_code == 200
+    assert secret not in client.get("/account/tokens").get_data(as_text=True)  # shown once
+    too_long = client.post(
+        "/account/tokens",
+        data={
+            "csrf_token": csrf_token(client, "/account/tokens"),
+            "name": "X",
+            "scope": "read",
+            "expires_in_days": "400",
+        },
+    )
+    assert too_long.status_code == 400
+    token_id = db.session.scalar(select(ApiToken.id))
+    revoked = client.post(
+        f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
+    )
+    assert revoked.status_code == 302
+    assert client.get("/api/v1/requests", headers=bearer(secret)).status_code == 401

@@ -64,6 +64,7 @@ def _data_of(world) -> set[str]:
     official English form: README, "Languages"): the same in both renderings, and not English
     text of ours."""
     from tacenter.accounts.models import Organization, User
+    from tacenter.api.models import ApiToken
     from tacenter.catalog.models import GrantProgram, Topic
     from tacenter.conversation.models import Message
     from tacenter.extensions import db
@@ -88,6 +89,8 @@ def _data_of(world) -> set[str]:
         (Grant, ("label",)),
         # Written once, in the recipient's language (tests/test_i18n.py checks it)
         (Notification, ("message",)),
+        # A token's name as its owner typed it, and the start of its secret
+        (ApiToken, ("name", "prefix")),
     ):
         for row in db.session.scalars(db.select(model)):
             data |= {str(getattr(row, c)) for c in columns if getattr(row, c, None)}

@@ -15,7 +15,13 @@ from tacenter.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.factories import RequesterFactory, TopicFactory, UserFactory, submit
 from tests.webhook_receiver import Receiver
 
-ALL_EVENTS = ["request.submitted", "request.stage_changed", "request.assigned", "request.closed", "survey.answered"]
+ALL_EVENTS = [
+    "request.submitted",
+    "request.stage_changed",
+    "request.assigned",
+    "request.closed",
+    "survey.answered",
+]
 
 
 def _count(model) -> int:
@@ -42,7 +48,9 @@ def test_a_delivery_is_written_with_the_change_and_carries_no_request_text(app):
     delivery = db.session.scalar(select(WebhookDelivery))
     assert delivery.event_type == "request.submitted" and delivery.ta_request_id == ta_request.id
     data = json.loads(delivery.payload)["data"]
-    assert data["reference"] == ta_request.reference and data["url"].endswith(f"/api/v1/requests/{ta_request.reference}")
+    assert data["reference"] == ta_request.reference and data["url"].endswith(
+        f"/api/v1/requests/{ta_request.reference}"
+    )
     assert "Secret title" not in delivery.payload and "Private words" not in delivery.payload
 
 
@@ -66,8 +74,15 @@ def test_private_targets_are_refused_when_not_allowed(app, monkeypatch):
 
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
     admin = UserFactory(role="admin")
-    for url in ("http://127.0.0.1/x", "http://localhost:8080/x", "http://10.1.2.3/x", "http://[::1]/x",
-                "http://169.254.169.254/latest", "http://[::ffff:127.0.0.1]/x", "ftp://example.org/x"):  # fmt: skip
+    for url in (
+        "http://127.0.0.1/x",
+        "http://localhost:8080/x",
+        "http://10.1.2.3/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest",
+        "http://[::ffff:127.0.0.1]/x",
+        "ftp://example.org/x",
+    ):
         with pytest.raises(DomainError):
             services.subscribe(url, ["request.submitted"], actor=admin)
     with pytest.raises(targets.TargetRefused):
@@ -119,7 +134,9 @@ def test_delivery_retries_with_backoff_then_an_admin_replays_it(app):
         secret = delivery.subscription.secret
         assert Webhook(secret).verify(body, headers)["type"] == "request.submitted"
         assert headers["webhook-id"] == delivery.message_id
-        assert [a.status_code for a in db.session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id))] == [None, 204]
+        assert [
+            a.status_code for a in db.session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id))
+        ] == [None, 204]
     finally:
         receiver.stop()
 

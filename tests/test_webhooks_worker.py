@@ -4,8 +4,6 @@ signed."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook
@@ -41,8 +39,10 @@ def test_every_event_is_delivered_once_despite_a_down_receiver_and_a_killed_work
             submit(requester, topic, title=f"Webhook request {i}")
         # The worker tries, is refused, and retries on the sweep.
         assert receiver.wait_for(
-            lambda: db.session.scalar(select(WebhookAttempt.id).where(WebhookAttempt.error != "")) is not None
-            or db.session.expire_all()
+            lambda: (
+                db.session.scalar(select(WebhookAttempt.id).where(WebhookAttempt.error != "")) is not None
+                or db.session.expire_all()
+            )
         ), worker.log.read_text()[-3000:]
         receiver.delay = 2.0  # slow: deliveries are in flight when the worker dies
         receiver.start()

@@ -35,7 +35,10 @@ class TacenterApi(Api):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, MEDIA_TYPE)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "A problem (RFC 9457): 401, 403, 404, 409, 422, 429 …", "schema": self.ERROR_SCHEMA}
+        response = {
+            "description": "A problem (RFC 9457): 401, 403, 404, 409, 422, 429 …",
+            "schema": self.ERROR_SCHEMA,
+        }
         prepare_response(response, self.spec, MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
@@ -53,13 +56,16 @@ def init_app(app: Flask) -> Api:
     app.config["OPENAPI_URL_PREFIX"] = "/api/v1"
     app.config["OPENAPI_JSON_PATH"] = "openapi.json"
     spec_kwargs = {
-        "info": {"description": "TA requests and their records, as their user may see them. See /api/v1/docs."},
+        "info": {
+            "description": "TA requests and their records, as their user may see them. See /api/v1/docs."
+        },
         "security": [{"bearerAuth": []}],
         "servers": [{"url": "/"}],
     }
     api = TacenterApi(app, spec_kwargs=spec_kwargs)
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (profile page)."}
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "A personal access token (profile page)."},
     )
     for name in RESOURCES:
         blueprint = importlib.import_module(name).bp
@@ -74,5 +80,9 @@ def init_app(app: Flask) -> Api:
 
     app.view_functions["api-docs.openapi_json"] = public(openapi_json)
     auth.register(app)
-    app.register_blueprint(docs.bp)
+    from tacenter.api.token_views import bp as token_pages
+    from tacenter.webhooks.views import bp as webhook_pages
+
+    for blueprint in (docs.bp, token_pages, webhook_pages):
+        app.register_blueprint(blueprint)
     return api

@@ -1,8 +1,9 @@
 """Per-operation access for the API: the roles an operation admits, declared on the view.
 
 Put it right under `@bp.route`, above smorest's `arguments`/`response`: a role that may not use
-the operation gets 403 before its input is read. Like the pages' `require_roles`, it is data (`view.access_rule`) the access-matrix
-test reads; object-level rules stay in each feature's services and scoping queries.
+the operation gets 403 before its input is read. Like the pages' `require_roles`, it is data
+(`view.access_rule`) the access-matrix test reads; object-level rules stay in each feature's
+services and scoping queries.
 """
 
 from __future__ import annotations

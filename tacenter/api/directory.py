@@ -26,7 +26,9 @@ from tacenter.timeliness.business_days import local_date
 from tacenter.vocab import STAFF_SIDE, Role
 from tacenter.workflow.assignment import ASSIGNABLE_ROLES
 
-bp = Blueprint("api_directory", __name__, url_prefix="/api/v1", description="Organizations, catalog, staff, reports")
+bp = Blueprint(
+    "api_directory", __name__, url_prefix="/api/v1", description="Organizations, catalog, staff, reports"
+)
 
 
 class GrantSchema(Schema):
@@ -89,7 +91,10 @@ class FiguresSchema(Schema):
 
 
 class FigureArgs(Schema):
-    period = fields.String(validate=validate.Length(max=40), metadata={"description": "As on the dashboard, e.g. fy2026, fy2026q1, custom."})
+    period = fields.String(
+        validate=validate.Length(max=40),
+        metadata={"description": "As on the dashboard, e.g. fy2026, fy2026q1, custom."},
+    )
     start = fields.Date()
     end = fields.Date()
     program = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
@@ -111,9 +116,17 @@ def _visible_organizations():
 def _with_grants(orgs: list[Organization]) -> list[dict]:
     ids = [o.id for o in orgs]
     grants: dict[int, list[Grant]] = {}
-    for grant in db.session.scalars(select(Grant).where(Grant.organization_id.in_(ids)).order_by(Grant.grant_number)):
+    for grant in db.session.scalars(
+        select(Grant).where(Grant.organization_id.in_(ids)).order_by(Grant.grant_number)
+    ):
         grants.setdefault(grant.organization_id, []).append(grant)
-    return [{**{k: getattr(o, k) for k in ("id", "name", "org_type", "state", "status")}, "grants": grants.get(o.id, [])} for o in orgs]
+    return [
+        {
+            **{k: getattr(o, k) for k in ("id", "name", "org_type", "state", "status")},
+            "grants": grants.get(o.id, []),
+        }
+        for o in orgs
+    ]
 
 
 @bp.route("/organizations")
@@ -129,7 +142,11 @@ def organizations():
 @bp.response(200, OrganizationSchema)
 def organization(org_id: int):
     """One organization with its grants, if you may see it."""
-    org = db.session.scalar(_visible_organizations().where(Organization.id == org_id)) if org_id < 2**31 else None
+    org = (
+        db.session.scalar(_visible_organizations().where(Organization.id == org_id))
+        if org_id < 2**31
+        else None
+    )
     if org is None:
         raise NotFound("There is no organization with that id that you can see.")
     return _with_grants([org])[0]
@@ -160,7 +177,13 @@ def staff():
         select(User).where(User.role.in_([r.value for r in STAFF_SIDE]), User.active).order_by(User.name)
     )
     return [
-        {"id": u.id, "name": u.name, "email": u.email, "role": u.role, "assignable": u.role in ASSIGNABLE_ROLES}
+        {
+            "id": u.id,
+            "name": u.name,
+            "email": u.email,
+            "role": u.role,
+            "assignable": u.role in ASSIGNABLE_ROLES,
+        }
         for u in people
     ]
 
@@ -178,7 +201,10 @@ def survey_answers():
         .order_by(SurveyResponse.submitted_at.desc(), SurveyResponse.id.desc())
         .limit(1000)
     )
-    return [{**{k: getattr(r, k) for k in SurveyAnswerSchema().fields if k != "reference"}, "reference": ref} for r, ref in rows]
+    return [
+        {**{k: getattr(r, k) for k in SurveyAnswerSchema().fields if k != "reference"}, "reference": ref}
+        for r, ref in rows
+    ]
 
 
 @bp.route("/reports/figures")
@@ -191,5 +217,9 @@ def figures(**args):
     values = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in args.items()}
     filters = ReportFilters.from_args(values, today=local_date(utcnow(), tz))
     period = filters.period
-    return {"start": period.start, "end": period.end, "label": str(period.label),
-            "figures": reports.headline(filters, tz=tz, now=utcnow())}  # fmt: skip
+    return {
+        "start": period.start,
+        "end": period.end,
+        "label": str(period.label),
+        "figures": reports.headline(filters, tz=tz, now=utcnow()),
+    }

@@ -42,11 +42,16 @@ def move_stage(data: dict, reference: str):
     note = data.get("note", "")
     if data["target"] == Stage.CLOSED:
         return workflow.close_request(
-            reference, goal_met=data.get("goal_met", ""), outcome_summary=data.get("outcome_summary", ""),
-            note=note, **common,
-        )  # fmt: skip
+            reference,
+            goal_met=data.get("goal_met", ""),
+            outcome_summary=data.get("outcome_summary", ""),
+            note=note,
+            **common,
+        )
     if data["target"] == Stage.REFERRED:
-        return workflow.refer_request(reference, reason=note, referred_to=data.get("referred_to", ""), **common)
+        return workflow.refer_request(
+            reference, reason=note, referred_to=data.get("referred_to", ""), **common
+        )
     if data["target"] == Stage.DECLINED:
         if not note.strip():
             raise DomainError("Add a note saying why.")
@@ -61,7 +66,11 @@ def move_stage(data: dict, reference: str):
 def assign(data: dict, reference: str):
     """Give a request to a TA staff member (leads and admins)."""
     return assign_request(
-        reference, data["assignee_id"], note=data["note"], actor=current_user, expected_version=data["version"]
+        reference,
+        data["assignee_id"],
+        note=data["note"],
+        actor=current_user,
+        expected_version=data["version"],
     )
 
 

@@ -16,7 +16,7 @@ from marshmallow import RAISE
 from sqlalchemy import select
 
 from tacenter.api import paging
-from tacenter.api.access import anyone, allow
+from tacenter.api.access import allow, anyone
 from tacenter.api.schemas import (
     RequestCreateSchema,
     RequestEditSchema,
@@ -45,7 +45,9 @@ def list_requests(cursor: str | None = None, limit: int = 25, **args):
 
     Requesters see their organization's requests; staff, leads, leadership and admins see all.
     Without `stage`, only open requests are listed (as on the queue)."""
-    values = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in args.items() if k in FILTERS}
+    values = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in args.items() if k in FILTERS
+    }
     filters = QueueFilters(**values)
     query = queue_query(current_user, filters)
     if cursor:
@@ -98,5 +100,7 @@ def edit(data: dict, reference: str):
         program_id=ta_request.program_id,
         needed_by=ta_request.needed_by,
     )
-    edit_request(reference, dataclasses.replace(current, **data), actor=current_user, expected_version=version)
+    edit_request(
+        reference, dataclasses.replace(current, **data), actor=current_user, expected_version=version
+    )
     return db.session.scalar(select(type(ta_request)).where(type(ta_request).reference == reference))

@@ -41,7 +41,9 @@ class RequestSchema(Schema):
     needed_by = fields.Date(required=True, allow_none=True)
     submitted_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
-    version = fields.Integer(required=True, metadata={"description": "Send it back with a change: a stale one gets 409."})
+    version = fields.Integer(
+        required=True, metadata={"description": "Send it back with a change: a stale one gets 409."}
+    )
     organization = fields.Nested(Ref, required=True)
     requester = fields.Nested(Ref, required=True)
     assignee = fields.Nested(Ref, required=True, allow_none=True)
@@ -57,7 +59,9 @@ class RequestSchema(Schema):
 class RequestPageSchema(Schema):
     items = fields.List(fields.Nested(RequestSchema), required=True)
     next_cursor = fields.String(
-        required=True, allow_none=True, metadata={"description": "Pass as `cursor` for the next page; null at the end."}
+        required=True,
+        allow_none=True,
+        metadata={"description": "Pass as `cursor` for the next page; null at the end."},
     )
 
 
@@ -66,7 +70,8 @@ class RequestListArgs(Schema):
 
     q = fields.String(validate=[validate.Length(max=200), NO_NUL])
     stage = fields.String(
-        validate=one_of(["all", *Stage]), metadata={"description": "Omitted: any open stage. `all`: any stage."}
+        validate=one_of(["all", *Stage]),
+        metadata={"description": "Omitted: any open stage. `all`: any stage."},
     )
     topic = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     state = fields.String(validate=one_of(STATES))
@@ -93,15 +98,23 @@ class RequestCreateSchema(Schema):
     description = fields.String(required=True, validate=[validate.Length(min=1, max=5000), NO_NUL])
     desired_outcome = fields.String(load_default="", validate=[TEXT, NO_NUL])
     topic_ids = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), required=True, validate=validate.Length(min=1, max=20)
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
     )
     state = fields.String(required=True, validate=one_of(STATES))
     tier = fields.String(load_default=Tier.TARGETED.value, validate=one_of(Tier))
     urgency = fields.String(load_default=Urgency.ROUTINE.value, validate=one_of(Urgency))
-    preferred_mode = fields.String(load_default=DeliveryMode.VIRTUAL_MEETING.value, validate=one_of(DeliveryMode))
-    program_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    preferred_mode = fields.String(
+        load_default=DeliveryMode.VIRTUAL_MEETING.value, validate=one_of(DeliveryMode)
+    )
+    program_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
     needed_by = fields.Date(load_default=None, allow_none=True)
-    grant_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    grant_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
     submission_token = fields.String(
         load_default=None,
         validate=validate.Length(min=8, max=64),
@@ -115,7 +128,9 @@ class RequestEditSchema(Schema):
     version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     title = fields.String(validate=[validate.Length(min=1, max=200), NO_NUL])
     description = fields.String(validate=[validate.Length(min=1, max=5000), NO_NUL])
-    topic_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(min=1, max=20))
+    topic_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(min=1, max=20)
+    )
     tier = fields.String(validate=one_of(Tier))
     urgency = fields.String(validate=one_of(Urgency))
     state = fields.String(validate=one_of(STATES))
@@ -130,7 +145,9 @@ class StageMoveSchema(Schema):
     note = fields.String(load_default="", validate=[TEXT, NO_NUL])
     goal_met = fields.String(validate=one_of(GoalMet), metadata={"description": "Required to close."})
     outcome_summary = fields.String(validate=[TEXT, NO_NUL], metadata={"description": "Required to close."})
-    referred_to = fields.String(validate=[validate.Length(max=200), NO_NUL], metadata={"description": "Required to refer."})
+    referred_to = fields.String(
+        validate=[validate.Length(max=200), NO_NUL], metadata={"description": "Required to refer."}
+    )
 
 
 class AssignSchema(Schema):
@@ -153,12 +170,18 @@ class MessageSchema(Schema):
 
 class ActivityInSchema(Schema):
     activity_date = fields.Date(required=True)
-    hours = fields.Decimal(required=True, as_string=True, places=2, metadata={"description": "Quarter-hours: 0.25 to 24."})
+    hours = fields.Decimal(
+        required=True, as_string=True, places=2, metadata={"description": "Quarter-hours: 0.25 to 24."}
+    )
     mode = fields.String(required=True, validate=one_of(DeliveryMode))
     participant_count = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
     participant_roles = fields.String(load_default="", validate=[validate.Length(max=300), NO_NUL])
     note = fields.String(load_default="", validate=[TEXT, NO_NUL])
-    topic_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=list, validate=validate.Length(max=20))
+    topic_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
 
 
 class ActivitySchema(Schema):

@@ -51,8 +51,14 @@ def create_token(
     )
     db.session.add(token)
     db.session.flush()
-    record_event(Action.API_TOKEN_CREATED, actor=actor, object_type="api_token", object_ref=token.id,
-                 detail=f"{scope}, expires {token.expires_at.date().isoformat()}", now=now)  # fmt: skip
+    record_event(
+        Action.API_TOKEN_CREATED,
+        actor=actor,
+        object_type="api_token",
+        object_ref=token.id,
+        detail=f"{scope}, expires {token.expires_at.date().isoformat()}",
+        now=now,
+    )
     db.session.commit()
     return token, secret
 
@@ -74,8 +80,15 @@ def revoke_token(token_id: int, *, actor: User, now: datetime | None = None) -> 
         raise NotFound(_l("There is no such token."))
     if token.revoked_at is None:
         token.revoked_at = now
-        record_event(Action.API_TOKEN_REVOKED, actor=actor, object_type="api_token", object_ref=token.id,
-                     organization_id=token.user.organization_id, detail=f"owner {token.user_id}", now=now)  # fmt: skip
+        record_event(
+            Action.API_TOKEN_REVOKED,
+            actor=actor,
+            object_type="api_token",
+            object_ref=token.id,
+            organization_id=token.user.organization_id,
+            detail=f"owner {token.user_id}",
+            now=now,
+        )
         db.session.commit()
     return token
 

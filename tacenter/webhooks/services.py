@@ -19,8 +19,8 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
-from tacenter.intake.permissions import visible_requests
 from tacenter.intake.models import TARequest
+from tacenter.intake.permissions import visible_requests
 from tacenter.vocab import Role
 from tacenter.webhooks import signing, targets
 from tacenter.webhooks.models import (
@@ -53,13 +53,21 @@ def subscribe(url: str, events: list[str], *, description: str = "", actor: User
     except targets.TargetRefused as refused:
         raise DomainError(str(refused)) from None
     subscription = WebhookSubscription(
-        owner_id=actor.id, url=url, description=description.strip()[:200],
-        secret=signing.new_secret(), events=" ".join(chosen),
-    )  # fmt: skip
+        owner_id=actor.id,
+        url=url,
+        description=description.strip()[:200],
+        secret=signing.new_secret(),
+        events=" ".join(chosen),
+    )
     db.session.add(subscription)
     db.session.flush()
-    record_event(Action.WEBHOOK_CHANGED, actor=actor, object_type="webhook", object_ref=subscription.id,
-                 detail=f"subscribed: {' '.join(chosen)}")  # fmt: skip
+    record_event(
+        Action.WEBHOOK_CHANGED,
+        actor=actor,
+        object_type="webhook",
+        object_ref=subscription.id,
+        detail=f"subscribed: {' '.join(chosen)}",
+    )
     db.session.commit()
     return subscription
 
@@ -71,8 +79,13 @@ def unsubscribe(subscription_id: int, *, actor: User) -> None:
     if subscription is None:
         raise NotFound("There is no such webhook.")
     subscription.active = False
-    record_event(Action.WEBHOOK_CHANGED, actor=actor, object_type="webhook", object_ref=subscription.id,
-                 detail="unsubscribed")  # fmt: skip
+    record_event(
+        Action.WEBHOOK_CHANGED,
+        actor=actor,
+        object_type="webhook",
+        object_ref=subscription.id,
+        detail="unsubscribed",
+    )
     db.session.commit()
 
 
@@ -98,7 +111,9 @@ def _due():
 
 def due_delivery_ids(*, limit: int = 500) -> list[int]:
     """Deliveries the broker never nudged, whose worker died, or whose retry came due."""
-    return list(db.session.scalars(select(WebhookDelivery.id).where(_due()).order_by(WebhookDelivery.id).limit(limit)))
+    return list(
+        db.session.scalars(select(WebhookDelivery.id).where(_due()).order_by(WebhookDelivery.id).limit(limit))
+    )
 
 
 def _may_receive(delivery: WebhookDelivery) -> bool:
@@ -117,9 +132,10 @@ def deliver(delivery_id: int) -> str:
     now = utcnow()
     lock = timedelta(seconds=current_app.config["WEBHOOK_LOCK_SECONDS"])
     claimed = db.session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, _due())
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, _due())
         .values(status=DeliveryStatus.SENDING, attempts=WebhookDelivery.attempts + 1, locked_until=now + lock)
-    ).rowcount  # fmt: skip
+    ).rowcount
     db.session.commit()
     if claimed != 1:
         return "skipped"
@@ -130,19 +146,32 @@ def deliver(delivery_id: int) -> str:
         return "skipped"
     started, status_code, error = time.monotonic(), None, ""
     try:
-        target = targets.check(delivery.subscription.url,
-                               allow_private=current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"])  # fmt: skip
-        headers = signing.headers(delivery.subscription.secret, delivery.message_id, int(time.time()), delivery.payload)
-        status_code = targets.post(target, delivery.payload.encode(), headers,
-                                   timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"])  # fmt: skip
+        target = targets.check(
+            delivery.subscription.url, allow_private=current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]
+        )
+        headers = signing.headers(
+            delivery.subscription.secret, delivery.message_id, int(time.time()), delivery.payload
+        )
+        status_code = targets.post(
+            target, delivery.payload.encode(), headers, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
+        )
     except (OSError, targets.TargetRefused, ValueError) as exc:  # refused, timed out, TLS, bad target
         error = f"{type(exc).__name__}: {exc}"[:500]
-    attempt = WebhookAttempt(delivery_id=delivery.id, attempted_at=now, status_code=status_code, error=error,
-                             duration_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
+    attempt = WebhookAttempt(
+        delivery_id=delivery.id,
+        attempted_at=now,
+        status_code=status_code,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
     db.session.add(attempt)
     if status_code is not None and 200 <= status_code < 300:
         current_app.logger.info("webhook %s accepted (attempt %s)", delivery.message_id, delivery.attempts)
-        delivery.status, delivery.delivered_at, delivery.locked_until = DeliveryStatus.DELIVERED.value, utcnow(), None
+        delivery.status, delivery.delivered_at, delivery.locked_until = (
+            DeliveryStatus.DELIVERED.value,
+            utcnow(),
+            None,
+        )
         db.session.commit()
         return "delivered"
     failed = delivery.attempts >= MAX_ATTEMPTS
