@@ -1,7 +1,7 @@
 """API: personal access tokens (only their hash); webhooks: subscriptions, an outbox of deliveries, attempts.
 
 Revision ID: r20261201_api_tokens_webhooks
-Revises: r20261129_passwords_reset
+Revises: r20261130_identity_2fa_sso
 Create Date: 2026-11-30 01:51:30.117030
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "r20261201_api_tokens_webhooks"
-down_revision = "r20261129_passwords_reset"
+down_revision = "r20261130_identity_2fa_sso"
 branch_labels = None
 depends_on = None
 
