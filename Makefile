@@ -11,7 +11,7 @@ FLASK  := $(BIN)/flask --app tacenter
 # the suite's time is spent waiting on workers, browsers and mail servers, not on the CPU.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: run test soak lint services chromium dovecot clean assets bench translations translations-update
+.PHONY: run test soak semgrep lint services chromium dovecot clean assets bench translations translations-update
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,20 +24,15 @@ $(VENV)/.installed-test: $(VENV)/.installed-run requirements-dev.txt
 	touch $@
 
 # Front-end assets from the npm registry (package-lock.json pins them): USWDS's compiled css, js,
-# fonts and images are copied into static/vendor/uswds/ (gitignored), Swagger UI's bundle into
-# static/vendor/swagger-ui/; axe-core stays in
+# fonts and images are copied into static/vendor/uswds/ (gitignored); axe-core stays in
 # node_modules for the accessibility tests.
 USWDS_DIST := node_modules/@uswds/uswds/dist
-# The API's reading page (/api/v1/docs): Swagger UI's bundle, served by the app itself.
-SWAGGER_DIST := node_modules/swagger-ui-dist
 ASSETS     := static/vendor/uswds/.copied
 
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor/uswds && mkdir -p static/vendor/uswds
 	cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/fonts $(USWDS_DIST)/img static/vendor/uswds/
-	rm -rf static/vendor/swagger-ui && mkdir -p static/vendor/swagger-ui
-	cp $(SWAGGER_DIST)/swagger-ui-bundle.js $(SWAGGER_DIST)/swagger-ui.css $(SWAGGER_DIST)/LICENSE static/vendor/swagger-ui/
 	touch $@
 
 assets: $(ASSETS)
@@ -66,16 +61,26 @@ run: $(VENV)/.installed-run $(ASSETS) translations
 	@echo "==> $(BASE_URL)  (demo logins in README.md; password: demo-password)"
 	BASE_URL=$(BASE_URL) $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
+# semgrep (quality.md S13) in a venv of its own: its pins (click, opentelemetry, ...) clash with the app's.
+SEMGREP_VENV := .venv-semgrep
+$(SEMGREP_VENV)/.installed: requirements-semgrep.txt
+	test -x $(SEMGREP_VENV)/bin/python || $(PYTHON) -m venv $(SEMGREP_VENV)
+	$(SEMGREP_VENV)/bin/python -m pip install -q -r requirements-semgrep.txt
+	touch $@
+
+semgrep: $(SEMGREP_VENV)/.installed
+
 ## make test: install everything the suite needs, then run it on SQLite and on PostgreSQL
-test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
+test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser"
 
-## make soak: the long variants (marker `soak`) on both databases, and the browser tests on PostgreSQL
-soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services
-	$(BIN)/pytest -p no:cacheprovider -m soak
-	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "soak or browser"
+## make soak: the long variants (pytest marker `soak`) on both databases and the browser tests on
+## PostgreSQL, printing the figures of quality.md (docs/security-reliability.md); SOAK_ARGS="-k r11"
+soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
+	$(BIN)/pytest -p no:cacheprovider -m soak -rs -s $(SOAK_ARGS)
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider -m "soak or browser" -rs -s $(SOAK_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -97,4 +102,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) instance test-artifacts node_modules static/vendor
+	rm -rf $(VENV) $(SEMGREP_VENV) instance test-artifacts node_modules static/vendor

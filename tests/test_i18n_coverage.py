@@ -152,6 +152,10 @@ def _pages(app, world, role: str) -> list[str]:
     meets off the map: a closed request and its survey, an answered one, errors."""
     urls = []
     for route in routes(app):
+        # The API reference is generated from the code's OpenAPI document: developer documentation
+        # in English, marked lang="en" inside the translated page (docs/api.md).
+        if route.endpoint == "api_docs.page":
+            continue
         if "GET" in route.methods and route.allows(role):
             case = "none" if not route.arguments else OWN
             if case == "none" or OWN in object_cases(route, world):

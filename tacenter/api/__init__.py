@@ -2,7 +2,7 @@
 
 Adding a resource is one module with a smorest `bp`, listed in RESOURCES. The OpenAPI 3.1
 document is generated from the code at /api/v1/openapi.json; /api/v1/docs renders it with
-Redoc from the app's own static files.
+the app itself (tacenter/api/docs.py), from that same document.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def init_app(app: Flask) -> Api:
             "description": "TA requests and their records, as their user may see them. See /api/v1/docs."
         },
         "security": [{"bearerAuth": []}],
-        "servers": [{"url": "/"}],
     }
     api = TacenterApi(app, spec_kwargs=spec_kwargs)
+    app.extensions["tacenter_api"] = api
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A personal access token (profile page)."},
