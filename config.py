@@ -112,6 +112,22 @@ class Config:
         for x in os.environ.get("OUTBOX_BACKOFF_SECONDS", "30,60,120,300,600,1200,1800,3600").split(",")
     ]
 
+    # Webhooks (docs/api.md): each delivery waits at most WEBHOOK_TIMEOUT_SECONDS for the receiver;
+    # a delivery claimed by a worker that died is retried after WEBHOOK_LOCK_SECONDS (more than the
+    # timeout); refused deliveries are retried after each wait of WEBHOOK_BACKOFF_SECONDS in turn,
+    # by the outbox sweep (no countdowns on the broker), then marked failed (an admin may replay).
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_LOCK_SECONDS = int(os.environ.get("WEBHOOK_LOCK_SECONDS", "60"))
+    WEBHOOK_BACKOFF_SECONDS = [
+        int(x)
+        for x in os.environ.get("WEBHOOK_BACKOFF_SECONDS", "10,30,120,600,1800,3600,7200,14400").split(",")
+    ]
+    # Targets on loopback, private, link-local or reserved addresses: allowed in development and
+    # tests (a receiver on this machine), refused in production (SSRF) unless set explicitly.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
+    # The JSON API's per-token rate limit (limits' notation).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+
     # Reminder sweeps and digests (periodic beat jobs, see tacenter/jobs.py::periodic_jobs).
     REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
     DIGEST_SWEEP_SECONDS = int(os.environ.get("DIGEST_SWEEP_SECONDS", "900"))
@@ -226,6 +242,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     SHOW_DEV_MAIL = False
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
     @classmethod
     def check(cls) -> None:

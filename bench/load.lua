@@ -20,6 +20,9 @@ function request()
   -- The same User-Agent as the sign-in: a browser keeps its own, and Flask-Login's session
   -- protection marks a session not fresh (and rewrites the cookie) when it changes.
   local headers = { ["Cookie"] = cookie, ["User-Agent"] = "tacenter-bench" }
+  if cookie:sub(1, 7) == "Bearer " then -- the JSON API: a token, no cookie
+    headers = { ["Authorization"] = cookie, ["User-Agent"] = "tacenter-bench" }
+  end
   local body = nil
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"

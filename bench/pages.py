@@ -45,6 +45,8 @@ PAGES = [
     ("request form", "GET", "/requests/new", "requester", "/list"),
     ("submit", "POST", "/requests/new", "requester", "/insert"),
     ("staff queue", "GET", "/queue", "staff", "/list"),
+    # The JSON API's request list (a page of 25 open requests, oldest first), with a token.
+    ("api: request list", "GET", "/api/v1/requests?limit=25", "staff", "/list"),
     ("request page", "GET", "/requests/{reference}", "staff", "/list"),
     ("my caseload", "GET", "/caseload", "staff", "/list"),
     ("triage", "GET", "/triage", "lead", "/list"),
@@ -93,6 +95,14 @@ class Session:
     @property
     def cookie(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def _api_token(env: dict, email: str) -> str:
+    code = "from bench.query_counts import api_token; from tacenter import create_app; import sys; "
+    code += "print(api_token(create_app(), sys.argv[1]))"
+    out = subprocess.run([sys.executable, "-c", code, email], env={**env, "PYTHONPATH": str(REPO)}, cwd=REPO,
+                         check=True, capture_output=True, text=True)  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
 
 
 def start(cmd: list[str], env: dict, port: int, log: Path, health: str) -> subprocess.Popen:
@@ -201,6 +211,7 @@ def run(kind: str, args) -> list[dict]:
         "SECRET_KEY": secrets.token_hex(32),
         "REDIS_URL": args.redis_url,
         "LOGIN_LIMIT": "1000 per minute",
+        "API_RATE_LIMIT": "1000000/minute",
         "PATH": f"{BIN}:{os.environ['PATH']}",
     }
     rows = []
@@ -294,13 +305,16 @@ def run(kind: str, args) -> list[dict]:
                 rows.append({"db": kind, "page": name, "absent": True})
                 continue
             session = sessions[role]
+            credential = session.cookie
+            if path.startswith("/api/"):  # a token, sent by bench/load.lua as Authorization
+                credential = "Bearer " + _api_token(env, LOGINS[role])
             target = base + path.format(reference=reference)
             before = (
                 engine.connect()
                 .execute(sa.text("SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench-%'"))
                 .scalar()
             )
-            result = wrk(target, method, session.cookie, session.token, SUBMIT_FORM, args)
+            result = wrk(target, method, credential, session.token, SUBMIT_FORM, args)
             row = {
                 "db": kind,
                 "page": name,

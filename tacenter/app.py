@@ -132,6 +132,9 @@ def register_blueprints(app: Flask) -> None:
         group_ta,
     ):
         app.register_blueprint(blueprint)
+    from tacenter import api
+
+    api.init_app(app)  # the JSON API under /api/v1 (flask-smorest) and its docs page
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -71,8 +71,16 @@ DESCRIPTIONS = {
 }
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def _respond(status: int, error: str, message: str):
     message = str(message)  # a lazy message is written in the reader's language here
+    if _is_api():  # the JSON API answers in RFC 9457 problem details (tacenter.api.problems)
+        from tacenter.api.problems import problem
+
+        return problem(status, message)
     if _wants_json():
         return jsonify(error=error, message=message), status
     title = TITLES.get(status, error)
@@ -136,6 +144,10 @@ def register_errorhandlers(app: Flask) -> None:
         code = error.code or 500
         if code == 403:
             _audit_denied(403)
+        if _is_api():
+            from tacenter.api.problems import from_http_exception
+
+            return from_http_exception(error)
         # An abort() that says why keeps its words; Werkzeug's own (English) defaults give way
         # to ours, by status, in the reader's language.
         said = error.description if error.description != type(error).description else None

@@ -31,6 +31,8 @@ class Queues:
 class TaskNames:
     DELIVER_EMAIL = "tacenter.deliver_email"
     SWEEP_OUTBOX = "tacenter.sweep_outbox"
+    DELIVER_WEBHOOK = "tacenter.deliver_webhook"
+    SWEEP_WEBHOOKS = "tacenter.sweep_webhooks"
     REMIND_UNTRIAGED = "tacenter.remind_untriaged"
     REMIND_STALE = "tacenter.remind_stale"
     REMIND_WAITING = "tacenter.remind_waiting"
@@ -61,6 +63,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
     digest = float(config["DIGEST_SWEEP_SECONDS"])
     jobs = {
         "sweep-outbox": (TaskNames.SWEEP_OUTBOX, float(config["OUTBOX_SWEEP_SECONDS"])),
+        # Webhook deliveries: lost nudges, dead workers' claims, and retries that came due.
+        "sweep-webhooks": (TaskNames.SWEEP_WEBHOOKS, float(config["OUTBOX_SWEEP_SECONDS"])),
         "remind-untriaged": (TaskNames.REMIND_UNTRIAGED, remind),
         "remind-stale": (TaskNames.REMIND_STALE, remind),
         "remind-waiting": (TaskNames.REMIND_WAITING, remind),
@@ -142,10 +146,20 @@ def enqueue_deliveries(outbox_ids: list[int]) -> int:
 def _collect_outbox_ids(session: Session, _flush_context) -> None:
     """After each flush, remember the ids of new outbox rows (nudged after commit)."""
     from tacenter.notifications.models import EmailOutbox  # the seam stays import-light
+    from tacenter.webhooks.models import WebhookDelivery
 
     ids = [obj.id for obj in session.new if isinstance(obj, EmailOutbox)]
     if ids:
         after_commit_deliver(session, ids)
+    hooks = [obj.id for obj in session.new if isinstance(obj, WebhookDelivery)]
+    if hooks:
+        session.info.setdefault("webhook_ids", []).extend(hooks)
+
+
+def enqueue_webhooks(delivery_ids: list[int]) -> int:
+    """Nudge the worker to post these webhook deliveries; returns how many were nudged."""
+    batches = [delivery_ids[i : i + NUDGE_BATCH] for i in range(0, len(delivery_ids), NUDGE_BATCH)]
+    return sum(len(batch) for batch in batches if _send(TaskNames.DELIVER_WEBHOOK, batch, Queues.NOTIFY))
 
 
 def after_commit_generate(session: Session, report_id: int) -> None:
@@ -167,12 +181,16 @@ def _nudge_worker(session: Session) -> None:
     ids = session.info.pop("outbox_ids", [])
     if ids:
         enqueue_deliveries(ids)
+    hooks = session.info.pop("webhook_ids", [])
+    if hooks:
+        enqueue_webhooks(hooks)
 
 
 def _forget(session: Session) -> None:
     session.info.pop("outbox_ids", None)
     session.info.pop("funder_report_ids", None)
     session.info.pop("import_jobs", None)
+    session.info.pop("webhook_ids", None)
 
 
 def register_session_hooks(app: Flask) -> None:

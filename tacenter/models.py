@@ -1,6 +1,7 @@
 """Imports every feature's tables so Alembic and create_all see the whole schema."""
 
 from tacenter.accounts.models import LoginSession, Organization, User
+from tacenter.api.models import ApiToken
 from tacenter.audit.models import AuditArchive, AuditChainHead, AuditEvent
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.center.models import CenterSettings
@@ -51,6 +52,7 @@ from tacenter.surveys.models import (
 )
 from tacenter.timeliness.models import TimelinessTarget
 from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
+from tacenter.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tacenter.workflow.models import Assignment, StageChange
 
 __all__ = [
@@ -70,6 +72,10 @@ __all__ = [
     "EventMaterial",
     "MembershipChange",
     "event_topic",
+    "ApiToken",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "ActivityHistory",
     "Passkey",
     "RecoveryCode",

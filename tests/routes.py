@@ -91,6 +91,17 @@ SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-
 SAMPLES["days"] = lambda w: {OWN: 30, MISSING: 999}
 SAMPLES["instrument"] = lambda w: {OWN: "follow_up", MISSING: "no-such-instrument"}
 SAMPLES["form"] = lambda w: {OWN: "follow_up", MISSING: "no-such-form"}
+# An API token on its owner's account page: "own" is the requester's, "foreign" a colleague's (404
+# for anyone but its owner); on the admin's page (any_token_id) an admin reaches every token.
+SAMPLES["token_id"] = lambda w: {
+    OWN: w.objects["requester_token"].id,
+    FOREIGN: w.objects["colleague_token"].id,
+    MISSING: MISSING_ID,
+}
+SAMPLES["any_token_id"] = SAMPLES["token_id"]
+# Webhooks (admin pages only): a subscription and one of its deliveries.
+SAMPLES["subscription_id"] = lambda w: {OWN: w.objects["webhook"].id, MISSING: MISSING_ID}
+SAMPLES["delivery_id"] = lambda w: {OWN: w.objects["webhook_delivery"].id, MISSING: MISSING_ID}
 
 
 def build_world() -> World:
@@ -110,6 +121,10 @@ def build_world() -> World:
     }
     other_requester = RequesterFactory(name="Omar Other", email="omar@launch.example", organization=theirs)
     colleague = UserFactory(role="staff", name="Casey Colleague", email="casey@tacenter.example")
+    from tacenter.webhooks.services import subscribe
+
+    # A webhook (to a port nothing listens on) made first, so the requests below are delivered to it.
+    webhook = subscribe("http://127.0.0.1:9/hooks", ["request.submitted"], actor=users["admin"])
     topics = [TopicFactory(name=n) for n in ("Financing and Medicaid", "Home visiting", "Workforce")]
     program = ProgramFactory(name="Project LAUNCH")
     requester, staff, lead = users["requester"], users["staff"], users["lead"]
@@ -156,6 +171,13 @@ def build_world() -> World:
     requester_session = LoginSession(token_hash="r" * 64, user_id=users["requester"].id)
     db.session.add_all([colleague_session, requester_session])
     db.session.commit()
+    from sqlalchemy import select
+
+    from tacenter.api.tokens import create_token
+    from tacenter.webhooks.models import WebhookDelivery
+
+    requester_token, _ = create_token("Requester's export", "read", 30, actor=users["requester"])
+    colleague_token, _ = create_token("Colleague's sync", "read_write", 30, actor=colleague)
     world = World(users=users)
     world.objects = {
         "ours": ours,
@@ -175,6 +197,10 @@ def build_world() -> World:
         "own_grant": own_grant,
         "foreign_grant": foreign_grant,
         **group,
+        "requester_token": requester_token,
+        "colleague_token": colleague_token,
+        "webhook": webhook,
+        "webhook_delivery": db.session.scalar(select(WebhookDelivery).order_by(WebhookDelivery.id)),
     }
     # A 30-day follow-up of our request (and of theirs), so its page has something to show.
     from tacenter.extensions import db
@@ -218,7 +244,7 @@ OWNED_BY_ORGANIZATION = {"reference", "attachment_id", "event_id", "collaborativ
 OWNED_BY_SELF = {"staff_id"}
 # Parameters naming something of one user only (a sign-in session; the sample's owner is the
 # requester): anyone else gets a 404.
-OWNED_BY_EACH_USER = {"session_id"}
+OWNED_BY_EACH_USER = {"session_id", "token_id"}
 
 
 @dataclass(frozen=True)
@@ -238,8 +264,8 @@ class Route:
 def routes(app) -> list[Route]:
     found = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+        if rule.endpoint == "static" or rule.rule.startswith("/api/v1/") and not rule.rule.endswith("/docs"):
+            continue  # the JSON API has its own matrix (tests/test_api_access_matrix.py)
         view = app.view_functions[rule.endpoint]
         methods = tuple(sorted(m for m in rule.methods if m not in ("HEAD", "OPTIONS")))
         found.append(

@@ -66,6 +66,7 @@ def _data_of(world) -> set[str]:
     official English form: README, "Languages"): the same in both renderings, and not English
     text of ours."""
     from tacenter.accounts.models import Organization, User
+    from tacenter.api.models import ApiToken
     from tacenter.catalog.models import GrantProgram, Topic
     from tacenter.conversation.models import Message
     from tacenter.extensions import db
@@ -95,6 +96,8 @@ def _data_of(world) -> set[str]:
         (Event, ("title", "description")),
         (Collaborative, ("name", "description")),
         (EventMaterial, ("title",)),
+        # A token's name as its owner typed it, and the start of its secret
+        (ApiToken, ("name", "prefix")),
     ):
         for row in db.session.scalars(db.select(model)):
             data |= {str(getattr(row, c)) for c in columns if getattr(row, c, None)}
@@ -167,6 +170,10 @@ def _pages(app, world, role: str) -> list[str]:
     meets off the map: a closed request and its survey, an answered one, errors."""
     urls = []
     for route in routes(app):
+        # The API reference is generated from the code's OpenAPI document: developer documentation
+        # in English, marked lang="en" inside the translated page (docs/api.md).
+        if route.endpoint == "api_docs.page":
+            continue
         if "GET" in route.methods and route.allows(role):
             case = "none" if not route.arguments else OWN
             if case == "none" or OWN in object_cases(route, world):

@@ -14,6 +14,7 @@ from tacenter.records import services as records
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
 from tacenter.reports import funder
+from tacenter.webhooks import services as webhooks
 
 PERIODIC = {"acks_late": True, "ignore_result": True}
 
@@ -28,6 +29,18 @@ def deliver_email(*outbox_ids: int) -> list[str]:
 def sweep_outbox() -> int:
     """Re-nudge outbox rows the broker lost or whose worker died; retries come due here too."""
     return jobs.enqueue_deliveries(notifications.due_outbox_ids())
+
+
+@shared_task(name=jobs.TaskNames.DELIVER_WEBHOOK, acks_late=True, ignore_result=True)
+def deliver_webhook(*delivery_ids: int) -> list[str]:
+    """Post these webhook deliveries if still due (the claim makes a duplicate nudge a no-op)."""
+    return [webhooks.deliver(delivery_id) for delivery_id in delivery_ids]
+
+
+@shared_task(name=jobs.TaskNames.SWEEP_WEBHOOKS, **PERIODIC)
+def sweep_webhooks() -> int:
+    """Re-nudge webhook deliveries that are due: lost nudges, dead workers, retries."""
+    return jobs.enqueue_webhooks(webhooks.due_delivery_ids())
 
 
 def _sweep(name: str) -> dict:

@@ -47,6 +47,9 @@ class Action:
     TWO_FACTOR_FAILED = "two_factor_failed"  # a wrong, reused or expired code; a refused passkey
     TWO_FACTOR_RESET = "two_factor_reset"  # an admin removed a user's second factors
     RECOVERY_CODES_CREATED = "recovery_codes_created"  # a new set (the old one no longer works)
+    API_TOKEN_CREATED = "api_token_created"  # noqa: S105  (an action name)
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105  (an action name)
+    WEBHOOK_CHANGED = "webhook_changed"
 
     @classmethod
     def all(cls) -> list[str]:

@@ -28,6 +28,7 @@ from tacenter.surveys.defaults import POST_REQUEST
 from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import SurveySubmission
 from tacenter.vocab import DeliveryMode, Role
+from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow import rules
 from tacenter.workflow.services import get_visible_request
 
@@ -215,6 +216,7 @@ def answer_survey(
         locale=recipient_locale(actor),
         now=now,
     )
+    emit(EventType.SURVEY_ANSWERED, ta_request, now=now)  # the answers stay in tacenter: read via the API
     try:
         db.session.commit()
     except IntegrityError:  # two answers at the same moment: the unique key keeps the first

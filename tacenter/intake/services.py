@@ -21,6 +21,7 @@ from tacenter.registry.grants import check_grant
 from tacenter.routing.engine import current_settings
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
+from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow.rules import INITIAL
 from tacenter.workflow.services import record_initial_stage
 
@@ -107,6 +108,7 @@ def submit_request(
         return db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
     ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
     record_initial_stage(ta_request, actor=actor, now=now)
+    emit(EventType.REQUEST_SUBMITTED, ta_request, now=now)  # webhooks: in this transaction
     notify(
         actor,
         "request_received",

@@ -18,6 +18,7 @@ from tacenter.intake.models import TARequest
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import Role
+from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow import rules
 from tacenter.workflow.models import Assignment
 
@@ -114,6 +115,8 @@ def apply_assignment(
             assigned_at=now,
         )
     )
+    emit(EventType.REQUEST_ASSIGNED, ta_request, now=now,
+         extra={"previous_assignee_id": previous.id if previous else None})  # fmt: skip
     if ta_request.stage in rules.UNASSIGNED:
         _move(
             ta_request,

@@ -31,6 +31,7 @@ from tacenter.notifications.models import Notification
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
 from tacenter.vocab import GoalMet
+from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow import rules
 from tacenter.workflow.models import StageChange
 
@@ -111,6 +112,9 @@ def _move(
             created_at=now,
         )
     )
+    emit(EventType.REQUEST_STAGE_CHANGED, ta_request, now=now, extra={"from_stage": source})
+    if transition.target == rules.Stage.CLOSED:
+        emit(EventType.REQUEST_CLOSED, ta_request, now=now)
     # Lazy: each recipient reads the stage in their own language (notify writes it).
     stage = LazyString(lambda: transition.target.label)
     message = _l(

@@ -1,0 +1,77 @@
+"""The domain's events, written to the webhook outbox in the transaction of the change.
+
+Services call `emit` at the points where they already tell people (submission, `_move`,
+assignment, the survey): if the change rolls back, so does the delivery; if it commits, the
+delivery is there for the worker, whatever happens to the broker.
+
+What a subscriber receives: a minimal payload — the event, the request's reference, stage,
+assignee and organization ids and the API URL to read the rest. No title, description, note
+or answer text travels: the receiver reads those through the API with a token, where the
+visibility rule applies at that moment. Subscribers are admins (who see every request); the
+worker also checks at delivery that the owner is still an active admin who may see the request,
+and skips the delivery otherwise, so a demoted or deactivated owner receives nothing more.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from tacenter.accounts.models import User
+from tacenter.db import utcnow
+from tacenter.extensions import db
+from tacenter.vocab import Role
+from tacenter.webhooks.models import EventType, WebhookDelivery, WebhookSubscription
+
+
+def payload(event_type: str, ta_request, *, now: datetime, extra: dict | None = None) -> dict:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {
+        "type": event_type,
+        "timestamp": now.isoformat(),
+        "data": {
+            "reference": ta_request.reference,
+            "stage": ta_request.stage,
+            "assignee_id": ta_request.assignee_id,
+            "organization_id": ta_request.organization_id,
+            "url": f"{base}/api/v1/requests/{ta_request.reference}",
+            **(extra or {}),
+        },
+    }
+
+
+def subscribers(event_type: str) -> list[WebhookSubscription]:
+    rows = db.session.scalars(
+        select(WebhookSubscription)
+        .join(User, User.id == WebhookSubscription.owner_id)
+        .where(WebhookSubscription.active, User.active, User.role == Role.ADMIN.value)
+        .order_by(WebhookSubscription.id)
+    )
+    return [s for s in rows if event_type in s.event_list]
+
+
+def emit(event_type: EventType, ta_request, *, now: datetime | None = None, extra: dict | None = None) -> int:
+    """Add one delivery per subscription to `event_type` to the caller's transaction (not committed)."""
+    now = now or utcnow()
+    with db.session.no_autoflush:  # the caller's pending writes flush at its commit, not here
+        subscriptions = subscribers(event_type.value)
+    if not subscriptions:
+        return 0
+    body = json.dumps(payload(event_type.value, ta_request, now=now, extra=extra), sort_keys=True)
+    db.session.add_all(
+        WebhookDelivery(
+            subscription_id=s.id,
+            message_id=f"msg_{uuid.uuid4().hex}",
+            event_type=event_type.value,
+            ta_request_id=ta_request.id,
+            payload=body,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for s in subscriptions
+    )
+    return len(subscriptions)

@@ -1,0 +1,54 @@
+"""Schemathesis against the generated OpenAPI 3.1 document: every operation, with a seeded
+database and an admin's read-write token. No 5xx, and every response matches the spec
+(status, content type, headers, body schema). `make test` runs a few dozen examples per
+operation; the `soak` marker runs hundreds."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+
+from tests.api_world import token_for
+from tests.conftest import make_app
+from tests.routes import build_world
+
+# The app under test: its own instance (the spec is read from it, through WSGI, as a client would),
+# on the same database as the fixtures that seed it. (schemathesis' lazy fixture loader does not
+# run on pytest 9, so the schema is loaded here.)
+API_APP = make_app(API_RATE_LIMIT="100000/minute")
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", API_APP)
+# positive_data_acceptance is left out: the business rules refuse some schema-valid input by
+# design (a topic that is inactive, a move the workflow forbids, a cursor the API never gave):
+# those answer 400/409/422 problems, which the other checks hold to the spec.
+EXCLUDED = [schemathesis.checks.positive_data_acceptance]
+SETTINGS = {"deadline": None, "derandomize": True, "suppress_health_check": list(HealthCheck)}
+
+
+@pytest.fixture
+def admin_token(app):
+    world = build_world()
+    return token_for(world.users["admin"])
+
+
+def test_the_generated_spec_is_valid_openapi_3_1(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"] == "3.1.0"
+    validate(spec)
+    operations = [(m, p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "patch")]
+    assert len(operations) >= 15
+    print(f"\nOpenAPI 3.1: {len(operations)} operations")
+
+
+@schema.parametrize()
+@settings(max_examples=20, **SETTINGS)
+def test_every_operation_answers_within_its_spec(case, admin_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, excluded_checks=EXCLUDED)
+
+
+@pytest.mark.soak
+@schema.parametrize()
+@settings(max_examples=300, **SETTINGS)
+def test_every_operation_answers_within_its_spec_soak(case, admin_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, excluded_checks=EXCLUDED)
