@@ -142,7 +142,7 @@ def test_delivery_retries_with_backoff_then_an_admin_replays_it(app):
 
 
 def test_every_domain_event_reaches_its_subscribers(app):
-    from tacenter.delivery.services import SurveyAnswers, answer_survey
+    from tacenter.delivery.services import answer_survey
     from tacenter.workflow.assignment import assign_request
     from tacenter.workflow.services import change_stage, close_request
 
@@ -154,7 +154,9 @@ def test_every_domain_event_reaches_its_subscribers(app):
     change_stage(ref, "in_progress", actor=staff)
     change_stage(ref, "delivered", actor=staff)
     close_request(ref, goal_met="yes", outcome_summary="Done", actor=staff)
-    answer_survey(ref, SurveyAnswers(usefulness=5, timeliness=4, goal_met="yes"), actor=requester)
+    answers = {"quality": 5, "relevance": 4, "usefulness": 5, "timeliness": 4, "satisfaction": 5}
+    _, refused = answer_survey(ref, {**answers, "intent_to_use": True, "goal_met": "yes"}, actor=requester)
+    assert refused == {}
     kinds = list(db.session.scalars(select(WebhookDelivery.event_type).order_by(WebhookDelivery.id)))
     assert set(kinds) == set(ALL_EVENTS)
     assert kinds.count("request.stage_changed") == 4  # assigned, in progress, delivered, closed
