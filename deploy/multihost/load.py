@@ -187,22 +187,33 @@ class Load:
 
 def throttle(args) -> dict:
     """Ten wrong passwords for one account through the proxy (the nodes take turns), then the right
-    one: the 11th attempt must be refused with 429 whichever node answers."""
+    one: the 11th answered attempt must be refused with 429 whichever node answers. An attempt the
+    proxy could not deliver (a node dying: 502, or no answer) is not a failed sign-in and is sent
+    again; it is kept in `undelivered`."""
     s = requests.Session()
     s.verify, s.trust_env = args.ca, False
     s.headers["Referer"] = f"{args.base}/login"
-    answers = []
-    for attempt in range(11):
-        token = CSRF_RE.search(s.get(f"{args.base}/login", timeout=30).text).group(1)
-        password = args.password if attempt == 10 else f"wrong-{attempt}"
-        r = s.post(
-            f"{args.base}/login",
-            data={"csrf_token": token, "email": args.email, "password": password},
-            allow_redirects=False,
-            timeout=30,
-        )
+    answers, undelivered = [], []
+    while len(answers) < 11 and len(undelivered) < 30:
+        password = args.password if len(answers) == 10 else f"wrong-{len(answers)}"
+        try:
+            token = CSRF_RE.search(s.get(f"{args.base}/login", timeout=30).text).group(1)
+            r = s.post(
+                f"{args.base}/login",
+                data={"csrf_token": token, "email": args.email, "password": password},
+                allow_redirects=False,
+                timeout=30,
+            )
+        except (requests.RequestException, AttributeError) as error:
+            undelivered.append(type(error).__name__)
+            time.sleep(0.5)
+            continue
+        if r.status_code in RETRY:
+            undelivered.append(r.status_code)
+            time.sleep(0.5)
+            continue
         answers.append({"status": r.status_code, "node": upstream(r)})
-    return {"answers": answers, "nodes": sorted({a["node"] for a in answers})}
+    return {"answers": answers, "nodes": sorted({a["node"] for a in answers}), "undelivered": undelivered}
 
 
 def main() -> None:
