@@ -11,7 +11,7 @@ FLASK  := $(BIN)/flask --app tacenter
 # the suite's time is spent waiting on workers, browsers and mail servers, not on the CPU.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: run test soak semgrep lint services chromium dovecot clean assets bench translations translations-update
+.PHONY: run test soak semgrep multihost multihost-packages lint services chromium dovecot clean assets bench translations translations-update
 
 $(VENV)/.installed-run: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,10 +77,25 @@ test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services s
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser"
 
 ## make soak: the long variants (pytest marker `soak`) on both databases and the browser tests on
-## PostgreSQL, printing the figures of quality.md (docs/security-reliability.md); SOAK_ARGS="-k r11"
-soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
+## PostgreSQL, printing the figures of quality.md (docs/security-reliability.md); SOAK_ARGS="-k r11";
+## then the multi-host run (R1 at full size, then the faults; root, docs/production.md)
+soak: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep multihost-packages
 	$(BIN)/pytest -p no:cacheprovider -m soak -rs -s $(SOAK_ARGS)
 	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider -m "soak or browser" -rs -s $(SOAK_ARGS)
+	$(MAKE) multihost
+
+## make multihost: ten hosts in network namespaces (deploy/multihost, docs/production.md); prints figures
+multihost: $(VENV)/.installed-test multihost-packages
+	$(BIN)/python -m deploy.multihost.run r1
+	$(BIN)/python -m deploy.multihost.run faults
+
+# Debian's nginx (the proxy), nftables (cuts a host off), iproute2 (ip netns) and PostgreSQL's
+# server binaries (the db host's own cluster) for the multi-host run.
+multihost-packages:
+	@command -v nginx >/dev/null && command -v nft >/dev/null && command -v ip >/dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nginx nftables iproute2 openssl postgresql redis-server; }
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
