@@ -49,7 +49,14 @@ def callback(provider: str):
         metadata = client.load_server_metadata()
         if metadata.get("issuer") != configured_issuer(provider):
             raise services.SsoRefused("issuer mismatch")
-        token = client.authorize_access_token()  # state, code (PKCE), then the ID token
+        # state, the code (with PKCE's verifier), then the ID token: signature (JWKS), nonce,
+        # exp, and iss and aud given here (Authlib checks `aud` only when told to).
+        token = client.authorize_access_token(
+            claims_options={
+                "iss": {"essential": True, "values": [metadata["issuer"]]},
+                "aud": {"essential": True, "values": [client.client_id]},
+            }
+        )
         claims = _claims(client, token, metadata)
     except (
         AuthlibBaseError,
@@ -98,10 +105,15 @@ def _claims(client, token: dict, metadata: dict) -> dict:
 
 def _reason(error: Exception) -> str:
     """What went wrong, for the audit log: the error's kind and the provider's or library's
-    short description (never a token: neither carries one)."""
-    detail = getattr(error, "error", None) or getattr(error, "description", None) or error.args[:1]
-    text = detail if isinstance(detail, str) else (str(detail[0]) if detail else "")
-    return f"{type(error).__name__}: {text}"[:120] if text else type(error).__name__
+    short description, e.g. `InvalidClaimError: invalid_claim: Invalid claim: "nonce"` (never
+    a token: neither carries one)."""
+    parts = [type(error).__name__]
+    for text in (getattr(error, "error", None), getattr(error, "description", None)):
+        if isinstance(text, str) and text and text not in parts:
+            parts.append(text)
+    if len(parts) == 1 and error.args:
+        parts.append(str(error.args[0]))
+    return ": ".join(parts)[:150]
 
 
 def _refused(message: str, status: int):
