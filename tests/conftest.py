@@ -341,17 +341,19 @@ def sso_site(app):
     from tests.browser import LiveServer
     from tests.oidc import OidcProvider
 
-    with LiveServer() as server:
-        with OidcProvider(
+    with (
+        LiveServer() as server,
+        OidcProvider(
             redirect_uri=server.localhost_url + "/sso/local/callback",
             post_logout_redirect_uri=server.localhost_url + "/login",
             accounts=OIDC_ACCOUNTS,
-        ) as provider:
-            site = make_app(BASE_URL=server.localhost_url, OIDC_PROVIDERS={"local": provider.app_settings()})
-            server.serve(site)
-            server.provider = provider
-            yield server
-            _dispose(site)
+        ) as provider,
+    ):
+        site = make_app(BASE_URL=server.localhost_url, OIDC_PROVIDERS={"local": provider.app_settings()})
+        server.serve(site)
+        server.provider = provider
+        yield server
+        _dispose(site)
 
 
 def _dispose(site) -> None:

@@ -17,6 +17,7 @@ from tests.factories import UserFactory
 from tests.oidc import CLIENT_ID, FakeProvider
 
 BASE = "http://localhost"
+DIDNT_COMPLETE = "Single sign-on did not complete. Start again from the sign-in page."
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,9 @@ def test_a_bad_id_token_is_refused(fake, case, reason):
         "expired": lambda: fake.sign(_claims(fake, request, iat=now - 7200, exp=now - 3600)),
         "mis-signed": lambda: fake.sign(_claims(fake, request), key=fake.stranger),
         "wrong audience": lambda: fake.sign(_claims(fake, request, aud="another-app")),
-        "wrong audience, our azp": lambda: fake.sign(_claims(fake, request, aud="another-app", azp=CLIENT_ID)),
+        "wrong audience, our azp": lambda: fake.sign(
+            _claims(fake, request, aud="another-app", azp=CLIENT_ID)
+        ),
         "wrong nonce": lambda: fake.sign(_claims(fake, request, nonce="another-nonce")),
         "wrong issuer": lambda: fake.sign(_claims(fake, request, iss="http://127.0.0.1:1")),
         "no ID token": lambda: None,
@@ -101,7 +104,7 @@ def test_a_bad_id_token_is_refused(fake, case, reason):
     fake.answers[code] = {"id_token": token} if token else {}
     response = client.get(f"/sso/fake/callback?code={code}&state={request['state']}")
     assert response.status_code == 400
-    assert "Single sign-on did not complete. Start again from the sign-in page." in response.get_data(as_text=True)
+    assert DIDNT_COMPLETE in response.get_data(as_text=True)
     assert not _signed_in(client)
     [event] = _sign_in_events()
     assert event.outcome == "failure" and event.detail.startswith("sso:fake: ")

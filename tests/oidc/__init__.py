@@ -150,8 +150,7 @@ class FakeProvider:
                 answer = fake.answers.pop(form.get("code", ""), None)
                 if answer is None:
                     return self._json({"error": "invalid_grant"}, 400)
-                return self._json(
-                    {"access_token": "at-" + form["code"], "token_type": "Bearer", "expires_in": 600, **answer}
-                )
+                token = {"access_token": "at-" + form["code"], "token_type": "Bearer", "expires_in": 600}
+                return self._json({**token, **answer})
 
         return Handler
