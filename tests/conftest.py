@@ -173,13 +173,14 @@ def current_totp_code(email: str) -> str:
 
     from tacenter.accounts.models import User
     from tacenter.extensions import db
+    from tacenter.twofactor.crypto import decrypt
     from tacenter.twofactor.models import TotpCredential
 
     user_id = db.session.scalar(select(User.id).where(User.email == email.lower()))
     db.session.execute(update(TotpCredential).where(TotpCredential.user_id == user_id).values(last_step=None))
     db.session.commit()
-    secret = db.session.scalar(select(TotpCredential.secret).where(TotpCredential.user_id == user_id))
-    return pyotp.TOTP(secret).now()
+    stored = select(TotpCredential.secret_encrypted).where(TotpCredential.user_id == user_id)
+    return pyotp.TOTP(decrypt(db.session.scalar(stored))).now()
 
 
 class Auth:
