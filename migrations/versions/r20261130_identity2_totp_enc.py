@@ -1,6 +1,6 @@
 """identity2: TOTP secrets encrypted at rest (Fernet, the application's key); existing rows encrypted
 
-Revision ID: r20261130_identity2_totp_encrypted
+Revision ID: r20261130_identity2_totp_enc
 Revises: r20261201_outcomes_surveys
 Create Date: 2026-11-30 03:00:00
 
@@ -15,7 +15,7 @@ from flask import current_app
 from tacenter.twofactor import crypto
 
 
-revision = "r20261130_identity2_totp_encrypted"
+revision = "r20261130_identity2_totp_enc"
 down_revision = "r20261201_outcomes_surveys"
 branch_labels = None
 depends_on = None
