@@ -19,7 +19,7 @@ from tacenter.twofactor import crypto, services
 from tests.factories import UserFactory
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
-BEFORE = "r20261201_outcomes_surveys"
+BEFORE = "r20261201_api_tokens_webhooks"
 BASE32 = re.compile(r"[A-Z2-7]{16,}")
 
 

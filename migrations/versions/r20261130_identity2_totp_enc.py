@@ -1,7 +1,7 @@
 """identity2: TOTP secrets encrypted at rest (Fernet, the application's key); existing rows encrypted
 
 Revision ID: r20261130_identity2_totp_enc
-Revises: r20261201_outcomes_surveys
+Revises: r20261201_api_tokens_webhooks
 Create Date: 2026-11-30 03:00:00
 
 The key comes from the running app's configuration (TWO_FACTOR_ENCRYPTION_KEYS, or derived
@@ -16,7 +16,7 @@ from tacenter.twofactor import crypto
 
 
 revision = "r20261130_identity2_totp_enc"
-down_revision = "r20261201_outcomes_surveys"
+down_revision = "r20261201_api_tokens_webhooks"
 branch_labels = None
 depends_on = None
 
