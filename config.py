@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from cryptography.fernet import Fernet
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TACENTER_INSTANCE", BASE_DIR / "instance"))
 DEV_SECRET = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 (refused in production)
@@ -197,6 +199,9 @@ class Config:
     OIDC_PROVIDERS = _oidc_providers()
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
     TWO_FACTOR_LIMIT = os.environ.get("TWO_FACTOR_LIMIT", "10 per 15 minutes")
+    # Fernet keys (newest first, comma-separated) encrypting TOTP secrets at rest; unset: one
+    # derived from SECRET_KEY (tacenter/twofactor/crypto.py).
+    TWO_FACTOR_ENCRYPTION_KEYS = os.environ.get("TWO_FACTOR_ENCRYPTION_KEYS", "")
 
     # Login throttling (Flask-Limiter): per account and per address, no hard lockout.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -257,6 +262,11 @@ class ProductionConfig(Config):
             problems.append("REDIS_URL must use rediss:// or carry a password in production")
         if not cls.MAIL_SERVER:
             problems.append("MAIL_SERVER must be set in production")
+        for key in filter(None, (k.strip() for k in cls.TWO_FACTOR_ENCRYPTION_KEYS.split(","))):
+            try:
+                Fernet(key.encode())
+            except ValueError:
+                problems.append("TWO_FACTOR_ENCRYPTION_KEYS must list Fernet keys (32 url-safe base64 bytes)")
         for name, provider in cls.OIDC_PROVIDERS.items():
             if not provider["issuer"].startswith("https://") or not provider["client_id"]:
                 problems.append(f"TACENTER_OIDC_{name.upper()}_ISSUER (https) and _CLIENT_ID must be set")

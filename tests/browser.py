@@ -19,10 +19,23 @@ CHROMIUM_ARGS = [
 
 
 class LiveServer:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app on 127.0.0.1 and a free port. `app=None`: the port is known first (an OpenID
+    provider needs it for its redirect URI), the app comes later with `serve(app)`."""
+
+    def __init__(self, app=None):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        # The same server as http://localhost:<port>: a secure context (WebAuthn needs one).
+        self.localhost_url = f"http://localhost:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _wsgi(self, environ, start_response):
+        return self.app(environ, start_response)
+
+    def serve(self, app):
+        self.app = app
+        return self
 
     def __enter__(self):
         self.thread.start()

@@ -12,8 +12,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
-from tacenter.twofactor.models import TotpCredential
-from tacenter.twofactor.services import ALWAYS_REQUIRED
+from tacenter.twofactor.services import ALWAYS_REQUIRED, totp_credential
 from tacenter.vocab import OrgType, Role
 
 PASSWORD = "correct horse battery"
@@ -52,7 +51,7 @@ class UserFactory(Base):
         """Leads, leadership and admins must have a second factor: give them an authenticator
         app (tests.conftest.Auth.login types its code). `authenticator=False` leaves it out."""
         if create and extracted is not False and Role(user.role) in ALWAYS_REQUIRED:
-            db.session.add(TotpCredential(user_id=user.id, secret=pyotp.random_base32()))
+            db.session.add(totp_credential(user.id, pyotp.random_base32()))
             db.session.commit()
 
 

@@ -98,6 +98,7 @@ def test_the_migrations_match_the_models(app):
         ({"REDIS_URL": "redis://tacenter@127.0.0.1:6379/0"}, "REDIS_URL"),
         ({"REDIS_URL": "unix:///run/redis.sock"}, "REDIS_URL"),
         ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG"),
+        ({"TWO_FACTOR_ENCRYPTION_KEYS": "not-a-fernet-key"}, "TWO_FACTOR_ENCRYPTION_KEYS"),
     ],
 )
 def test_production_refuses_unsafe_settings(env, problem):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tacenter.accounts.models import User
 from tacenter.extensions import db
 from tacenter.twofactor.models import TotpCredential
-from tacenter.twofactor.services import ALWAYS_REQUIRED
+from tacenter.twofactor.services import ALWAYS_REQUIRED, totp_credential
 
 # Public on purpose (it is in the README): demo data only, never a real deployment's.
 DEMO_TOTP_SECRET = "TACENTERDEMOTOTPSECRETONLYFORDEV"  # noqa: S105
@@ -23,5 +23,5 @@ def seed_two_factor() -> None:
     )
     for user in users:
         if db.session.scalar(select(TotpCredential.id).where(TotpCredential.user_id == user.id)) is None:
-            db.session.add(TotpCredential(user_id=user.id, secret=DEMO_TOTP_SECRET))
+            db.session.add(totp_credential(user.id, DEMO_TOTP_SECRET))
     db.session.commit()

@@ -15,13 +15,14 @@ class TotpCredential(db.Model):
     """One authenticator app per user (RFC 6238, 30-second steps, 6 digits).
 
     `last_step` is the time step of the last code accepted: a code is good once, so one
-    seen over a shoulder or replayed within its window is refused."""
+    seen over a shoulder or replayed within its window is refused. The shared secret is kept
+    encrypted with the application's key (twofactor/crypto.py): never its base32 text."""
 
     __tablename__ = "totp_credential"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    secret_encrypted: Mapped[str] = mapped_column(String(255))  # a Fernet token
     last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,7 +12,7 @@ from tacenter.redirects import safe_next
 from tacenter.sso.services import sso_required_for
 from tacenter.twofactor import passkeys
 from tacenter.twofactor.services import record_failure
-from tacenter.twofactor.views import bp, throttled
+from tacenter.twofactor.views import bp, keep_codes_for_one_page, throttled
 
 
 def _registrant():
@@ -44,14 +44,17 @@ def passkey_register():
     if user is None or not isinstance(body, dict):
         return _json(_("Sign in first."))
     try:
-        passkeys.register(user, body)
+        codes = passkeys.register(user, body)
     except passkeys.PasskeyRefused as error:
         return _json(error.message)
-    if not current_user.is_authenticated:
-        next_url = signin.pending_next()
+    next_url = url_for("twofactor.manage")
+    if not current_user.is_authenticated:  # enrolling during a sign-in: it ends here
+        next_url = safe_next(signin.pending_next(), url_for("home.index"))
         signin.start(user, method="password + new passkey")
-        return jsonify(redirect=url_for("twofactor.manage", next=next_url))
-    return jsonify(redirect=url_for("twofactor.manage"))
+    if codes:  # the first second factor: its recovery codes, shown once on the next page
+        keep_codes_for_one_page(codes, next_url)
+        return jsonify(redirect=url_for("twofactor.new_codes"))
+    return jsonify(redirect=next_url)
 
 
 @bp.route("/passkeys/sign-in/options", methods=["POST"])

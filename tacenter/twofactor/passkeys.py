@@ -35,6 +35,7 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.twofactor.models import Passkey
+from tacenter.twofactor.services import is_enrolled, replace_recovery_codes
 
 CHALLENGE_KEY = "webauthn_challenge"
 
@@ -85,7 +86,9 @@ def registration_options(user: User) -> str:
     return options_to_json(options)
 
 
-def register(user: User, credential: dict | str, *, name: str = "") -> Passkey:
+def register(user: User, credential: dict | str, *, name: str = "") -> list[str]:
+    """Save the new passkey; the new recovery codes when it is the account's first second
+    factor (as with an authenticator app: shown once, stored hashed), else []."""
     rp_id, origin = relying_party()
     challenge = _take(f"register:{user.id}")
     try:
@@ -105,12 +108,14 @@ def register(user: User, credential: dict | str, *, name: str = "") -> Passkey:
         sign_count=verified.sign_count,
         name=(name or "Passkey")[:80],
     )
+    first = not is_enrolled(user.id)
     db.session.add(passkey)
+    codes = replace_recovery_codes(user.id, utcnow()) if first else []
     record_event(
         Action.TWO_FACTOR_ENROLLED, actor=user, object_type="user", object_ref=user.id, detail="passkey"
     )
     db.session.commit()
-    return passkey
+    return codes
 
 
 def authentication_options(user: User | None) -> str:

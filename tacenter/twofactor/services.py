@@ -23,6 +23,7 @@ from tacenter.center.services import center_settings
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.twofactor import crypto
 from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
 from tacenter.vocab import Role
 
@@ -63,6 +64,11 @@ def new_totp_secret() -> str:
     return pyotp.random_base32()  # 160 bits
 
 
+def totp_credential(user_id: int, secret: str, **values) -> TotpCredential:
+    """A new authenticator app's row: the secret encrypted with the application's key."""
+    return TotpCredential(user_id=user_id, secret_encrypted=crypto.encrypt(secret), **values)
+
+
 def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
@@ -95,8 +101,8 @@ def enrol_totp(user: User, secret: str, code: str, *, now: datetime | None = Non
     if has_totp(user.id):
         raise DomainError(_l("An authenticator app is already set up for this account."))
     first = not is_enrolled(user.id)
-    db.session.add(TotpCredential(user_id=user.id, secret=secret, last_step=step, created_at=now))
-    codes = _replace_recovery_codes(user.id, now) if first else []
+    db.session.add(totp_credential(user.id, secret, last_step=step, created_at=now))
+    codes = replace_recovery_codes(user.id, now) if first else []
     record_event(
         Action.TWO_FACTOR_ENROLLED,
         actor=user,
@@ -108,6 +114,19 @@ def enrol_totp(user: User, secret: str, code: str, *, now: datetime | None = Non
     return codes
 
 
+def rotate_encryption_key() -> int:
+    """Re-encrypt every TOTP secret with the newest key (MultiFernet.rotate); how many."""
+    multi = crypto.fernet()
+    rows = db.session.execute(select(TotpCredential.id, TotpCredential.secret_encrypted)).all()
+    for row_id, token in rows:
+        rotated = multi.rotate(token.encode()).decode()
+        db.session.execute(
+            update(TotpCredential).where(TotpCredential.id == row_id).values(secret_encrypted=rotated)
+        )
+    db.session.commit()
+    return len(rows)
+
+
 def check_totp(user: User, code: str, *, now: datetime | None = None) -> bool:
     """True once per time step: the step is claimed with a guarded UPDATE, so a code replayed
     (or sent twice at once) within its 30-second window is refused."""
@@ -115,7 +134,7 @@ def check_totp(user: User, code: str, *, now: datetime | None = None) -> bool:
     credential = db.session.scalar(select(TotpCredential).where(TotpCredential.user_id == user.id))
     if credential is None:
         return False
-    step = _matching_step(credential.secret, code, now)
+    step = _matching_step(crypto.decrypt(credential.secret_encrypted), code, now)
     if step is None:
         return False
     claimed = db.session.execute(
@@ -144,7 +163,8 @@ def _new_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def _replace_recovery_codes(user_id: int, now: datetime) -> list[str]:
+def replace_recovery_codes(user_id: int, now: datetime) -> list[str]:
+    """Ten new codes (the old ones deleted), saved with the caller's commit; shown once."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     codes = [_new_code() for _ in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(RecoveryCode(user_id=user_id, code_hash=_code_hash(c), created_at=now) for c in codes)
@@ -155,7 +175,7 @@ def new_recovery_codes(user: User) -> list[str]:
     """A fresh set of ten; the old ones stop working. Only for an enrolled account."""
     if not is_enrolled(user.id):
         raise DomainError(_l("Set up a second factor first."))
-    codes = _replace_recovery_codes(user.id, utcnow())
+    codes = replace_recovery_codes(user.id, utcnow())
     record_event(Action.RECOVERY_CODES_CREATED, actor=user, object_type="user", object_ref=user.id)
     db.session.commit()
     return codes

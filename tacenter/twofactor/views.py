@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,12 +13,14 @@ from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter
 from tacenter.redirects import safe_next
-from tacenter.twofactor import passkeys, services
+from tacenter.twofactor import crypto, passkeys, services
 from tacenter.twofactor.forms import ButtonForm, CodeForm, EnrolForm
 
 bp = Blueprint("twofactor", __name__)
 
 ENROL_SECRET = "enrol_totp_secret"  # noqa: S105  (a session key: the secret until a code proves it)
+NEW_CODES = "new_recovery_codes"  # a session key: codes made by a JSON request, for one page
+CODES_TTL = 600  # seconds
 
 
 def _pending_key() -> str:
@@ -91,6 +95,23 @@ def enrol():
             signin.start(user, method="password + new authenticator app")
             return _show_codes(codes, safe_next(next_url, url_for("home.index")))
     return render_template("twofactor/enrol.html", form=form, setup=_setup(user))
+
+
+def keep_codes_for_one_page(codes: list[str], next_url: str) -> None:
+    """New recovery codes made by a JSON request (a passkey's registration), for the page the
+    browser goes to next: in the session cookie, encrypted with the application's key."""
+    session[NEW_CODES] = crypto.encrypt(json.dumps({"codes": codes, "next": next_url}))
+
+
+@bp.route("/account/two-factor/new-recovery-codes")
+@signed_in
+def new_codes():
+    """Shows the codes kept by keep_codes_for_one_page, once (a reload goes to the account page)."""
+    try:
+        note = json.loads(crypto.decrypt(session.pop(NEW_CODES, ""), ttl=CODES_TTL))
+    except (crypto.InvalidToken, ValueError):
+        return redirect(url_for("twofactor.manage"))
+    return _show_codes(note["codes"], safe_next(note.get("next"), url_for("twofactor.manage")))
 
 
 def _show_codes(codes: list[str], next_url: str):
