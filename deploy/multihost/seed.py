@@ -23,7 +23,7 @@ from tacenter.notifications.models import EmailOutbox
 from tacenter.vocab import OrgType, Role
 from tacenter.workflow.services import change_stage
 
-PASSWORD = "multihost-soak-password"  # noqa: S105 (a throwaway database's test accounts)
+PASSWORD = "multihost-soak-password"  # noqa: S105 (a throwaway database's test accounts)  # pragma: allowlist secret
 
 
 def seed(accounts: int, orgs: int, reminders: int) -> dict:
