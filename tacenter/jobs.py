@@ -9,6 +9,9 @@ the worker's periodic sweep finds the row instead.
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import threading
 from pathlib import Path
 
 from celery import Celery, Task
@@ -166,7 +169,50 @@ def _nudge_worker(session: Session) -> None:
         _send(name, [job_id], Queues.PERIODIC)
     ids = session.info.pop("outbox_ids", [])
     if ids:
-        enqueue_deliveries(ids)
+        _NUDGER.nudge(ids)
+
+
+class _Nudger:
+    """Publishes outbox nudges from a thread of its own, so a request never waits on the broker.
+
+    The request only hands over its committed rows' ids (no I/O); the thread sends whatever has
+    gathered as a few messages, so under load many requests share one publish. Nothing depends on
+    it: a nudge lost with its process leaves a pending row, which the outbox sweep sends, and the
+    worker's conditional claim (deliver_email) sends each row once however often it is nudged."""
+
+    def __init__(self):
+        self.ids: queue.SimpleQueue = queue.SimpleQueue()
+        self.pid = None  # a forked worker starts its own thread
+        self.lock = threading.Lock()
+
+    def nudge(self, ids: list[int]) -> None:
+        app = current_app._get_current_object()
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.ids = queue.SimpleQueue()
+                    threading.Thread(target=self._run, args=(self.ids,), daemon=True, name="nudger").start()
+                    self.pid = os.getpid()
+        self.ids.put((app, ids))
+
+    @staticmethod
+    def _run(ids: queue.SimpleQueue) -> None:
+        while True:
+            batch = [ids.get()]
+            while not ids.empty():
+                batch.append(ids.get())
+            by_app: dict = {}
+            for app, some in batch:
+                by_app.setdefault(app, []).extend(some)
+            for app, some in by_app.items():
+                try:
+                    with app.app_context():
+                        enqueue_deliveries(some)
+                except Exception:  # never let the thread die: the sweep covers what it missed
+                    log.exception("could not nudge the worker for %s", some)
+
+
+_NUDGER = _Nudger()
 
 
 def _forget(session: Session) -> None:
