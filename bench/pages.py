@@ -122,6 +122,7 @@ class Servers:
         self.ceiling_port = args.ceiling_port or free_port()
         self.app = self.ceiling = None
         self.dirty = True
+        self.refreshed = False
 
     def fresh(self) -> None:
         """Stop, reset the database from the template if anything wrote, start, sign in."""
@@ -138,6 +139,14 @@ class Servers:
         base = f"http://127.0.0.1:{self.port}"
         self.sessions = {role: Session(base, email) for role, email in LOGINS.items()}
         self.dirty = False
+
+    def refresh_snapshots(self, kind: str) -> None:
+        """What the worker does every few minutes where the app keeps report snapshots."""
+        flask = [str(BIN / "flask"), "--app", "tacenter", "reports", "refresh"]
+        found = subprocess.run(flask, env=self.env, cwd=REPO, capture_output=True, text=True)
+        if found.returncode == 0 and not self.refreshed:
+            print(f"[{kind}] the worker's snapshot refresh: " + found.stdout.replace("\n", "; "), flush=True)
+            self.refreshed = True
 
     def stop(self) -> None:
         for proc in (self.app, self.ceiling):
@@ -195,9 +204,6 @@ def seed(kind: str, db: Database, env: dict, args) -> None:
     ).stdout.strip()
     code = "from bench.ceiling_app import create_table; create_table()"
     subprocess.run([sys.executable, "-c", code], env={**tenv, "PYTHONPATH": str(REPO)}, cwd=REPO, check=True)
-    refresh = [*flask, "reports", "refresh"]  # the worker's job, where the app has one
-    if subprocess.run([*refresh, "--help"], env=tenv, cwd=REPO, capture_output=True).returncode == 0:
-        subprocess.run(refresh, env=tenv, cwd=REPO, check=True, capture_output=True)
     if kind == "postgresql":
         db.admin.dispose()
         sa.create_engine(db.template_url).dispose()
@@ -239,6 +245,8 @@ def run(kind: str, args) -> list[dict]:
             row = {"db": kind, "page": name, "queries": counts[name], "ceiling": shape, "rounds": []}
             for _ in range(args.rounds):
                 servers.fresh()
+                if heavy:
+                    servers.refresh_snapshots(kind)
                 session = servers.sessions[role]
                 url = f"http://127.0.0.1:{servers.port}" + path.format(reference=reference)
                 made = _bench_rows(db.url) if method == "POST" else 0

@@ -181,6 +181,7 @@ def register_commands(app: Flask) -> None:
     from tacenter.audit.cli import audit_archive_command, audit_verify_command
     from tacenter.demo.cli import seed_demo_command
     from tacenter.records.cli import export_records_command, import_records_command
+    from tacenter.reports.kept_views import reports_cli
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(audit_verify_command)
@@ -188,3 +189,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_records_command)
     app.cli.add_command(export_records_command)
+    app.cli.add_command(reports_cli)

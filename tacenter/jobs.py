@@ -51,6 +51,7 @@ class TaskNames:
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
     HEARTBEAT = "tacenter.heartbeat"
     SWEEP_INACTIVE_ACCOUNTS = "tacenter.sweep_inactive_accounts"
+    REFRESH_REPORT_SNAPSHOTS = "tacenter.refresh_report_snapshots"
 
 
 def periodic_jobs(config) -> dict[str, tuple[str, float]]:
@@ -80,6 +81,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         "heartbeat": (TaskNames.HEARTBEAT, float(config["HEARTBEAT_SECONDS"])),
         # Unused accounts: a warning email, then deactivation (accounts/lifecycle.py).
         "inactive-accounts": (TaskNames.SWEEP_INACTIVE_ACCOUNTS, float(config["ACCOUNT_SWEEP_SECONDS"])),
+        # The default dashboard and reports, recomputed for the pages to serve (reports/snapshots.py).
+        "report-snapshots": (TaskNames.REFRESH_REPORT_SNAPSHOTS, float(config["REPORT_SNAPSHOT_SECONDS"])),
     }
     if config["MAIL_IN_ENABLED"]:
         # Replies by email: each message is placed once by its unique key, whoever fetches it.

@@ -1,0 +1,70 @@
+"""The views the worker keeps as snapshots (snapshots.py), and how a page asks for its figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from tacenter.db import utcnow
+from tacenter.reports import queries, registry, snapshots
+from tacenter.reports.filters import ReportFilters
+from tacenter.timeliness.business_days import local_date
+
+
+def dashboard(filters: ReportFilters, *, tz: str, today: date) -> snapshots.Served:
+    """The dashboard's (figures, charts)."""
+    served = snapshots.serve(
+        snapshots.key_of("dashboard", filters),
+        lambda now: list(queries.dashboard_data(filters, tz=tz, now=now)),
+        kept=snapshots.is_default(filters, today),
+    )
+    figures, charts = served.value
+    return snapshots.Served((figures, charts), served.computed_at, served.snapshot)
+
+
+def report(
+    kind: registry.ReportKind, filters: ReportFilters, *, rows: str, columns: str, tz: str, today: date
+):
+    """A report's table; the worker keeps each report's default breakdown."""
+    rows = rows or kind.default_rows
+    kept = snapshots.is_default(filters, today) and rows == kind.default_rows and not columns
+    return snapshots.serve(
+        snapshots.key_of(f"report/{kind.key}", filters, rows=rows, columns=columns),
+        lambda now: registry.build(kind, filters, rows=rows, columns=columns, tz=tz),
+        kept=kept,
+    )
+
+
+def refresh(*, now: datetime | None = None) -> dict[str, float]:
+    """Recompute every kept view; {view: seconds it took}."""
+    now = now or utcnow()
+    tz = current_app.config["CENTER_TIMEZONE"]
+    filters = ReportFilters.from_args({}, today=local_date(now, tz))
+    took = {
+        "dashboard": snapshots.store(
+            snapshots.key_of("dashboard", filters),
+            lambda at: list(queries.dashboard_data(filters, tz=tz, now=at)),
+            now=now,
+        )
+    }
+    for kind in registry.REPORTS.values():
+        took[kind.key] = snapshots.store(
+            snapshots.key_of(f"report/{kind.key}", filters, rows=kind.default_rows, columns=""),
+            lambda at, kind=kind: registry.build(kind, filters, rows=kind.default_rows, columns="", tz=tz),
+            now=now,
+        )
+    snapshots.prune(now=now)
+    return took
+
+
+reports_cli = AppGroup("reports", help="The dashboard's and reports' snapshots.")
+
+
+@reports_cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute the default dashboard and reports now (the worker does it every few minutes)."""
+    for view, seconds in refresh().items():
+        click.echo(f"{view}: {seconds * 1000:.0f} ms")

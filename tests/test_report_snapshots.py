@@ -1,0 +1,59 @@
+"""The worker's snapshots of the default dashboard and reports (tacenter/reports/snapshots.py):
+served with the time they were computed, the same figures as computed on the spot, never past
+their maximum age, and never for a filtered view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tacenter.db import utcnow
+from tacenter.reports import kept_views
+from tests import reports_data
+from tests.factories import RequesterFactory, UserFactory, submit
+
+
+def _received(client, query: str = "") -> int:
+    data = client.get(f"/reports/dashboard.json{query}").get_json()
+    return next(f["current"] for f in data["figures"] if f["key"] == "received"), data
+
+
+def test_the_default_views_come_from_the_snapshot_until_it_is_recomputed(app, auth, client, db_session):
+    made = reports_data.build(7, count=30, now=utcnow())
+    requester = RequesterFactory(organization=made["orgs"][0])
+    auth.login(UserFactory(role="leadership"))
+    live, live_data = _received(client)
+    assert "kept by the worker" not in client.get("/reports/").get_data(as_text=True)
+
+    computed = utcnow() - timedelta(seconds=90)
+    took = kept_views.refresh(now=computed)
+    assert set(took) == {"dashboard", "volume", "timeliness", "hours", "caseload", "satisfaction", "declined"}
+    served, data = _received(client)
+    assert served == live and data["as_of"] == computed.isoformat()
+    assert data["figures"] == live_data["figures"] and data["charts"] == live_data["charts"]
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "kept by the worker and recomputed every 2 minutes" in page
+
+    # A request arrives: the kept view shows it at the next recomputation; a filtered view now.
+    submit(requester, made["topics"][0], tier="targeted")
+    assert _received(client)[0] == live
+    tier_live = _received(client, "?tier=targeted")[0]
+    kept_views.refresh()
+    assert _received(client)[0] == live + 1
+    assert _received(client, "?tier=targeted")[0] == tier_live
+
+    # Too old to serve: computed on the spot.
+    kept_views.refresh(now=utcnow() - timedelta(seconds=app.config["REPORT_SNAPSHOT_MAX_AGE"] + 60))
+    submit(requester, made["topics"][0])
+    assert _received(client)[0] == live + 2
+
+
+def test_a_report_from_the_snapshot_is_the_table_computed_now(auth, client, db_session):
+    reports_data.build(8, count=30, now=utcnow())
+    auth.login(UserFactory(role="leadership"))
+    pages = {kind: client.get(f"/reports/{kind}").get_data(as_text=True) for kind in ("timeliness", "volume")}
+    kept_views.refresh()
+    for kind, live in pages.items():
+        kept = client.get(f"/reports/{kind}").get_data(as_text=True)
+        assert "kept by the worker" in kept and "kept by the worker" not in live
+        table = lambda html: html[html.index("<table") : html.index("</table>")]  # noqa: E731
+        assert table(kept) == table(live)
