@@ -25,6 +25,22 @@ def dashboard(filters: ReportFilters, *, tz: str, today: date) -> snapshots.Serv
     return snapshots.Served((figures, charts), served.computed_at, served.snapshot)
 
 
+_RENDERED: dict[tuple, object] = {}
+
+
+def rendered(served: snapshots.Served, key: str, render):
+    """A page part that depends only on a snapshot, rendered once per snapshot in this process
+    (None when the figures were computed now: nothing to share)."""
+    if not served.snapshot:
+        return None
+    memo = (key, served.computed_at)
+    if memo not in _RENDERED:
+        if len(_RENDERED) >= 32:
+            _RENDERED.clear()
+        _RENDERED[memo] = render()
+    return _RENDERED[memo]
+
+
 def report(
     kind: registry.ReportKind, filters: ReportFilters, *, rows: str, columns: str, tz: str, today: date
 ):

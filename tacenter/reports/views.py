@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
@@ -54,10 +55,17 @@ def dashboard():
     tz = current_app.config["CENTER_TIMEZONE"]
     served = kept_views.dashboard(filters, tz=tz, today=_today())
     figures, charts = served.value
+    context = {"filters": filters, "args": filters.query_args(), "charts": charts}
+    charts_html = kept_views.rendered(
+        served,
+        "dashboard charts " + request.full_path,
+        lambda: Markup(render_template("reports/_charts.html", **context)),  # noqa: S704 (autoescaped)
+    )
     return render_template(
         "reports/dashboard.html",
         figures=figures,
         charts=charts,
+        charts_html=charts_html,
         freshness=_freshness(served),
         reports=registry.REPORTS,
         reach_rows=reach(filters.period.start, filters.period.end, tz=tz, program_id=filters.program),
