@@ -12,6 +12,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from pathlib import Path
 
 from celery import Celery, Task
@@ -175,13 +176,17 @@ def _nudge_worker(session: Session) -> None:
         _NUDGER.nudge(ids)
 
 
+NUDGE_DELAY = 0.2  # seconds an email may wait so that busy moments share a publish
+
+
 class _Nudger:
     """Publishes outbox nudges from a thread of its own, so a request never waits on the broker.
 
     The request only hands over its committed rows' ids (no I/O); the thread sends whatever has
-    gathered as a few messages, so under load many requests share one publish. Nothing depends on
-    it: a nudge lost with its process leaves a pending row, which the outbox sweep sends, and the
-    worker's conditional claim (deliver_email) sends each row once however often it is nudged."""
+    gathered within NUDGE_DELAY as a few messages, so under load many requests share one publish.
+    Nothing depends on it: a nudge lost with its process leaves a pending row, which the outbox
+    sweep sends, and the worker's conditional claim (deliver_email) sends each row once however
+    often it is nudged."""
 
     def __init__(self):
         self.ids: queue.SimpleQueue = queue.SimpleQueue()
@@ -202,6 +207,7 @@ class _Nudger:
     def _run(ids: queue.SimpleQueue) -> None:
         while True:
             batch = [ids.get()]
+            time.sleep(NUDGE_DELAY)  # let the requests of the next moments join this publish
             while not ids.empty():
                 batch.append(ids.get())
             by_app: dict = {}
