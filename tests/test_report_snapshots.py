@@ -17,9 +17,13 @@ def _received(client, query: str = "") -> int:
     return next(f["current"] for f in data["figures"] if f["key"] == "received"), data
 
 
-def _charts(html: str) -> str:
-    start = html.index('<section aria-labelledby="charts-heading"')
+def _section(html: str, heading: str) -> str:
+    start = html.index(f'<section aria-labelledby="{heading}"')
     return html[start : html.index("</section>", start)]
+
+
+def _charts(html: str) -> str:
+    return _section(html, "charts-heading")
 
 
 def test_the_default_views_come_from_the_snapshot_until_it_is_recomputed(app, auth, client, db_session):
@@ -40,6 +44,7 @@ def test_the_default_views_come_from_the_snapshot_until_it_is_recomputed(app, au
         page = client.get("/reports/").get_data(as_text=True)
         assert "kept by the worker and recomputed every 2 minutes" in page
         assert _charts(page) == _charts(live_page) and 'data-chart="by_state"' in _charts(page)
+        assert _section(page, "reach-heading") == _section(live_page, "reach-heading")
 
     # A request arrives: the kept view shows it at the next recomputation; a filtered view now.
     submit(requester, made["topics"][0], tier="targeted")

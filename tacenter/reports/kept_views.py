@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import click
@@ -9,20 +10,29 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from tacenter.db import utcnow
+from tacenter.registry.queries import ProgramReach, reach
 from tacenter.reports import queries, registry, snapshots
 from tacenter.reports.filters import ReportFilters
 from tacenter.timeliness.business_days import local_date
 
 
-def dashboard(filters: ReportFilters, *, tz: str, today: date) -> snapshots.Served:
-    """The dashboard's (figures, charts)."""
+def _dashboard_now(filters: ReportFilters, tz: str, now: datetime, with_reach: bool = True) -> list:
+    figures, charts = queries.dashboard_data(filters, tz=tz, now=now)
+    period = filters.period
+    rows = reach(period.start, period.end, tz=tz, program_id=filters.program) if with_reach else []
+    return [figures, charts, [dataclasses.asdict(row) for row in rows]]
+
+
+def dashboard(filters: ReportFilters, *, tz: str, today: date, with_reach: bool = True) -> snapshots.Served:
+    """The dashboard's (figures, charts, reach against the roster; [] without `with_reach`)."""
     served = snapshots.serve(
         snapshots.key_of("dashboard", filters),
-        lambda now: list(queries.dashboard_data(filters, tz=tz, now=now)),
+        lambda now: _dashboard_now(filters, tz, now, with_reach),
         kept=snapshots.is_default(filters, today),
     )
-    figures, charts = served.value
-    return snapshots.Served((figures, charts), served.computed_at, served.snapshot)
+    figures, charts, rows = served.value
+    value = (figures, charts, [ProgramReach(**row) for row in rows])
+    return snapshots.Served(value, served.computed_at, served.snapshot)
 
 
 _RENDERED: dict[tuple, object] = {}
@@ -61,9 +71,7 @@ def refresh(*, now: datetime | None = None) -> dict[str, float]:
     filters = ReportFilters.from_args({}, today=local_date(now, tz))
     took = {
         "dashboard": snapshots.store(
-            snapshots.key_of("dashboard", filters),
-            lambda at: list(queries.dashboard_data(filters, tz=tz, now=at)),
-            now=now,
+            snapshots.key_of("dashboard", filters), lambda at: _dashboard_now(filters, tz, at), now=now
         )
     }
     for kind in registry.REPORTS.values():

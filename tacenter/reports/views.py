@@ -9,7 +9,6 @@ from markupsafe import Markup
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
-from tacenter.registry.queries import reach
 from tacenter.reports import exports, kept_views, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
@@ -54,7 +53,7 @@ def dashboard():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
     served = kept_views.dashboard(filters, tz=tz, today=_today())
-    figures, charts = served.value
+    figures, charts, reach_rows = served.value
     context = {"filters": filters, "args": filters.query_args(), "charts": charts}
     charts_html = kept_views.rendered(
         served,
@@ -68,7 +67,7 @@ def dashboard():
         charts_html=charts_html,
         freshness=_freshness(served),
         reports=registry.REPORTS,
-        reach_rows=reach(filters.period.start, filters.period.end, tz=tz, program_id=filters.program),
+        reach_rows=reach_rows,
         **_page_context(filters),
     )
 
@@ -78,7 +77,7 @@ def dashboard():
 def dashboard_json():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
-    served = kept_views.dashboard(filters, tz=tz, today=_today())
+    served = kept_views.dashboard(filters, tz=tz, today=_today(), with_reach=False)
     return jsonify(
         period={
             "start": filters.period.start.isoformat(),
@@ -86,7 +85,8 @@ def dashboard_json():
             "label": filters.period.label,
         },
         as_of=served.computed_at.isoformat(),
-        **dict(zip(("figures", "charts"), served.value, strict=True)),
+        figures=served.value[0],
+        charts=served.value[1],
     )
 
 
