@@ -1,7 +1,7 @@
 """report_snapshot: the worker's copy of the default dashboard and reports
 
 Revision ID: r20261130_report_snapshot
-Revises: r20261129_passwords_reset
+Revises: r20261201_outcomes_surveys
 Create Date: 2026-11-30
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r20261130_report_snapshot"
-down_revision = "r20261129_passwords_reset"
+down_revision = "r20261201_outcomes_surveys"
 branch_labels = None
 depends_on = None
 
