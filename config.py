@@ -137,6 +137,10 @@ class Config:
     # limit reports "stale". The limit outlasts a task's hard time limit (300 s) on a busy
     # single-process worker, plus two periods.
     HEARTBEAT_SECONDS = int(os.environ.get("HEARTBEAT_SECONDS", "60"))
+    # The worker recomputes the default dashboard and reports this often (reports/snapshots.py);
+    # a page serves a snapshot younger than REPORT_SNAPSHOT_MAX_AGE, else computes its figures.
+    REPORT_SNAPSHOT_SECONDS = int(os.environ.get("REPORT_SNAPSHOT_SECONDS", "120"))
+    REPORT_SNAPSHOT_MAX_AGE = int(os.environ.get("REPORT_SNAPSHOT_MAX_AGE", "600"))
     HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEARTBEAT_STALE_SECONDS", "420"))
     # Identity and audit (docs/audit.md): how long the audit log is kept before audit-archive
     # may remove it, and when unused accounts are warned and then deactivated.

@@ -1,25 +1,26 @@
-"""Page benchmark: seed a realistic center, serve it with gunicorn, drive it with wrk.
+"""Page benchmark: seed a realistic center, serve it with gunicorn, drive it with wrk, fairly.
 
-    .venv/bin/python bench/pages.py [--db sqlite,postgresql] [--requests 50000] [--years 5] [--duration 10]
+    .venv/bin/python bench/pages.py [--db sqlite,postgresql] [--requests 50000] [--years 5] [--duration 5]
 
-For each database it seeds (50,000 requests over 5 years, 200 organizations, 40 staff by
-default), starts gunicorn (2 workers, 127.0.0.1 only) and a bare Flask "ceiling" app with
-routes of the same SQL shape (bench/ceiling_app.py), runs wrk (bench/load.lua) against
-each page with a signed-in session and a real CSRF token, and prints requests/s, p50 and
-p99 latency, SQL queries per request (counted in-process) and each page's ratio to its
-ceiling route. After the submit run it checks that every accepted POST made one request.
-Every run is bounded by --duration; everything listens on loopback only.
+For each database it seeds a template (50,000 requests over 5 years, 200 organizations, 40 staff
+by default) and serves a copy of it with gunicorn (2 sync workers, 127.0.0.1 only), beside a bare
+Flask "ceiling" app whose routes have the same SQL shape (bench/ceiling_app.py). Each page runs
+interleaved with its ceiling route, round by round (page, ceiling, page, ceiling, ...; 3 rounds),
+and the table gives the median and range of req/s and of server CPU ms per answer (user + sys of
+the gunicorn processes / answers). Before a round, if anything was written since the last reset
+(a submit, the ceiling's insert), the database is reset from the template, so every round sees
+the same data. Heavy pages (dashboard, reports) run at low concurrency with a timeout longer
+than their slowest answer, so a slow answer is a figure, not an error. After each submit round
+it checks that every accepted POST made exactly one request. Everything listens on loopback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,33 +32,35 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.servers import REPO, Database, cpu_seconds, free_port, rss_mb, start, stop, wrk  # noqa: E402
+from bench.table import print_table  # noqa: E402
+
 BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SUBMIT_FORM = (
     "submission_token={TOKEN}&title=Screening+tools+for+toddlers&description=We+want+to+choose"
     "+a+developmental+screening+tool+for+our+clinics.&topic_ids=1&state=NM&tier=targeted"
     "&urgency=routine&preferred_mode=virtual_meeting&program_id=&desired_outcome="
 )
+CEILING_FORM = "title=x&body={TOKEN}"
 
-# (name, method, path, role, ceiling route). A path that answers 404 is reported as absent.
+# (name, method, path, role, ceiling route, heavy). A path that answers 404 is reported as absent.
+# Pages added later (events, saved views, the API's request list, import preview) join as a line each.
 PAGES = [
-    ("request form", "GET", "/requests/new", "requester", "/list"),
-    ("submit", "POST", "/requests/new", "requester", "/insert"),
-    ("staff queue", "GET", "/queue", "staff", "/list"),
-    # The JSON API's request list (a page of 25 open requests, oldest first), with a token.
-    ("api: request list", "GET", "/api/v1/requests?limit=25", "staff", "/list"),
-    ("request page", "GET", "/requests/{reference}", "staff", "/list"),
-    ("my caseload", "GET", "/caseload", "staff", "/list"),
-    ("triage", "GET", "/triage", "lead", "/list"),
-    ("dashboard", "GET", "/reports/", "leadership", "/aggregate"),
-    ("dashboard data", "GET", "/reports/dashboard.json", "leadership", "/aggregate"),
-    ("report: volume", "GET", "/reports/volume", "leadership", "/aggregate"),
-    ("report: timeliness", "GET", "/reports/timeliness", "leadership", "/aggregate"),
-    ("report: hours", "GET", "/reports/hours", "leadership", "/aggregate"),
-    ("report: caseload", "GET", "/reports/caseload", "leadership", "/aggregate"),
-    ("report: satisfaction", "GET", "/reports/satisfaction", "leadership", "/aggregate"),
-    ("report: declined", "GET", "/reports/declined", "leadership", "/aggregate"),
+    ("request form", "GET", "/requests/new", "requester", "/list", False),
+    ("submit", "POST", "/requests/new", "requester", "/insert", False),
+    ("staff queue", "GET", "/queue", "staff", "/list", False),
+    ("request page", "GET", "/requests/{reference}", "staff", "/list", False),
+    ("my caseload", "GET", "/caseload", "staff", "/list", False),
+    ("triage", "GET", "/triage", "lead", "/list", False),
+    ("dashboard", "GET", "/reports/", "leadership", "/aggregate", True),
+    ("dashboard data", "GET", "/reports/dashboard.json", "leadership", "/aggregate", True),
+    ("report: volume", "GET", "/reports/volume", "leadership", "/aggregate", True),
+    ("report: timeliness", "GET", "/reports/timeliness", "leadership", "/aggregate", True),
+    ("report: hours", "GET", "/reports/hours", "leadership", "/aggregate", True),
+    ("report: caseload", "GET", "/reports/caseload", "leadership", "/aggregate", True),
+    ("report: satisfaction", "GET", "/reports/satisfaction", "leadership", "/aggregate", True),
+    ("report: declined", "GET", "/reports/declined", "leadership", "/aggregate", True),
 ]
 LOGINS = {
     "requester": "requester@demo.tacenter.org",
@@ -65,14 +68,7 @@ LOGINS = {
     "lead": "lead@demo.tacenter.org",
     "leadership": "leadership@demo.tacenter.org",
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+BENCH_ROWS = "SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench-%'"
 
 
 class Session:
@@ -97,290 +93,193 @@ class Session:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def _api_token(env: dict, email: str) -> str:
-    code = "from bench.query_counts import api_token; from tacenter import create_app; import sys; "
-    code += "print(api_token(create_app(), sys.argv[1]))"
-    out = subprocess.run([sys.executable, "-c", code, email], env={**env, "PYTHONPATH": str(REPO)}, cwd=REPO,
-                         check=True, capture_output=True, text=True)  # fmt: skip
-    return out.stdout.strip().splitlines()[-1]
-
-
-def start(cmd: list[str], env: dict, port: int, log: Path, health: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        cmd, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{health}", timeout=2).read()
-            return proc
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"{cmd[0]} did not start: {log.read_text()[-2000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
-
-
-def rss_mb(master: subprocess.Popen) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sizes
-
-
-def wrk(url: str, method: str, cookie: str, token: str, form: str, args) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{args.duration}s",
-            "--timeout",
-            "5s",
-            "-s",
-            str(REPO / "bench" / "load.lua"),
-            url,
-            "--",
-            method,
-            cookie,
-            token,
-            form,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=args.duration + 60,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def query_counts(env: dict, reference: str) -> dict[str, int | None]:
-    """SQL statements per page (None: the page does not exist yet), from bench/query_counts.py;
-    on PostgreSQL it also prints what EXPLAIN says of each page's statements."""
+    """SQL statements per page (None: no such page), from bench/query_counts.py; on PostgreSQL
+    it also prints what EXPLAIN says of each page's statements."""
+    import json
+
     spec = {
         "form": SUBMIT_FORM,
-        "pages": [(n, m, p.format(reference=reference), LOGINS[r]) for n, m, p, r, _ in PAGES],
+        "pages": [(p[0], p[1], p[2].format(reference=reference), LOGINS[p[3]]) for p in PAGES],
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.query_counts", json.dumps(spec)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = subprocess.run([sys.executable, "-m", "bench.query_counts", json.dumps(spec)],
+                            cwd=REPO, env=env, capture_output=True, text=True)  # fmt: skip
     if result.returncode:
         raise RuntimeError(result.stderr[-3000:])
     found = json.loads(result.stdout.strip().splitlines()[-1])
     for page, notes in found["plans"].items():
         for note in notes:
             print(f"[plan] {page}: {note}", flush=True)
-    if found["plans"]:
-        clean = [page for page, notes in found["plans"].items() if not notes]
-        print(f"[plan] no sequential scan of a growing table: {', '.join(clean)}", flush=True)
     return found["counts"]
 
 
-def prepare_database(kind: str, workdir: Path) -> tuple[str, callable]:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'bench.sqlite'}", lambda: None
-    name = f"tacenter_bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+class Servers:
+    """tacenter and the ceiling app on one database copy; restarted around each reset."""
 
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    def __init__(self, db: Database, env: dict, args, workdir: Path):
+        self.db, self.env, self.args, self.workdir = db, env, args, workdir
+        self.port = args.port or free_port()
+        self.ceiling_port = args.ceiling_port or free_port()
+        self.app = self.ceiling = None
+        self.dirty = True
+        self.refreshed = False
 
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name, drop
+    def fresh(self) -> None:
+        """Stop, reset the database from the template if anything wrote, start, sign in."""
+        if not self.dirty and self.app:
+            return
+        self.stop()
+        self.db.reset()
+        gunicorn = [str(BIN / "gunicorn"), "-w", str(self.args.workers)]
+        self.app = start([*gunicorn, "-b", f"127.0.0.1:{self.port}", "tacenter:create_app()"],
+                         self.env, self.port, self.workdir / "gunicorn.log", "/healthz")  # fmt: skip
+        self.ceiling = start([*gunicorn, "-b", f"127.0.0.1:{self.ceiling_port}", "bench.ceiling_app:app"],
+                             {**self.env, "PYTHONPATH": str(REPO)}, self.ceiling_port,
+                             self.workdir / "ceiling.log", "/aggregate")  # fmt: skip
+        base = f"http://127.0.0.1:{self.port}"
+        self.sessions = {role: Session(base, email) for role, email in LOGINS.items()}
+        self.dirty = False
+
+    def refresh_snapshots(self, kind: str) -> None:
+        """What the worker does every few minutes where the app keeps report snapshots."""
+        flask = [str(BIN / "flask"), "--app", "tacenter", "reports", "refresh"]
+        found = subprocess.run(flask, env=self.env, cwd=REPO, capture_output=True, text=True)
+        if found.returncode == 0 and not self.refreshed:
+            print(f"[{kind}] the worker's snapshot refresh: " + found.stdout.replace("\n", "; "), flush=True)
+            self.refreshed = True
+
+    def stop(self) -> None:
+        for proc in (self.app, self.ceiling):
+            if proc:
+                stop(proc)
+        self.app = self.ceiling = None
+
+    def measure(self, proc, url: str, method: str, cookie: str, token: str, form: str, heavy: bool) -> dict:
+        a = self.args
+        if a.warmup:  # a fresh worker's first answers compile templates and fill caches
+            wrk(url, method=method, cookie=cookie, token=token, form=form, connections=2, threads=1,
+                duration=a.warmup, timeout=a.heavy_timeout)  # fmt: skip
+        before = cpu_seconds(proc)
+        result = wrk(url, method=method, cookie=cookie, token=token, form=form,
+                     connections=a.heavy_connections if heavy else a.connections, threads=a.threads,
+                     duration=a.duration, timeout=a.heavy_timeout if heavy else 5)  # fmt: skip
+        time.sleep(0.3)  # answers in flight when wrk stopped finish, and are counted as work
+        cpu = cpu_seconds(proc) - before
+        result["rps"] = result["requests"] / result["seconds"]
+        result["cpu_ms"] = 1000 * cpu / max(result["ok"] + result["bad"], 1)
+        return result
+
+
+def _bench_rows(url: str) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text(BENCH_ROWS)).scalar()
+    engine.dispose()
+    return found
+
+
+def seed(kind: str, db: Database, env: dict, args) -> None:
+    flask = [str(BIN / "flask"), "--app", "tacenter"]
+    tenv = {**env, "DATABASE_URL": db.template_url}
+    subprocess.run([*flask, "db", "upgrade"], env=tenv, cwd=REPO, check=True, capture_output=True)
+    started = time.monotonic()
+    out = subprocess.run(
+        [
+            *flask,
+            "seed-demo",
+            "--requests",
+            str(args.requests),
+            "--organizations",
+            "200",
+            "--staff",
+            "40",
+            "--years",
+            str(args.years),
+        ],  # fmt: skip
+        env=tenv,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,  # fmt: skip
+    ).stdout.strip()
+    code = "from bench.ceiling_app import create_table; create_table()"
+    subprocess.run([sys.executable, "-c", code], env={**tenv, "PYTHONPATH": str(REPO)}, cwd=REPO, check=True)
+    if kind == "postgresql":
+        db.admin.dispose()
+        sa.create_engine(db.template_url).dispose()
+    print(f"[{kind}] {out} ({time.monotonic() - started:.0f} s)", flush=True)
 
 
 def run(kind: str, args) -> list[dict]:
     workdir = Path(tempfile.mkdtemp(prefix=f"tacenter-bench-{kind}-"))
-    reuse = args.database_url and sa.make_url(args.database_url).get_backend_name() == kind
-    url, drop = (args.database_url, lambda: None) if reuse else prepare_database(kind, workdir)
+    db = Database(kind, workdir, args.postgres_url, args.prefix)
     env = {
         **os.environ,
-        "DATABASE_URL": url,
         "TACENTER_INSTANCE": str(workdir),
         "FLASK_DEBUG": "0",
         "SECRET_KEY": secrets.token_hex(32),
         "REDIS_URL": args.redis_url,
-        "LOGIN_LIMIT": "1000 per minute",
-        "API_RATE_LIMIT": "1000000/minute",
+        "LOGIN_LIMIT": "100000 per minute",
         "PATH": f"{BIN}:{os.environ['PATH']}",
     }
-    rows = []
+    rows: list[dict] = []
+    servers = None
     try:
-        flask = [str(BIN / "flask"), "--app", "tacenter"]
-        subprocess.run([*flask, "db", "upgrade"], env=env, cwd=REPO, check=True, capture_output=True)
-        started = time.monotonic()
-        seeded = (
-            "reusing the seeded database"
-            if reuse
-            else subprocess.run(
-                [
-                    *flask,
-                    "seed-demo",
-                    "--requests",
-                    str(args.requests),
-                    "--organizations",
-                    "200",
-                    "--staff",
-                    "40",
-                    "--years",
-                    str(args.years),
-                ],
-                env=env,
-                cwd=REPO,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-        )
-        print(f"[{kind}] {seeded} ({time.monotonic() - started:.0f} s)", flush=True)
-        engine = sa.create_engine(url)
+        seed(kind, db, env, args)
+        env["DATABASE_URL"] = db.url
+        db.reset()
+        engine = sa.create_engine(db.url)
         with engine.connect() as conn:
             reference = conn.execute(
                 sa.text("SELECT reference FROM ta_request ORDER BY id DESC LIMIT 1")
             ).scalar()
+        # Counted as served: with the worker's report snapshots in place, where the app keeps them.
+        refresh = [str(BIN / "flask"), "--app", "tacenter", "reports", "refresh"]
+        subprocess.run(refresh, env=env, cwd=REPO, capture_output=True)
         counts = query_counts(env, reference)
-
-        port, ceiling_port = free_port(), free_port()
-        app = start(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "tacenter:create_app()",
-            ],
-            env,
-            port,
-            workdir / "gunicorn.log",
-            "/healthz",
-        )
-        subprocess.run(
-            [sys.executable, "-c", "from bench.ceiling_app import create_table; create_table()"],
-            env={**env, "PYTHONPATH": str(REPO)},
-            cwd=REPO,
-            check=True,
-        )
-        ceiling = start(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{ceiling_port}",
-                "bench.ceiling_app:app",
-            ],
-            {**env, "PYTHONPATH": str(REPO)},
-            ceiling_port,
-            workdir / "ceiling.log",
-            "/aggregate",
-        )
-        base = f"http://127.0.0.1:{port}"
-        sessions = {role: Session(base, email) for role, email in LOGINS.items()}
-        ceilings = {
-            route: wrk(
-                f"http://127.0.0.1:{ceiling_port}{route}",
-                "POST" if route == "/insert" else "GET",
-                "",
-                "",
-                "title=x&body={TOKEN}",
-                args,
-            )
-            for route in ("/insert", "/list", "/aggregate")
-        }
-        for name, method, path, role, shape in PAGES:
+        engine.dispose()
+        servers = Servers(db, env, args, workdir)
+        for name, method, path, role, shape, heavy in PAGES:
             if args.pages and not any(word in name for word in args.pages.split(",")):
                 continue
             if counts.get(name) is None:
                 rows.append({"db": kind, "page": name, "absent": True})
                 continue
-            session = sessions[role]
-            credential = session.cookie
-            if path.startswith("/api/"):  # a token, sent by bench/load.lua as Authorization
-                credential = "Bearer " + _api_token(env, LOGINS[role])
-            target = base + path.format(reference=reference)
-            before = (
-                engine.connect()
-                .execute(sa.text("SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench-%'"))
-                .scalar()
-            )
-            result = wrk(target, method, credential, session.token, SUBMIT_FORM, args)
-            row = {
-                "db": kind,
-                "page": name,
-                **result,
-                "queries": counts[name],
-                "ceiling": shape,
-                "ceiling_rps": ceilings[shape]["requests"] / ceilings[shape]["seconds"],
-            }
-            if method == "POST":
-                time.sleep(1)
-                after = (
-                    engine.connect()
-                    .execute(sa.text("SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench-%'"))
-                    .scalar()
+            row = {"db": kind, "page": name, "queries": counts[name], "ceiling": shape, "rounds": []}
+            for _ in range(args.rounds):
+                servers.fresh()
+                if heavy:
+                    servers.refresh_snapshots(kind)
+                session = servers.sessions[role]
+                url = f"http://127.0.0.1:{servers.port}" + path.format(reference=reference)
+                made = _bench_rows(db.url) if method == "POST" else 0
+                page = servers.measure(
+                    servers.app, url, method, session.cookie, session.token, SUBMIT_FORM, heavy
                 )
-                row["rows_created"] = after - before
+                if method == "POST":
+                    time.sleep(1)
+                    page["rows_created"] = _bench_rows(db.url) - made
+                    # The POSTs in flight when wrk stopped were served too: CPU per request made.
+                    page["cpu_ms"] *= (page["ok"] + page["bad"]) / max(page["rows_created"], 1)
+                    servers.dirty = True
+                ceiling_url = f"http://127.0.0.1:{servers.ceiling_port}{shape}"
+                ceiling_method = "POST" if shape == "/insert" else "GET"
+                ceil = servers.measure(
+                    servers.ceiling, ceiling_url, ceiling_method, "", "", CEILING_FORM, heavy
+                )
+                servers.dirty |= ceiling_method == "POST"
+                row["rounds"].append((page, ceil))
+                print(f"[{kind}] {name}: {page['rps']:.0f} req/s {page['cpu_ms']:.2f} ms CPU; "
+                      f"{shape} {ceil['rps']:.0f} req/s {ceil['cpu_ms']:.2f} ms CPU", flush=True)  # fmt: skip
             rows.append(row)
-        for route, result in ceilings.items():
-            rows.append(
-                {
-                    "db": kind,
-                    "page": f"ceiling {route}",
-                    **result,
-                    "queries": 1,
-                    "ceiling": route,
-                    "ceiling_rps": result["requests"] / result["seconds"],
-                }
-            )
-        rows.append({"db": kind, "page": "gunicorn worker RSS (MB)", "rss": rss_mb(app)})
-        stop(app)
-        stop(ceiling)
-        engine.dispose()
+        if servers.app:
+            rows.append({"db": kind, "page": "gunicorn worker RSS (MB)", "rss": rss_mb(servers.app)})
     finally:
-        drop()
+        if servers:
+            servers.stop()
+        db.drop()
         shutil.rmtree(workdir, ignore_errors=True)
     return rows
-
-
-def print_table(rows: list[dict]) -> None:
-    header = (
-        f"{'db':<10} {'page':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} {'ceiling':>10} "
-        f"{'ceil req/s':>10} {'ratio':>6}  notes"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        if row.get("absent"):
-            print(f"{row['db']:<10} {row['page']:<22} {'(no such page yet)':>8}")
-            continue
-        if "rss" in row:
-            print(f"{row['db']:<10} {row['page']:<22} " + ", ".join(f"{mb:.0f}" for mb in row["rss"]))
-            continue
-        rps = row["requests"] / row["seconds"]
-        notes = []
-        if row["bad"] or row["socket_errors"]:
-            notes.append(f"{row['bad']} non-2xx/3xx, {row['socket_errors']} socket errors")
-        if "rows_created" in row:
-            extra = row["rows_created"] - row["ok"]
-            notes.append(
-                f"{row['ok']} accepted, {row['rows_created']} created ({extra:+d} in flight at stop)"
-            )
-        print(
-            f"{row['db']:<10} {row['page']:<22} {rps:8.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
-            f"{row['queries']:7d} {row['ceiling']:>10} {row['ceiling_rps']:10.0f} "
-            f"{rps / row['ceiling_rps']:6.2f}  " + "; ".join(notes)
-        )
 
 
 def main() -> None:
@@ -390,15 +289,26 @@ def main() -> None:
     parser.add_argument(
         "--years", type=float, default=5, help="years of history (open requests: the last 60 days)"
     )
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run (a page or its ceiling)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of unmeasured load before each run")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--heavy-connections", type=int, default=2, help="dashboard and reports")
+    parser.add_argument(
+        "--heavy-timeout", type=int, default=30, help="seconds; longer than the slowest answer"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="tacenter's port (0: a free one)")
+    parser.add_argument("--ceiling-port", type=int, default=0, help="the ceiling app's port (0: a free one)")
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="an admin connection to the PostgreSQL server to bench on")  # fmt: skip
+    parser.add_argument(
+        "--prefix", default="tacenter_bench", help="PostgreSQL databases made are named PREFIX_*"
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--pages", default="", help="only pages whose name contains one of these words")
-    parser.add_argument(
-        "--database-url", default="", help="an already seeded database to reuse (kept); its kind only"
-    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -406,7 +316,7 @@ def main() -> None:
     for kind in args.db.split(","):
         rows += run(kind, args)
     print()
-    print_table(rows)
+    print_table(rows, args)
 
 
 if __name__ == "__main__":

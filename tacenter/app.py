@@ -188,6 +188,7 @@ def register_commands(app: Flask) -> None:
     from tacenter.audit.cli import audit_archive_command, audit_verify_command
     from tacenter.demo.cli import seed_demo_command
     from tacenter.records.cli import export_records_command, import_records_command
+    from tacenter.reports.kept_views import reports_cli
     from tacenter.twofactor.cli import rotate_keys_command
 
     app.cli.add_command(create_user_command)
@@ -197,3 +198,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_records_command)
     app.cli.add_command(export_records_command)
     app.cli.add_command(rotate_keys_command)
+    app.cli.add_command(reports_cli)

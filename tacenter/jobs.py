@@ -9,6 +9,10 @@ the worker's periodic sweep finds the row instead.
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import threading
+import time
 from pathlib import Path
 
 from celery import Celery, Task
@@ -50,6 +54,7 @@ class TaskNames:
     SCHEDULED_FUNDER_REPORTS = "tacenter.scheduled_funder_reports"
     HEARTBEAT = "tacenter.heartbeat"
     SWEEP_INACTIVE_ACCOUNTS = "tacenter.sweep_inactive_accounts"
+    REFRESH_REPORT_SNAPSHOTS = "tacenter.refresh_report_snapshots"
 
 
 def periodic_jobs(config) -> dict[str, tuple[str, float]]:
@@ -81,6 +86,8 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
         "heartbeat": (TaskNames.HEARTBEAT, float(config["HEARTBEAT_SECONDS"])),
         # Unused accounts: a warning email, then deactivation (accounts/lifecycle.py).
         "inactive-accounts": (TaskNames.SWEEP_INACTIVE_ACCOUNTS, float(config["ACCOUNT_SWEEP_SECONDS"])),
+        # The default dashboard and reports, recomputed for the pages to serve (reports/snapshots.py).
+        "report-snapshots": (TaskNames.REFRESH_REPORT_SNAPSHOTS, float(config["REPORT_SNAPSHOT_SECONDS"])),
     }
     if config["MAIL_IN_ENABLED"]:
         # Replies by email: each message is placed once by its unique key, whoever fetches it.
@@ -180,10 +187,59 @@ def _nudge_worker(session: Session) -> None:
         _send(name, [job_id], Queues.PERIODIC)
     ids = session.info.pop("outbox_ids", [])
     if ids:
-        enqueue_deliveries(ids)
+        _NUDGER.nudge(enqueue_deliveries, ids)
     hooks = session.info.pop("webhook_ids", [])
     if hooks:
-        enqueue_webhooks(hooks)
+        _NUDGER.nudge(enqueue_webhooks, hooks)
+
+
+NUDGE_DELAY = 0.2  # seconds an email may wait so that busy moments share a publish
+
+
+class _Nudger:
+    """Publishes outbox nudges from a thread of its own, so a request never waits on the broker.
+
+    The request only hands over its committed rows' ids (no I/O); the thread sends whatever has
+    gathered within NUDGE_DELAY as a few messages, so under load many requests share one publish.
+    Nothing depends on it: a nudge lost with its process leaves a pending row, which the outbox
+    sweep sends, and the worker's conditional claim (deliver_email) sends each row once however
+    often it is nudged."""
+
+    def __init__(self):
+        self.ids: queue.SimpleQueue = queue.SimpleQueue()
+        self.pid = None  # a forked worker starts its own thread
+        self.lock = threading.Lock()
+
+    def nudge(self, send, ids: list[int]) -> None:
+        """`send(ids)` publishes (enqueue_deliveries, enqueue_webhooks); called on the thread."""
+        app = current_app._get_current_object()
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.ids = queue.SimpleQueue()
+                    threading.Thread(target=self._run, args=(self.ids,), daemon=True, name="nudger").start()
+                    self.pid = os.getpid()
+        self.ids.put((app, send, ids))
+
+    @staticmethod
+    def _run(ids: queue.SimpleQueue) -> None:
+        while True:
+            batch = [ids.get()]
+            time.sleep(NUDGE_DELAY)  # let the requests of the next moments join this publish
+            while not ids.empty():
+                batch.append(ids.get())
+            by_sender: dict = {}
+            for app, send, some in batch:
+                by_sender.setdefault((app, send), []).extend(some)
+            for (app, send), some in by_sender.items():
+                try:
+                    with app.app_context():
+                        send(some)
+                except Exception:  # never let the thread die: the sweeps cover what it missed
+                    log.exception("could not nudge the worker for %s", some)
+
+
+_NUDGER = _Nudger()
 
 
 def _forget(session: Session) -> None:

@@ -13,7 +13,7 @@ from tacenter.outcomes import follow_ups
 from tacenter.records import services as records
 from tacenter.reminders import digests
 from tacenter.reminders import services as reminders
-from tacenter.reports import funder
+from tacenter.reports import funder, kept_views
 from tacenter.webhooks import services as webhooks
 
 PERIODIC = {"acks_late": True, "ignore_result": True}
@@ -139,3 +139,9 @@ def commit_import(job_id: int) -> str:
 def sweep_inactive_accounts() -> dict:
     """Warn unused accounts by email, then deactivate them and end their sessions."""
     return lifecycle.sweep_inactive_accounts()
+
+
+@shared_task(name=jobs.TaskNames.REFRESH_REPORT_SNAPSHOTS, **PERIODIC)
+def refresh_report_snapshots() -> dict:
+    """Recompute the default dashboard and reports (a late or doubled run only refreshes them again)."""
+    return kept_views.refresh()

@@ -41,3 +41,17 @@ class FunderReport(TimestampMixin, db.Model):
     generated_at: Mapped[datetime | None]
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     xlsx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+
+class ReportSnapshot(db.Model):
+    """The figures of one dashboard or report view as the worker last computed them (snapshots.py).
+
+    `key` names the view (the page and its filters, period dates included); `payload` is its
+    figures as JSON. A view without a fresh snapshot is computed on the spot."""
+
+    __tablename__ = "report_snapshot"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(default=0.0)  # what computing it took (the worker's cost)

@@ -43,9 +43,10 @@ def caseload(filters: ReportFilters, *, tz: str) -> Table:
     open_now = {
         user_id: (count, float(load))
         for user_id, count, load in db.session.execute(
-            select(TARequest.assignee_id, func.count(), func.sum(engine.tier_weight()))
+            select(engine.OPEN_ASSIGNEE, func.count(), func.sum(engine.tier_weight()))
+            .select_from(TARequest)
             .where(cond, TARequest.is_open())
-            .group_by(TARequest.assignee_id),
+            .group_by(engine.OPEN_ASSIGNEE),
             engine.load_params(engine.current_settings()),
         )
     }

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
-from tacenter.registry.queries import reach
-from tacenter.reports import exports, queries, registry
+from tacenter.reports import exports, kept_views, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.forms import ReportFilterForm
@@ -22,9 +22,21 @@ READERS = (Role.LEADERSHIP, Role.LEAD, Role.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _today():
+    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+
+
 def _filters() -> ReportFilters:
-    tz = current_app.config["CENTER_TIMEZONE"]
-    return ReportFilters.from_args(request.args, today=local_date(utcnow(), tz))
+    return ReportFilters.from_args(request.args, today=_today())
+
+
+def _freshness(served) -> dict:
+    """When the figures shown were computed, and whether the worker keeps them (snapshots.py)."""
+    return {
+        "as_of": served.computed_at,
+        "from_snapshot": served.snapshot,
+        "refresh_minutes": max(1, current_app.config["REPORT_SNAPSHOT_SECONDS"] // 60),
+    }
 
 
 def _page_context(filters: ReportFilters) -> dict:
@@ -40,13 +52,22 @@ def _page_context(filters: ReportFilters) -> dict:
 def dashboard():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
-    figures, charts = queries.dashboard_data(filters, tz=tz, now=utcnow())
+    served = kept_views.dashboard(filters, tz=tz, today=_today())
+    figures, charts, reach_rows = served.value
+    context = {"filters": filters, "args": filters.query_args(), "charts": charts}
+    charts_html = kept_views.rendered(
+        served,
+        "dashboard charts " + request.full_path,
+        lambda: Markup(render_template("reports/_charts.html", **context)),  # noqa: S704 (autoescaped)
+    )
     return render_template(
         "reports/dashboard.html",
         figures=figures,
         charts=charts,
+        charts_html=charts_html,
+        freshness=_freshness(served),
         reports=registry.REPORTS,
-        reach_rows=reach(filters.period.start, filters.period.end, tz=tz, program_id=filters.program),
+        reach_rows=reach_rows,
         **_page_context(filters),
     )
 
@@ -56,13 +77,16 @@ def dashboard():
 def dashboard_json():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
+    served = kept_views.dashboard(filters, tz=tz, today=_today(), with_reach=False)
     return jsonify(
         period={
             "start": filters.period.start.isoformat(),
             "end": filters.period.end.isoformat(),
             "label": filters.period.label,
         },
-        **dict(zip(("figures", "charts"), queries.dashboard_data(filters, tz=tz, now=utcnow()), strict=True)),
+        as_of=served.computed_at.isoformat(),
+        figures=served.value[0],
+        charts=served.value[1],
     )
 
 
@@ -72,10 +96,14 @@ def report(kind: str):
     report_kind = registry.REPORTS.get(kind) or abort(404)
     filters = _filters()
     rows, columns = request.args.get("rows", ""), request.args.get("columns", "")
-    table = registry.build(
-        report_kind, filters, rows=rows, columns=columns, tz=current_app.config["CENTER_TIMEZONE"]
-    )
     fmt = request.args.get("format", "")
+    tz = current_app.config["CENTER_TIMEZONE"]
+    if fmt in ("csv", "xlsx"):  # a download is computed as of now
+        served = None
+        table = registry.build(report_kind, filters, rows=rows, columns=columns, tz=tz)
+    else:
+        served = kept_views.report(report_kind, filters, rows=rows, columns=columns, tz=tz, today=_today())
+        table = served.value
     name = f"{kind}-{filters.period.start}-{filters.period.end}"
     if fmt in ("csv", "xlsx"):
         record_event_now(
@@ -100,5 +128,6 @@ def report(kind: str):
         reports=registry.REPORTS,
         rows=rows or report_kind.default_rows,
         columns=columns,
+        freshness=_freshness(served),
         **_page_context(filters),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Integer, bindparam, case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
@@ -68,17 +68,24 @@ def tier_weight():
     )
 
 
+# Unary "+" (a no-op on both databases) keeps SQLite from walking ix_ta_request_assignee_id for a
+# GROUP BY of open requests by assignee, which visits every request ever assigned (340 ms at
+# 50,000 requests); the covering index on (stage, assignee_id, tier) reads only the open ones.
+OPEN_ASSIGNEE = literal_column("+ta_request.assignee_id", Integer)
+
+
 def loads_subquery():
     """Each person's weighted open load and open count (bind `load_params(settings)`)."""
     weight = tier_weight()
     return (
         select(
-            TARequest.assignee_id.label("user_id"),
+            OPEN_ASSIGNEE.label("user_id"),
             func.sum(weight).label("load"),
             func.count().label("open_count"),
         )
+        .select_from(TARequest)
         .where(TARequest.is_open(), TARequest.assignee_id.is_not(None))
-        .group_by(TARequest.assignee_id)
+        .group_by(OPEN_ASSIGNEE)
         .subquery()
     )
 
