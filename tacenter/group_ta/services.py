@@ -31,6 +31,8 @@ from tacenter.group_ta.vocab import (
     EventType,
 )
 from tacenter.vocab import STAFF_SIDE
+from tacenter.webhooks.events import emit_for_event
+from tacenter.webhooks.models import EventType as Hook
 
 QUARTER = Decimal("0.25")
 CONFLICT = (
@@ -229,6 +231,8 @@ def change_status(
     event.status = status
     event.delivered_at = now if status == EventStatus.DELIVERED else None
     event.updated_at = now
+    if status == EventStatus.DELIVERED:
+        emit_for_event(Hook.EVENT_DELIVERED, event, now=now)  # webhooks: in this transaction
     _commit()
     return event
 
