@@ -56,7 +56,9 @@ class EventSchema(Schema):
     virtual_count = fields.Integer(required=True)
     event_date = fields.Date(required=True)
     start_time = fields.Time(required=True, allow_none=True)
-    duration_hours = fields.Decimal(required=True, as_string=True)
+    duration_hours = fields.Decimal(
+        required=True, as_string=True, metadata={"type": "string", "description": 'Hours, e.g. "1.50".'}
+    )
     non_grantee_count = fields.Integer(required=True)
     owner = fields.Nested(Ref, required=True)
     facilitators = fields.List(fields.Nested(Ref), required=True)
