@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from sqlalchemy import select
+
 from tests.api_world import bearer, token_for
 from tests.conftest import Auth
 from tests.routes import FOREIGN, FOREIGN_CANARY, MISSING, MISSING_ID, MISSING_TEXT, OWN, build_world
 from tests.test_access_matrix import database_fingerprint
 
 ROLES = ("requester", "staff", "lead", "leadership", "admin")
-OWNED_BY_ORGANIZATION = {"reference", "org_id"}
+OWNED_BY_ORGANIZATION = {"reference", "org_id", "event_id"}
 
 
 def api_operations(app) -> list[tuple[str, str, str, tuple[str, ...], object]]:
@@ -42,12 +44,15 @@ def _samples(world) -> dict[str, dict[str, object]]:
             MISSING: MISSING_TEXT,
         },
         "org_id": {OWN: world.objects["ours"].id, FOREIGN: world.objects["theirs"].id, MISSING: MISSING_ID},
+        "event_id": {
+            OWN: world.objects["own_event"].id,
+            FOREIGN: world.objects["foreign_event"].id,
+            MISSING: MISSING_ID,
+        },
     }
 
 
 def _version(reference) -> int:
-    from sqlalchemy import select
-
     from tacenter.extensions import db
     from tacenter.intake.models import TARequest
 
@@ -55,10 +60,34 @@ def _version(reference) -> int:
     return db.session.scalar(select(TARequest.version).where(TARequest.reference == reference)) or 1
 
 
-def _body(rule: str, method: str, world, reference) -> dict | None:
+def _event_version(event_id) -> int:
+    from tacenter.extensions import db
+    from tacenter.group_ta.models import Event
+
+    db.session.expire_all()
+    return db.session.scalar(select(Event.version).where(Event.id == event_id)) or 1
+
+
+def _event_body(rule: str, method: str, world, event_id) -> dict:
+    staff = world.users["staff"]
+    if rule == "/api/v1/events":
+        body = {"title": "Matrix event", "event_type": "meeting", "tier": "universal"}
+        return body | {"event_date": "2020-01-02", "duration_hours": "1", "facilitator_ids": [staff.id]}
+    version = _event_version(event_id)
+    if method == "PATCH":
+        return {"version": version, "title": "Matrix event edit"}
+    if rule.endswith("/attendance"):
+        return {"version": version, "organization_id": world.objects["theirs"].id, "participant_count": 2}
+    return {"version": version}
+
+
+def _body(rule: str, method: str, world, values: dict) -> dict | None:
     """A well-formed body, so the service (not the parser) answers."""
     if method == "GET":
         return None
+    if rule.startswith("/api/v1/events"):
+        return _event_body(rule, method, world, values.get("event_id"))
+    reference = values.get("reference")
     staff = world.users["staff"]
     if rule == "/api/v1/requests":
         return {
@@ -116,7 +145,7 @@ def test_every_api_operation_answers_every_role_as_declared(app):
             for role in (*ROLES, "anonymous", "cookie"):
                 db.session.remove()
                 before = database_fingerprint()
-                body = _body(rule, method, world, values.get("reference"))
+                body = _body(rule, method, world, values)
                 caller = cookie_client if role == "cookie" else client
                 response = caller.open(url, method=method, json=body, headers=headers.get(role, {}))
                 want, got = expected(role, access_rule, case, arguments), answered(response.status_code)

@@ -20,6 +20,7 @@ RESOURCES = (
     "tacenter.api.requests",
     "tacenter.api.request_actions",
     "tacenter.api.directory",
+    "tacenter.api.events",
 )
 
 

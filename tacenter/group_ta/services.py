@@ -13,16 +13,17 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tacenter.accounts.models import Organization, User
+from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.group_ta import permissions
+from tacenter.group_ta.attendance import put_attendance
+from tacenter.group_ta.attendance import whole_number as _count
 from tacenter.group_ta.models import Collaborative, Event, EventAttendance, EventFacilitator
 from tacenter.group_ta.vocab import (
     LANGUAGES,
-    MAX_PARTICIPANTS,
     ONE_OFF_TIERS,
     SESSION_TIER,
     STATUS_MOVES,
@@ -31,6 +32,8 @@ from tacenter.group_ta.vocab import (
     EventType,
 )
 from tacenter.vocab import STAFF_SIDE
+from tacenter.webhooks.events import emit_for_event
+from tacenter.webhooks.models import EventType as Hook
 
 QUARTER = Decimal("0.25")
 CONFLICT = (
@@ -57,16 +60,6 @@ class EventValues:
     description: str = ""
     non_grantee_count: int = 0
     collaborative_id: int | None = None
-
-
-def _count(value, what: str, top: int = MAX_PARTICIPANTS, low: int = 0) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise DomainError(f"{what} must be a whole number.") from None
-    if not low <= number <= top:
-        raise DomainError(f"{what} must be from {low:,} to {top:,}.")
-    return number
 
 
 def _hours(value) -> Decimal:
@@ -229,6 +222,8 @@ def change_status(
     event.status = status
     event.delivered_at = now if status == EventStatus.DELIVERED else None
     event.updated_at = now
+    if status == EventStatus.DELIVERED:
+        emit_for_event(Hook.EVENT_DELIVERED, event, now=now)  # webhooks: in this transaction
     _commit()
     return event
 
@@ -257,24 +252,7 @@ def record_attendance(
     organization per event; `replace` changes the one recorded."""
     now = now or utcnow()
     event = editable_event(event_id, actor, version)
-    organization = db.session.get(Organization, organization_id)
-    if organization is None:
-        raise DomainError("Choose an organization from the list.")
-    count = _count(participant_count, "Participants", low=1)
-    row = db.session.scalar(
-        select(EventAttendance).where(
-            EventAttendance.event_id == event.id, EventAttendance.organization_id == organization_id
-        )
-    )
-    if row is not None and not replace:
-        raise DomainError(
-            f"{organization.name}'s attendance is already recorded for this event; change it in the table."
-        )
-    if row is None:
-        row = EventAttendance(event_id=event.id, organization_id=organization_id, participant_count=count)
-        db.session.add(row)
-    row.participant_count, row.roles, row.recorded_at = count, (roles or "").strip()[:300], now
-    event.updated_at = now  # bumps the version: a stale page cannot overwrite this
+    row = put_attendance(event, organization_id, participant_count, roles, replace=replace, now=now)
     _commit()
     return row
 

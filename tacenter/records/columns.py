@@ -113,7 +113,16 @@ KINDS: dict[str, Kind] = {
             Column("staff_email", "the TA staff member who gave it"),
             Column("note", "a short note"),
         )),
+        Kind("attendance", "Event attendance (group TA)", "event", (
+            Column("event", "the event's number (in its page's address), or its exact title", True),
+            Column("event_date", "the event's date (a date), when several events share the title"),
+            Column("organization", "the organization's external_id or name", True),
+            Column("participants", "how many of its people came: a whole number from 1 to 5,000", True),
+            Column("roles", "their roles (e.g. directors; home visitors)"),
+        )),
     )
 }  # fmt: skip
 
-ORDER = tuple(KINDS)  # the order an empty database takes them in: each refers only to earlier ones
+# The order an empty database takes them in: each refers only to earlier ones. Attendance is
+# import only (events are planned on their pages; their attendance exports with group TA).
+ORDER = tuple(k for k in KINDS if k != "attendance")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tacenter.records import validate, validate_history
+from tacenter.records import validate, validate_attendance, validate_history
 from tacenter.records.cells import Cells
 from tacenter.records.columns import KINDS
 from tacenter.records.parsing import read_rows, too_long
@@ -23,6 +23,7 @@ CHECKERS = {
     "users": validate.check_user,
     "requests": validate_history.check_request,
     "activities": validate_history.check_activity,
+    "attendance": validate_attendance.check_attendance,
 }
 BATCH = 500
 LISTED_ERRORS = 1000  # problems kept to show; the count goes on
@@ -54,6 +55,8 @@ def scan(
     ctx = validate.Context.load(kind, tz=tz, actor_id=actor_id)
     if kind in ("requests", "activities"):
         validate_history.load_history_lookups(ctx, kind)
+    if kind == "attendance":
+        validate_attendance.load_attendance_lookups(ctx)
     check, report, batch = CHECKERS[kind], ScanReport(), []
     for row in read_rows(path, KINDS[kind], sheet=sheet, max_bytes=max_bytes):
         too_long(row)

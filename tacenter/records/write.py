@@ -14,11 +14,15 @@ import secrets
 from tacenter.accounts.models import Organization, User
 from tacenter.accounts.passwords import hash_password
 from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.db import utcnow
 from tacenter.delivery.models import ActivityHistory, TAActivity, ta_activity_topic
 from tacenter.extensions import db
+from tacenter.group_ta.attendance import put_attendance
+from tacenter.group_ta.models import Event
+from tacenter.group_ta.services import editable_event
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.records.bulk import bulk_insert, reserve_ids
-from tacenter.records.validate import CHANGED, NEW, Context, Outcome
+from tacenter.records.validate import CHANGED, NEW, UNCHANGED, Context, Outcome
 from tacenter.registry.models import Grant
 from tacenter.workflow import history
 from tacenter.workflow.models import Assignment, StageChange
@@ -33,6 +37,8 @@ def write_batch(kind: str, outcomes: list[Outcome], ctx: Context) -> None:
         _requests([o for o in outcomes if o.status == NEW], ctx)
     elif kind == "activities":
         _activities([o for o in outcomes if o.status == NEW])
+    elif kind == "attendance":
+        _attendance([o for o in outcomes if o.status != UNCHANGED], ctx)
     else:
         _registry(kind, outcomes, ctx)
 
@@ -109,3 +115,15 @@ def _activities(outcomes: list[Outcome]) -> None:
         [{"ta_activity_id": ids[o.key], "ta_request_id": o.values["ta_request_id"], "actor_id": None,
           "action": "imported", "changes": ""} for o in outcomes],
     )  # fmt: skip
+
+
+def _attendance(outcomes: list[Outcome], ctx: Context) -> None:
+    """Through the event page's rule (group_ta.attendance), as the importing admin (the CLI,
+    run by the operator, has none)."""
+    actor, now = db.session.get(User, ctx.actor_id) if ctx.actor_id else None, utcnow()
+    for o in outcomes:
+        event_id = o.values["event_id"]
+        event = editable_event(event_id, actor, None) if actor else db.session.get(Event, event_id)
+        v = o.values
+        put_attendance(event, v["organization_id"], v["participant_count"], v["roles"], replace=True, now=now)
+    db.session.flush()

@@ -57,17 +57,49 @@ def subscribers(event_type: str) -> list[WebhookSubscription]:
 def emit(event_type: EventType, ta_request, *, now: datetime | None = None, extra: dict | None = None) -> int:
     """Add one delivery per subscription to `event_type` to the caller's transaction (not committed)."""
     now = now or utcnow()
+    return _add(event_type, lambda: payload(event_type.value, ta_request, now=now, extra=extra),
+                ta_request_id=ta_request.id, now=now)  # fmt: skip
+
+
+def group_event_payload(event_type: str, event, *, now: datetime) -> dict:
+    """A group TA event: its id, type, tier, date, status and how many organizations attended.
+    No title, description or attendee names: read those through the API."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {
+        "type": event_type,
+        "timestamp": now.isoformat(),
+        "data": {
+            "event_id": event.id,
+            "event_type": event.event_type,
+            "tier": event.tier,
+            "status": event.status,
+            "event_date": event.event_date.isoformat(),
+            "collaborative_id": event.collaborative_id,
+            "url": f"{base}/api/v1/events/{event.id}",
+        },
+    }
+
+
+def emit_for_event(event_type: EventType, event, *, now: datetime | None = None) -> int:
+    """`emit` for a group TA event (no request): subscribers are active admins, who see every
+    event (group_ta.permissions.visible_events); the worker re-checks the owner at delivery."""
+    now = now or utcnow()
+    return _add(event_type, lambda: group_event_payload(event_type.value, event, now=now),
+                ta_request_id=None, now=now)  # fmt: skip
+
+
+def _add(event_type: EventType, make_payload, *, ta_request_id: int | None, now: datetime) -> int:
     with db.session.no_autoflush:  # the caller's pending writes flush at its commit, not here
         subscriptions = subscribers(event_type.value)
     if not subscriptions:
         return 0
-    body = json.dumps(payload(event_type.value, ta_request, now=now, extra=extra), sort_keys=True)
+    body = json.dumps(make_payload(), sort_keys=True)
     db.session.add_all(
         WebhookDelivery(
             subscription_id=s.id,
             message_id=f"msg_{uuid.uuid4().hex}",
             event_type=event_type.value,
-            ta_request_id=ta_request.id,
+            ta_request_id=ta_request_id,
             payload=body,
             next_attempt_at=now,
             created_at=now,

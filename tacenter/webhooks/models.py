@@ -14,13 +14,14 @@ from tacenter.extensions import db
 
 
 class EventType(enum.StrEnum):
-    """What a subscriber may ask for (events of group TA join when that feature lands)."""
+    """What a subscriber may ask for."""
 
     REQUEST_SUBMITTED = "request.submitted"
     REQUEST_STAGE_CHANGED = "request.stage_changed"
     REQUEST_ASSIGNED = "request.assigned"
     REQUEST_CLOSED = "request.closed"
     SURVEY_ANSWERED = "survey.answered"
+    EVENT_DELIVERED = "event.delivered"  # a group TA event (tacenter/group_ta) took place
 
 
 class DeliveryStatus(enum.StrEnum):

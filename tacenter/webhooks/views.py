@@ -26,6 +26,7 @@ EVENT_LABELS = {
     EventType.REQUEST_ASSIGNED: "Request assigned",
     EventType.REQUEST_CLOSED: "Request closed",
     EventType.SURVEY_ANSWERED: "Survey answered",
+    EventType.EVENT_DELIVERED: "Group TA event delivered",
 }
 
 
