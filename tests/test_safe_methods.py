@@ -56,5 +56,5 @@ def test_no_view_is_exempt_from_csrf_but_the_token_only_api(app):
     only the cookie is a 401, tests/test_api_tokens.py), so a cross-site form has nothing to ride on."""
     assert not csrf._exempt_views
     exempt = {bp.name for bp in csrf._exempt_blueprints}
-    assert exempt == {"api_requests", "api_request_actions", "api_directory"}
+    assert exempt == {"api_requests", "api_request_actions", "api_directory", "api_events"}
     assert all(bp.url_prefix.startswith("/api/v1") for bp in csrf._exempt_blueprints)
