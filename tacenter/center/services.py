@@ -20,6 +20,7 @@ def center_settings() -> CenterSettings:
         follow_up_days=DEFAULT_FOLLOW_UP_DAYS,
         follow_up_remind_days=14,
         follow_up_lapse_days=14,
+        event_survey_days=14,
         require_sso_for_staff=False,
         require_two_factor_for_all=False,
     )
