@@ -96,7 +96,11 @@ def test_an_altered_link_is_a_404_and_bad_answers_get_a_form_message(app, client
     response = client.post(url, data={"item-quality": "11", "item-intent_to_use": "maybe",
                                       "csrf_token": csrf_token(client, url)})  # fmt: skip
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Choose a rating from 1 to 5." in page and "There is a problem" in page
+    assert (
+        response.status_code == 400
+        and "Choose a rating from 1 to 5." in page
+        and "There is a problem" in page
+    )
     assert db.session.scalar(select(SurveySubmission.id).where(SurveySubmission.event_id == made.id)) is None
 
 

@@ -159,7 +159,9 @@ def _open_event_survey(world) -> str:
     staff, lead = world.users["staff"], world.users["lead"]
     today = local_date(utcnow(), "America/New_York")
     event = services.create_event(
-        services.EventValues("Taller de supervisión reflexiva", "training", "universal", today, "2", [staff.id]),
+        services.EventValues(
+            "Taller de supervisión reflexiva", "training", "universal", today, "2", [staff.id]
+        ),
         actor=lead,
     )
     return "/survey/" + survey_token(event.id)

@@ -69,7 +69,7 @@ def closes_on(event: Event) -> date:
 
 
 def survey_state(event: Event, *, now: datetime | None = None) -> str:
-    """"open", "not_yet" (before the event's day), "closed" (after the days) or "cancelled"."""
+    """ "open", "not_yet" (before the event's day), "closed" (after the days) or "cancelled"."""
     if event.status == EventStatus.CANCELLED.value:
         return "cancelled"
     today = local_date(now or utcnow(), current_app.config["CENTER_TIMEZONE"])

@@ -28,7 +28,9 @@ def qr_svg(url: str) -> str:
 @bp.route("/survey/<survey_token>", methods=["GET", "POST"])
 @public
 @limiter.limit(
-    lambda: current_app.config.get("EVENT_SURVEY_LIMIT", "30 per hour"), methods=["POST"], scope="event-survey"
+    lambda: current_app.config.get("EVENT_SURVEY_LIMIT", "30 per hour"),
+    methods=["POST"],
+    scope="event-survey",
 )
 def answer(survey_token: str):
     event = services.event_of_token(survey_token)
@@ -73,4 +75,3 @@ def answer(survey_token: str):
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
     return response
-

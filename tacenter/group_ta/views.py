@@ -12,9 +12,9 @@ from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
-from tacenter.extensions import db
 from tacenter.event_surveys import services as event_surveys
 from tacenter.event_surveys.views import qr_svg, survey_url
+from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.group_ta import ics, materials, permissions, queries, services
 from tacenter.group_ta.blueprint import bp

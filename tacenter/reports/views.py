@@ -8,6 +8,7 @@ from flask_login import current_user
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
+from tacenter.outcomes.event_figures import dashboard_outcomes
 from tacenter.registry.queries import reach
 from tacenter.reports import exports, queries, registry
 from tacenter.reports.choices import filter_options
@@ -47,6 +48,7 @@ def dashboard():
         charts=charts,
         reports=registry.REPORTS,
         reach_rows=reach(filters.period.start, filters.period.end, tz=tz, program_id=filters.program),
+        outcomes=dashboard_outcomes(filters, tz=tz),
         **_page_context(filters),
     )
 
