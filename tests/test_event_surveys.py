@@ -135,3 +135,25 @@ def test_the_event_page_shows_the_link_the_qr_code_and_the_response_rate(app, cl
     page = client.get(f"/events/{made.id}").get_data(as_text=True)
     assert url in page and "<svg" in page
     assert "3 answers from 15 participants recorded (20.0%)" in page
+
+
+def test_the_demo_seeds_answered_post_event_surveys_on_delivered_events(app, db_session):
+    from tacenter.demo.event_surveys import seed_event_answers
+    from tacenter.demo.group_ta import seed_group_ta
+    from tacenter.demo.people import base_data
+    from tacenter.group_ta.models import Event
+
+    base_data()
+    db.session.commit()
+    now = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+    seed_group_ta(now)
+    seed_event_answers(now, __import__("random").Random(1))
+    seed_event_answers(now, __import__("random").Random(1))  # once
+    rates = [
+        event_surveys.response_rate(e)
+        for e in db.session.scalars(select(Event).where(Event.status == "delivered"))
+    ]
+    assert rates and all(0 < r.answers < r.participants for r in rates)
+    rows = db.session.scalars(select(SurveySubmission).where(SurveySubmission.event_id.is_not(None))).all()
+    assert len(rows) == sum(r.answers for r in rates)
+    assert all(r.respondent_id is None and len(r.browser_key) == 64 and r.submitted_at <= now for r in rows)
