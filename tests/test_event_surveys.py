@@ -157,3 +157,18 @@ def test_the_demo_seeds_answered_post_event_surveys_on_delivered_events(app, db_
     rows = db.session.scalars(select(SurveySubmission).where(SurveySubmission.event_id.is_not(None))).all()
     assert len(rows) == sum(r.answers for r in rates)
     assert all(r.respondent_id is None and len(r.browser_key) == 64 and r.submitted_at <= now for r in rows)
+
+
+def test_admins_set_how_many_days_the_survey_stays_open(app, client, auth, event):
+    from tacenter.center.services import center_settings
+    from tacenter.event_surveys.services import closes_on
+
+    made, _lead = event
+    auth.login(UserFactory(role="admin"))
+    form = {"name": "IECMH TA Center", "event_survey_days": "3"}
+    response = client.post("/admin/center", data={**form, "csrf_token": csrf_token(client, "/admin/center")})
+    assert response.status_code == 302 and center_settings().event_survey_days == 3
+    assert closes_on(made) == date(2026, 3, 13)
+    form["event_survey_days"] = "500"
+    response = client.post("/admin/center", data={**form, "csrf_token": csrf_token(client, "/admin/center")})
+    assert response.status_code == 400 and "From 1 to 90 days." in response.get_data(as_text=True)
