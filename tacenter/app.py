@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tacenter.admin.views import bp as admin
     from tacenter.conversation.views import bp as conversation
     from tacenter.delivery.views import bp as delivery
+    from tacenter.event_surveys.views import bp as event_surveys
     from tacenter.files.views import bp as files
     from tacenter.group_ta import collab_views as collaborative_pages  # noqa: F401  (routes on a shared bp)
     from tacenter.group_ta import views as event_pages  # noqa: F401  (routes on a shared bp)
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         surveys,
         outcome_reports,
         group_ta,
+        event_surveys,
     ):
         app.register_blueprint(blueprint)
     from tacenter import api

@@ -13,7 +13,7 @@ from tacenter.demo.outcomes import _insert
 from tacenter.extensions import db
 from tacenter.outcomes.models import FollowUp, PlanObjective
 from tacenter.surveys import defaults
-from tacenter.surveys.instruments import ItemDraft, _build, default_drafts
+from tacenter.surveys.instruments import ItemDraft, _build, default_drafts, ensure_version
 from tacenter.surveys.models import InstrumentVersion, SurveyInstrument
 
 
@@ -107,3 +107,59 @@ def seed_outcomes(rng: random.Random, surveys: list[dict], closed: list[dict], n
                         updated_at=r["finished_at"],
                     )
                 )
+
+
+def seed_event_answers(rng: random.Random, today, *, events: int = 30) -> list[dict]:
+    """Events of every type, tier and status over two years, attendance, and anonymous
+    post-event answers (some items skipped). Returns the raw facts the figures are checked on."""
+    from datetime import UTC
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from tacenter.group_ta.models import Event, EventAttendance
+    from tacenter.surveys.models import SurveySubmission
+    from tests.factories import OrganizationFactory, UserFactory
+
+    owner = UserFactory(role="staff")
+    orgs = [OrganizationFactory() for _ in range(4)]
+    post_event = ensure_version(defaults.POST_EVENT)
+    made = []
+    for n in range(events):
+        held = today - timedelta(days=rng.randint(0, 700))
+        event = Event(
+            title=f"Event {n}", event_type=rng.choice(["training", "ta", "meeting"]),
+            tier=rng.choice(["universal", "targeted", "intensive"]), event_date=held,
+            duration_hours=Decimal("1.5"),
+            status=rng.choice(["delivered", "delivered", "planned", "cancelled"]),
+            non_grantee_count=rng.randint(0, 3), owner_id=owner.id,
+        )  # fmt: skip
+        db.session.add(event)
+        db.session.flush()
+        counts = {o.id: rng.randint(1, 8) for o in rng.sample(orgs, rng.randint(0, 3))}
+        db.session.add_all(EventAttendance(event_id=event.id, organization_id=o, participant_count=c)
+                           for o, c in counts.items())  # fmt: skip
+        answers = []
+        for _ in range(rng.randint(0, 6)):
+            values = {c: rng.randint(1, 5) for c in ("quality", "relevance", "usefulness", "satisfaction")}
+            values["intent_to_use"] = rng.choice([0, 1])
+            for code in rng.sample(sorted(values), rng.randint(0, 2)):
+                del values[code]
+            at = datetime.combine(held, datetime.min.time()).replace(tzinfo=UTC) + timedelta(
+                hours=rng.randint(1, 24 * 20)
+            )
+            answers.append((None, None, at, values))
+        ids = _insert(post_event, "post_event", answers)
+        if ids:
+            db.session.execute(
+                update(SurveySubmission).where(SurveySubmission.id.in_(ids)).values(event_id=event.id)
+            )
+        made.append(
+            {
+                "id": event.id, "type": event.event_type, "tier": event.tier, "date": held,
+                "status": event.status, "participants": sum(counts.values()) + event.non_grantee_count,
+                "answers": [(at, values) for _r, _u, at, values in answers],
+            }
+        )  # fmt: skip
+    db.session.commit()
+    return made

@@ -91,6 +91,8 @@ SAMPLES["reset_token"] = lambda w: {OWN: w.objects["reset_token"], MISSING: "no-
 SAMPLES["days"] = lambda w: {OWN: 30, MISSING: 999}
 SAMPLES["instrument"] = lambda w: {OWN: "follow_up", MISSING: "no-such-instrument"}
 SAMPLES["form"] = lambda w: {OWN: "follow_up", MISSING: "no-such-form"}
+# A participant survey link (anyone holding it answers): our event's, and an altered one.
+SAMPLES["survey_token"] = lambda w: {OWN: _survey_token(w.objects["own_event"].id), MISSING: "no-such-survey"}
 # An API token on its owner's account page: "own" is the requester's, "foreign" a colleague's (404
 # for anyone but its owner); on the admin's page (any_token_id) an admin reaches every token.
 SAMPLES["token_id"] = lambda w: {
@@ -210,6 +212,12 @@ def build_world() -> World:
     db.session.commit()
     world.ids = {name: make(world) for name, make in SAMPLES.items()}
     return world
+
+
+def _survey_token(event_id: int) -> str:
+    from tacenter.event_surveys.services import survey_token
+
+    return survey_token(event_id)
 
 
 def _group_ta(ours, theirs, staff, lead) -> dict:

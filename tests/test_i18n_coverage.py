@@ -145,8 +145,26 @@ def _spanish_world():
     answered = _closed_request(world, title="Apoyo para supervisión reflexiva")
     answer_survey(answered.reference, ANSWERS | {"comment": "Muy útil."}, actor=requester)
     fresh = submit(requester, world.objects["topics"][0], title="Solicitud recién enviada")
-    world.objects.update(closed=closed, answered=answered, fresh=fresh)
+    world.objects.update(closed=closed, answered=answered, fresh=fresh, survey=_open_event_survey(world))
     return world
+
+
+def _open_event_survey(world) -> str:
+    """The participants' survey of an event held today (open): the anonymous participant side."""
+    from tacenter.db import utcnow
+    from tacenter.event_surveys.services import survey_token
+    from tacenter.group_ta import services
+    from tacenter.timeliness.business_days import local_date
+
+    staff, lead = world.users["staff"], world.users["lead"]
+    today = local_date(utcnow(), "America/New_York")
+    event = services.create_event(
+        services.EventValues(
+            "Taller de supervisión reflexiva", "training", "universal", today, "2", [staff.id]
+        ),
+        actor=lead,
+    )
+    return "/survey/" + survey_token(event.id)
 
 
 def _closed_request(world, title="Consulta sobre visitas domiciliarias"):
@@ -179,6 +197,8 @@ def _pages(app, world, role: str) -> list[str]:
             if case == "none" or OWN in object_cases(route, world):
                 urls.append(url_for_case(app, route, world, case))
     urls += ["/no-such-page", "/requests/TA-1999-9999"]
+    if role == "anonymous":  # a participant answering an event's survey
+        urls.append(world.objects["survey"])
     if role == "requester":
         for ta_request in (world.objects["closed"], world.objects["answered"]):
             urls += [f"/requests/{ta_request.reference}", f"/requests/{ta_request.reference}/survey"]
@@ -234,9 +254,10 @@ def test_every_requester_side_page_reads_in_spanish(app, client, auth, role):
         auth.login(user)
     urls = _pages(app, world, role)
     _set_language(client, user, "en")
-    english = _render_all(client, urls, WRONG_FORMS[role])
+    forms = WRONG_FORMS[role] | ({world.objects["survey"]: {"item-quality": "9"}} if user is None else {})
+    english = _render_all(client, urls, forms)
     _set_language(client, user, "es")
-    spanish = _render_all(client, urls, WRONG_FORMS[role])
+    spanish = _render_all(client, urls, forms)
     assert english.keys() == spanish.keys() and len(spanish) > 5
     if role == "requester":  # walked, not redirected away
         assert f"/requests/{world.objects['fresh'].reference}/edit" in spanish

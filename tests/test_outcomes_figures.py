@@ -125,3 +125,71 @@ def test_outcome_figures_match_an_independent_calculation(db_session, seed):
         col = samhsa.headers.index("ChangePolicy")
         assert sum(row[col] for row in samhsa.rows) == changes.get("policy", 0)
     assert all(checked[k] > 0 for k in ("items", "rates", "changes", "objectives")), checked
+
+
+EVENT_CASES = [{}, {"period": "fy2026q2"}, {"period": "fy2025"}, {"tier": "targeted"}]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_post_event_figures_match_an_independent_calculation(db_session, seed):
+    from datetime import date
+    from random import Random
+
+    from tacenter.group_ta.vocab import EventType
+    from tacenter.outcomes import event_figures
+    from tests.outcomes_data import seed_event_answers
+
+    today = date(2026, 6, 15)
+    events = seed_event_answers(Random(seed), today)
+    type_label, tier_label = {t.value: t.label for t in EventType}, {t.value: t.label for t in Tier}
+    checked = Counter()
+    for case in EVENT_CASES:
+        filters = ReportFilters.from_args(case, today=today)
+        lo, hi = bounds(filters.period)
+        mine = [e for e in events if not filters.tier or e["tier"] == filters.tier]
+
+        # Item scores by event type and tier: answers given in the period, whatever the event's status.
+        want = defaultdict(list)
+        for e in mine:
+            for at, values in e["answers"]:
+                if lo <= at < hi:
+                    for code, value in values.items():
+                        want[(type_label[e["type"]], tier_label[e["tier"]], code)].append(value)
+        got = {(r[0], r[1], r[2]): r for r in event_figures.event_item_scores(filters, tz=TZ).rows}
+        labels = {"intent_to_use": "Intent to use"} | {c: c.capitalize() for c in RATED}
+        assert set(got) == {(t, tier, labels[code]) for t, tier, code in want}
+        for (t, tier, code), values in want.items():
+            row = got[(t, tier, labels[code])]
+            assert row[3] == len(values)
+            if code == "intent_to_use":
+                assert row[5] == round(100.0 * sum(values) / len(values), 1)
+            else:
+                assert row[4] == round(sum(values) / len(values), 1)
+            checked["answers"] += len(values)
+
+        # Response rates: events delivered in the period, answers ÷ participants recorded.
+        rates = defaultdict(lambda: [0, 0, 0])
+        for e in mine:
+            if e["status"] == "delivered" and filters.period.start <= e["date"] <= filters.period.end:
+                cell = rates[(type_label[e["type"]], tier_label[e["tier"]])]
+                cell[0] += 1
+                cell[1] += e["participants"]
+                cell[2] += len(e["answers"])
+        got_rates = {(r[0], r[1]): r[2:] for r in event_figures.event_response_rates(filters, tz=TZ).rows}
+        assert got_rates == {
+            k: [n, p, a, round(100.0 * a / p, 1) if p else None] for k, (n, p, a) in rates.items()
+        }
+        checked["events"] += sum(n for n, _p, _a in rates.values())
+
+        # The SAMHSA files: one line per delivered event of the period, one per answer.
+        described = samhsa_table("event_description", filters, tz=TZ)
+        assert len(described.rows) == sum(n for n, _p, _a in rates.values())
+        col = described.headers.index("Participants")
+        assert sum(r[col] for r in described.rows) == sum(p for _n, p, _a in rates.values())
+        answered = samhsa_table("post_event", filters, tz=TZ)
+        assert len(answered.rows) == sum(1 for e in mine for at, _v in e["answers"] if lo <= at < hi)
+        col = answered.headers.index("Quality")
+        assert sum(r[col] for r in answered.rows if r[col] != -9) == sum(
+            v.get("quality", 0) for e in mine for at, v in e["answers"] if lo <= at < hi
+        )
+    assert checked["answers"] > 0 and checked["events"] > 0, checked

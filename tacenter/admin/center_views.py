@@ -34,6 +34,7 @@ def center():
                 and form.follow_up_remind_days.data
                 and form.follow_up_lapse_days.data
                 else None,
+                event_survey_days=form.event_survey_days.data,
             )
         except DomainError as error:
             db.session.rollback()

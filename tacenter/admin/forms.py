@@ -108,6 +108,11 @@ class CenterForm(FlaskForm):
         "Days after the reminder before the follow-up closes",
         validators=[Optional(), NumberRange(min=1, max=90, message="From 1 to 90 days.")],
     )
+    event_survey_days = IntegerField(
+        "Days an event's participant survey stays open",
+        description="Counted from the event's day. Empty: unchanged (14 until set).",
+        validators=[Optional(), NumberRange(min=1, max=90, message="From 1 to 90 days.")],
+    )
 
 
 class AuditFilterForm(FlaskForm):

@@ -30,4 +30,6 @@ class CenterSettings(db.Model):
     follow_up_days: Mapped[str] = mapped_column(String(40), default=DEFAULT_FOLLOW_UP_DAYS)
     follow_up_remind_days: Mapped[int] = mapped_column(default=14)
     follow_up_lapse_days: Mapped[int] = mapped_column(default=14)
+    # An event's participant survey takes answers for this many days after the event.
+    event_survey_days: Mapped[int] = mapped_column(default=14)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

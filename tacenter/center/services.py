@@ -20,6 +20,7 @@ def center_settings() -> CenterSettings:
         follow_up_days=DEFAULT_FOLLOW_UP_DAYS,
         follow_up_remind_days=14,
         follow_up_lapse_days=14,
+        event_survey_days=14,
         require_sso_for_staff=False,
         require_two_factor_for_all=False,
     )
@@ -36,6 +37,7 @@ def save_center_settings(
     require_two_factor_for_all: bool | None = None,
     require_sso_for_staff: bool | None = None,
     follow_up: tuple[str, int, int] | None = None,
+    event_survey_days: int | None = None,
 ) -> CenterSettings:
     """Admins name the center (as funders know it; the name heads every funder report) and
     choose the sign-in policy (None: unchanged). SSO can be required only with a provider.
@@ -64,6 +66,10 @@ def save_center_settings(
             raise DomainError("Reminder and lapse days go from 1 to 90.")
         settings.follow_up_days = ",".join(str(d) for d in sorted({int(d) for d in days}))
         settings.follow_up_remind_days, settings.follow_up_lapse_days = int(remind), int(lapse)
+    if event_survey_days is not None:
+        if not 1 <= int(event_survey_days) <= 90:
+            raise DomainError("An event's survey stays open from 1 to 90 days.")
+        settings.event_survey_days = int(event_survey_days)
     db.session.add(settings)
     record_event(Action.SETTINGS_CHANGED, actor=actor, object_type="center_settings", object_ref="center")
     db.session.commit()

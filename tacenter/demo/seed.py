@@ -18,6 +18,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.conversation.models import Message
 from tacenter.delivery.models import TAActivity
+from tacenter.demo.event_surveys import seed_event_answers
 from tacenter.demo.group_ta import seed_group_ta
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
 from tacenter.demo.identity import seed_two_factor
@@ -122,6 +123,7 @@ def seed_demo(
         program_ids=list(db.session.scalars(select(GrantProgram.id).order_by(GrantProgram.id))),
     )
     seed_group_ta(now)
+    seed_event_answers(now, random.Random(random_seed + 2))
     if _seed_requests(seeding, requesters, request_count, batch_size, history_days):
         record_reminder_history(now)
         seed_follow_ups(now, seeding.rng)

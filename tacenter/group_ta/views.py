@@ -12,6 +12,8 @@ from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
+from tacenter.event_surveys import services as event_surveys
+from tacenter.event_surveys.views import qr_svg, survey_url
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.group_ta import ics, materials, permissions, queries, services
@@ -151,6 +153,14 @@ def _render_event(event_id: int, status: int = 200, **forms):
     add.version.data = str(event.version)
     status_form = forms.get("status_form") or StatusForm(formdata=None, status=event.status)
     status_form.version.data = str(event.version)
+    link = survey_url(event.id)
+    survey = {
+        "url": link,
+        "qr": qr_svg(link),
+        "state": event_surveys.survey_state(event),
+        "closes_on": event_surveys.closes_on(event),
+        "rate": event_surveys.response_rate(event),
+    }
     return render_template(
         "group_ta/event.html",
         event=event,
@@ -160,6 +170,7 @@ def _render_event(event_id: int, status: int = 200, **forms):
         status_form=status_form,
         material_form=forms.get("material_form") or MaterialForm(formdata=None),
         may_edit=permissions.may_edit_event(event, current_user),
+        survey=survey,
         participants=sum(a.participant_count for a in attendance) + event.non_grantee_count,
     ), status
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, time
+
+from sqlalchemy import func, select
 
 from tacenter.extensions import db
+from tacenter.group_ta.models import Event, EventAttendance
+from tacenter.group_ta.vocab import EventStatus
 from tacenter.intake.models import TARequest
-from tacenter.outcomes.samhsa_map import FORMS, Row
+from tacenter.outcomes.samhsa_map import EVENTS, FORMS, Row
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table
 from tacenter.surveys.models import InstrumentVersion, SurveyAnswer, SurveyItem, SurveySubmission
 
 
 def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> list[Row]:
-    """Every submission of the period for the filtered requests, with {item code: value}."""
+    """Every submission of the period for the filtered requests (or, post-event, the events of
+    the filtered tier), with {item code: value}."""
     lo, hi = filters.period.bounds(tz)
     rows: dict[int, Row] = {}
+    events = purpose_like == "post_event"
+    subject = Event if events else TARequest
     query = (
         select(
             SurveySubmission.id,
@@ -23,7 +30,7 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
             SurveySubmission.purpose,
             SurveySubmission.submitted_at,
             SurveySubmission.locale,
-            TARequest.tier,
+            subject.tier,
             SurveyItem.code,
             SurveyItem.kind,
             SurveyAnswer.number,
@@ -31,21 +38,38 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
             SurveyAnswer.text,
         )
         .join(InstrumentVersion, InstrumentVersion.id == SurveySubmission.version_id)
-        .join(TARequest, TARequest.id == SurveySubmission.ta_request_id)
+        .join(
+            subject, subject.id == (SurveySubmission.event_id if events else SurveySubmission.ta_request_id)
+        )
         .outerjoin(SurveyAnswer, SurveyAnswer.submission_id == SurveySubmission.id)
         .outerjoin(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
         .where(
-            filters.request_condition(),
+            (Event.tier == filters.tier if filters.tier else True) if events else filters.request_condition(),
             SurveySubmission.purpose.like(purpose_like),
             SurveySubmission.submitted_at >= lo,
             SurveySubmission.submitted_at < hi,
         )
         .order_by(SurveySubmission.submitted_at, SurveySubmission.id)
     )
-    for sid, version, purpose, at, locale, tier, code, kind, number, choice, text in db.session.execute(
-        query
-    ):
+    if events:
+        query = query.add_columns(Event.id, Event.event_type)
+    for (
+        sid,
+        version,
+        purpose,
+        at,
+        locale,
+        tier,
+        code,
+        kind,
+        number,
+        choice,
+        text,
+        *event,
+    ) in db.session.execute(query):
         row = rows.setdefault(sid, Row(sid, version, purpose, at, locale, tier))
+        if event:
+            row.event = {"event_id": event[0], "event_type": event[1]}
         if code is None:
             continue
         if kind == "multi":
@@ -57,7 +81,54 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
     return list(rows.values())
 
 
+def event_rows(filters: ReportFilters) -> list[Row]:
+    """Every event delivered in the period (by its date; of the filtered tier), with its counts."""
+    people = (
+        select(
+            EventAttendance.event_id,
+            func.count().label("organizations"),
+            func.sum(EventAttendance.participant_count).label("participants"),
+        )
+        .group_by(EventAttendance.event_id)
+        .subquery()
+    )
+    answers = (
+        select(SurveySubmission.event_id, func.count().label("answers"))
+        .where(SurveySubmission.event_id.is_not(None))
+        .group_by(SurveySubmission.event_id)
+        .subquery()
+    )
+    query = (
+        select(Event, people.c.organizations, people.c.participants, answers.c.answers)
+        .outerjoin(people, people.c.event_id == Event.id)
+        .outerjoin(answers, answers.c.event_id == Event.id)
+        .where(
+            Event.status == EventStatus.DELIVERED.value,
+            Event.event_date >= filters.period.start,
+            Event.event_date <= filters.period.end,
+            Event.tier == filters.tier if filters.tier else True,
+        )
+        .order_by(Event.event_date, Event.id)
+    )
+    rows = []
+    for event, organizations, participants, answered in db.session.execute(query):
+        held = datetime.combine(event.event_date, time())
+        row = Row(event.id, 0, "event_description", held, event.language, event.tier)
+        row.event = {
+            "event_date": event.event_date.isoformat(),
+            "event_type": event.event_type,
+            "mode": event.mode,
+            "hours": float(event.duration_hours),
+            "participants": int(participants or 0) + event.non_grantee_count,
+            "organizations": int(organizations or 0),
+            "answers": int(answered or 0),
+        }
+        rows.append(row)
+    return rows
+
+
 def samhsa_table(form: str, filters: ReportFilters, *, tz: str) -> Table:
     title, purpose_like, columns = FORMS[form]
-    body = [[col.read(row) for col in columns] for row in submission_rows(purpose_like, filters, tz=tz)]
+    found = event_rows(filters) if purpose_like == EVENTS else submission_rows(purpose_like, filters, tz=tz)
+    body = [[col.read(row) for col in columns] for row in found]
     return Table(title, [c.name for c in columns], body, "; ".join(f"{c.name}: {c.meaning}" for c in columns))

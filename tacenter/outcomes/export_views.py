@@ -8,7 +8,7 @@ from flask_login import current_user
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
-from tacenter.outcomes import figures
+from tacenter.outcomes import event_figures, figures
 from tacenter.outcomes.export import samhsa_table
 from tacenter.outcomes.samhsa_map import FORMS
 from tacenter.reports import exports
@@ -34,6 +34,8 @@ def overview():
         figures.response_rates(filters, tz=tz),
         figures.follow_up_changes(filters, tz=tz),
         figures.objectives(filters, tz=tz, rows="tier"),
+        event_figures.event_item_scores(filters, tz=tz),
+        event_figures.event_response_rates(filters, tz=tz),
     ]
     return render_template(
         "outcomes/overview.html",

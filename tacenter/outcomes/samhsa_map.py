@@ -4,7 +4,8 @@ Each form is a list of columns: (column name, what it holds and its codes, how t
 one submission). A submission is read as `Row`: its id, instrument version number, purpose,
 date, language, the request's tier, and `values` {item code: answer} (a list for multi items).
 Missing answers take MISSING. No names, emails or request references leave in these files.
-Post-event answers and event descriptions join here when events exist (see docs/outcomes.md).
+Post-event answers are read from the event (its tier, type); an event description's `Row`
+is one delivered event, its facts in `event` (see docs/outcomes.md).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ LANGUAGE = {"en": 1, "es": 2}  # 1 English, 2 Spanish
 TIER = {"universal": 1, "targeted": 2, "intensive": 3}
 GOAL_MET = {"yes": 1, "partly": 2, "no": 3}
 YES_NO = {True: 1, False: 0}
+EVENT_TYPE = {"training": 1, "ta": 2, "meeting": 3}
+EVENT_MODE = {"virtual": 1, "in_person": 2, "hybrid": 3}
+EVENT_LANGUAGE = {"en": 1, "es": 2, "both": 3}
+EVENTS = "event"  # the purpose pattern of a form whose rows are events, not answers
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Row:
     locale: str
     tier: str
     values: dict = field(default_factory=dict)
+    event: dict = field(default_factory=dict)  # event_id, event_type, event_date, participants, …
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,54 @@ FORMS: dict[str, tuple[str, str, list[Col]]] = {
                 "Barriers, free text (spaces collapsed, at most 1,000 characters)",
                 _text("barriers"),
             ),
+        ],
+    ),
+    "post_event": (
+        "Post-event survey (participants, anonymous)",
+        "post_event",
+        COMMON
+        + [
+            Col("EventID", "This system's event number", lambda r: r.event.get("event_id", MISSING)),
+            Col(
+                "EventType",
+                "1 training, 2 TA session, 3 meeting",
+                lambda r: EVENT_TYPE.get(r.event.get("event_type"), MISSING),
+            ),  # fmt: skip
+            Col("Quality", "Quality of the event, 1 (poor) to 5 (excellent); -9 missing", _number("quality")),
+            Col("Relevance", "Relevance, 1 to 5; -9 missing", _number("relevance")),
+            Col("Usefulness", "Usefulness, 1 to 5; -9 missing", _number("usefulness")),
+            Col("Satisfaction", "Overall satisfaction, 1 to 5; -9 missing", _number("satisfaction")),
+            Col(
+                "IntentToUse",
+                "Intends to use what was learned: 1 yes, 0 no; -9 missing",
+                _coded("intent_to_use", YES_NO),
+            ),
+        ],
+    ),
+    "event_description": (
+        "Event descriptions (delivered events)",
+        EVENTS,
+        [
+            Col("EventID", "This system's event number", lambda r: r.id),
+            Col("EventDate", "Date held, YYYY-MM-DD (center's time zone)", lambda r: r.event["event_date"]),
+            Col(
+                "EventType",
+                "1 training, 2 TA session, 3 meeting",
+                lambda r: EVENT_TYPE.get(r.event["event_type"], MISSING),
+            ),  # fmt: skip
+            Col("TATier", "1 universal, 2 targeted, 3 intensive", lambda r: TIER.get(r.tier, MISSING)),
+            Col(
+                "Mode", "1 virtual, 2 in person, 3 hybrid", lambda r: EVENT_MODE.get(r.event["mode"], MISSING)
+            ),
+            Col("Language", "1 English, 2 Spanish, 3 both", lambda r: EVENT_LANGUAGE.get(r.locale, MISSING)),
+            Col("DurationHours", "Length in hours", lambda r: r.event["hours"]),
+            Col(
+                "Participants",
+                "Participants recorded (all organizations and others)",
+                lambda r: r.event["participants"],
+            ),  # fmt: skip
+            Col("Organizations", "Organizations that attended", lambda r: r.event["organizations"]),
+            Col("SurveyAnswers", "Post-event answers received", lambda r: r.event["answers"]),
         ],
     ),
 }

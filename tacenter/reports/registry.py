@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tacenter.outcomes import figures
+from tacenter.outcomes import event_figures, figures
 from tacenter.reports import group_tables, outcomes, tables
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS
 from tacenter.reports.filters import ReportFilters
@@ -33,6 +33,8 @@ REPORTS = {
         ReportKind("survey_items", "Survey items", DIMENSION_CHOICES, "tier"),
         ReportKind("response_rates", "Survey response rates", []),
         ReportKind("follow_up_changes", "Follow-up outcomes", []),
+        ReportKind("event_items", "Post-event survey items by event type", []),
+        ReportKind("event_response_rates", "Post-event response rates", []),
         ReportKind("objectives", "Plan objectives", DIMENSION_CHOICES, "program"),
         ReportKind("group", "Group TA events", list(group_tables.GROUP_DIMENSIONS.items()), "type"),
         ReportKind("reach", "Organizations reached: requests and events", []),
@@ -45,6 +47,8 @@ OUTCOME_BUILDERS = {
     "response_rates": lambda f, *, tz, rows: figures.response_rates(f, tz=tz),
     "follow_up_changes": lambda f, *, tz, rows: figures.follow_up_changes(f, tz=tz),
     "objectives": figures.objectives,
+    "event_items": event_figures.event_item_scores,
+    "event_response_rates": event_figures.event_response_rates,
 }
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
+from tacenter.outcomes.event_figures import dashboard_outcomes
 from tacenter.reports import exports, kept_views, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
@@ -68,6 +69,7 @@ def dashboard():
         freshness=_freshness(served),
         reports=registry.REPORTS,
         reach_rows=reach_rows,
+        outcomes=dashboard_outcomes(filters, tz=tz),
         **_page_context(filters),
     )
 

@@ -2,8 +2,8 @@
 
 A version is never edited once saved: editing an instrument saves a new version with its own
 items, so an answer (SurveyAnswer -> SurveyItem -> InstrumentVersion) keeps the wording it
-answered. A submission has one subject: a request today (`ta_request_id`); an event later
-(add `event_id`, see docs/outcomes.md).
+answered. A submission has one subject: a request (`ta_request_id`) or an event (`event_id`,
+answered anonymously by a participant: no respondent, no address, only a hashed browser key).
 """
 
 from __future__ import annotations
@@ -92,6 +92,8 @@ class SurveySubmission(db.Model):
     __tablename__ = "survey_submission"
     __table_args__ = (
         UniqueConstraint("ta_request_id", "purpose"),
+        # One answer per browser per event: the browser's random cookie key, hashed.
+        UniqueConstraint("event_id", "browser_key", name="uq_survey_submission_event_browser"),
         Index("ix_survey_submission_time", "submitted_at", "purpose"),
     )
 
@@ -100,6 +102,8 @@ class SurveySubmission(db.Model):
     purpose: Mapped[str] = mapped_column(String(24))
     ta_request_id: Mapped[int | None] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
     respondent_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    browser_key: Mapped[str | None] = mapped_column(String(64))  # sha256 hex of the cookie key
     locale: Mapped[str] = mapped_column(String(8), default="en")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 

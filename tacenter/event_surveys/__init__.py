@@ -1,0 +1,1 @@
+"""Post-event participant surveys: an anonymous link and QR code per event (docs/outcomes.md)."""
