@@ -51,7 +51,7 @@ def test_a_spanish_speaking_requester_goes_through_the_whole_journey_in_spanish(
     expect(page.get_by_role("status")).to_contain_text("Su cuenta está lista")
     page.get_by_label("Correo electrónico").fill("marisol@salud.example")
     page.get_by_label("Contraseña").fill("colibríes en el jardín de Ponce")
-    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
     _no_english(page, phrases)
 
     page.get_by_role("link", name="Solicitar asistencia técnica").first.click()
@@ -86,15 +86,20 @@ def test_a_spanish_speaking_requester_goes_through_the_whole_journey_in_spanish(
     page.get_by_role("link", name="Responda la breve encuesta de satisfacción").click()
     _no_english(page, phrases)
     # USWDS draws its own radio on the label; the real input sits off-screen.
-    page.get_by_role("group", name="¿Qué tan útil fue la asistencia?").locator("label").filter(
-        has_text=re.compile(r"^5 \(excelente\)$")
-    ).click()
+    for question in (
+        "¿Cómo calificaría la calidad de la ayuda?",
+        "¿Qué tan pertinente fue para sus necesidades?",
+        "¿Qué tan útil fue?",
+        "En general, ¿qué tan satisfecho(a) está?",
+    ):
+        page.get_by_role("group", name=question).locator("label").filter(
+            has_text=re.compile(r"^5 \(excelente\)$")
+        ).click()
     page.get_by_role("group", name="¿Qué tan oportuna fue?").locator("label").filter(
         has_text=re.compile(r"^4$")
     ).click()
-    page.get_by_role("group", name="¿Se alcanzó su meta?").locator("label").filter(
-        has_text=re.compile(r"^Sí$")
-    ).click()
+    for question in ("¿Piensa usar lo que aprendió?", "¿Se cumplió su objetivo?"):
+        page.get_by_role("group", name=question).locator("label").filter(has_text=re.compile(r"^Sí$")).click()
     page.get_by_role("button", name="Enviar respuestas").click()
     expect(page.get_by_role("status")).to_contain_text("Gracias")
     ARTIFACTS.mkdir(exist_ok=True)
