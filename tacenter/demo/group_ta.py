@@ -11,10 +11,13 @@ from sqlalchemy import select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import Topic
+from tacenter.delivery.plans import add_goal
 from tacenter.extensions import db
 from tacenter.group_ta import collaboratives, services
 from tacenter.group_ta.materials import add_material
 from tacenter.group_ta.models import Collaborative
+from tacenter.intake.models import TARequest
+from tacenter.outcomes.objectives import add_objective, update_objective
 from tacenter.timeliness.business_days import local_date
 from tacenter.vocab import Role
 
@@ -24,6 +27,22 @@ SUBJECTS = ("billing codes", "state plan amendments", "rates", "workforce")
 
 def _email(address: str) -> User:
     return db.session.scalar(select(User).where(User.email == address))
+
+
+# Objectives of each member's plan by status, so the cohort page shows members' progress.
+PROGRESS = (("met", "in_progress", "not_started"), ("in_progress", "not_started"), ("met", "met", "dropped"))
+
+
+def _seed_member_objectives(members, lead: User, now: datetime) -> None:
+    for i, member in enumerate(members):
+        reference = db.session.get(TARequest, member.ta_request_id).reference
+        goal = add_goal(reference, "Medicaid pays for dyadic IECMH services", actor=lead, now=now)
+        for n, status in enumerate(PROGRESS[i % len(PROGRESS)]):
+            found = add_objective(reference, goal.id, f"Financing step {n + 1}", target_date=None,
+                                  actor=lead, now=now)  # fmt: skip
+            if status != "not_started":
+                update_objective(reference, found.id, status, note="Cohort check-in",
+                                 evidence="Meeting notes", actor=lead, now=now)  # fmt: skip
 
 
 def seed_group_ta(now: datetime) -> None:
@@ -47,8 +66,11 @@ def seed_group_ta(now: datetime) -> None:
         now=now,
     )  # fmt: skip
     members = orgs[:6]
-    for org in members:
+    joined = [
         collaboratives.add_member(cohort.id, org.id, actor=lead, joined_on=cohort.start_date, now=now)
+        for org in members
+    ]
+    _seed_member_objectives(joined[:-1], lead, now)  # the last member has no plan yet
     for n in range(4):  # three sessions held, the next one planned
         day = today - timedelta(days=90 - 30 * n)
         session = services.create_event(

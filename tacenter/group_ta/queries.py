@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.extensions import db
@@ -22,6 +22,7 @@ from tacenter.group_ta.models import (
 )
 from tacenter.group_ta.permissions import visible_events
 from tacenter.intake.models import TARequest
+from tacenter.outcomes.models import ObjectiveStatus, PlanObjective
 from tacenter.vocab import STAFF_SIDE
 
 PAGE = 100
@@ -103,19 +104,41 @@ def organization_choices() -> list[tuple[int, str]]:
 
 
 @dataclass
+class Progress:
+    """A member's plan objectives (on its linked request) by status; not met and dropped count
+    in the total only."""
+
+    met: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    total: int = 0
+
+    def add(self, status: str, count: int) -> None:
+        self.total += count
+        if status == ObjectiveStatus.MET:
+            self.met += count
+        elif status == ObjectiveStatus.IN_PROGRESS:
+            self.in_progress += count
+        elif status == ObjectiveStatus.NOT_STARTED:
+            self.not_started += count
+
+
+@dataclass
 class CohortGrid:
     sessions: list[Event]
     members: list[CollaborativeMember]
     cells: dict[tuple[int, int], int]  # (organization id, event id) -> participants
     history: list[MembershipChange]
     references: dict[int, str]  # each member's request id -> its reference
+    progress: dict[int, Progress]  # each member's request id -> its plan objectives by status
 
     def sessions_attended(self, organization_id: int) -> int:
         return sum(1 for (org, _), n in self.cells.items() if org == organization_id and n)
 
 
 def cohort_grid(collaborative: Collaborative) -> CohortGrid:
-    """Members × sessions with each member's participants: five queries whatever the size."""
+    """Members × sessions with each member's participants and objectives: five queries whatever
+    the size."""
     sessions = list(
         db.session.scalars(
             select(Event)
@@ -147,12 +170,25 @@ def cohort_grid(collaborative: Collaborative) -> CohortGrid:
             .limit(50)
         )
     )
-    request_ids = [m.ta_request_id for m in members if m.ta_request_id]
-    references = dict(
-        db.session.execute(
-            select(TARequest.id, TARequest.reference).where(TARequest.id.in_(request_ids))
-        ).all()
-        if request_ids
-        else []
+    references, progress = _member_requests([m.ta_request_id for m in members if m.ta_request_id])
+    return CohortGrid(sessions, members, dict(cells), history, references, progress)
+
+
+def _member_requests(request_ids: list[int]) -> tuple[dict[int, str], dict[int, Progress]]:
+    """Each member request's reference and its objectives by status: one grouped query."""
+    if not request_ids:
+        return {}, {}
+    rows = db.session.execute(
+        select(TARequest.id, TARequest.reference, PlanObjective.status, func.count(PlanObjective.id))
+        .outerjoin(PlanObjective, PlanObjective.ta_request_id == TARequest.id)
+        .where(TARequest.id.in_(request_ids))
+        .group_by(TARequest.id, TARequest.reference, PlanObjective.status)
     )
-    return CohortGrid(sessions, members, dict(cells), history, references)
+    references: dict[int, str] = {}
+    progress: dict[int, Progress] = {}
+    for request_id, reference, status, count in rows:
+        references[request_id] = reference
+        found = progress.setdefault(request_id, Progress())
+        if status is not None:
+            found.add(status, count)
+    return references, progress
