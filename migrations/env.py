@@ -93,10 +93,20 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild a table (copy, drop, rename). With foreign keys enforced, the
+            # drop would cascade into the rows that point at it (survey answers, say): SQLite's own
+            # advice is to switch enforcement off while a table is rebuilt. The app's connections
+            # switch it on again (tacenter/db.py); a PRAGMA outside a transaction takes effect.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":  # the connection goes back to the app's pool
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -20,7 +20,7 @@ def upgrade():
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("seconds", sa.Double(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_report_snapshot")),
     )
 

@@ -23,9 +23,8 @@ from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from tacenter.extensions import db
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
-from tacenter.surveys.answers import parse, save_submission
+from tacenter.surveys.answers import submit
 from tacenter.surveys.defaults import POST_REQUEST
-from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import SurveySubmission
 from tacenter.vocab import DeliveryMode, Role
 from tacenter.webhooks.events import EventType, emit
@@ -202,20 +201,17 @@ def answer_survey(
         raise DomainError(_l("The survey opens when the request is closed."))
     if survey_for(ta_request.id) is not None:
         raise Conflict(_l("This survey was already answered, thank you. Answers cannot be changed."))
-    version = ensure_version(POST_REQUEST)
-    values, errors = parse(version, form)
-    if errors:
-        db.session.rollback()
-        return None, errors
-    submission = save_submission(
-        version,
-        values,
+    submission, errors = submit(
+        POST_REQUEST,
+        form,
         purpose=POST_REQUEST,
         ta_request_id=ta_request.id,
         respondent_id=actor.id,
         locale=recipient_locale(actor),
         now=now,
     )
+    if errors:
+        return None, errors
     emit(EventType.SURVEY_ANSWERED, ta_request, now=now)  # the answers stay in tacenter: read via the API
     try:
         db.session.commit()

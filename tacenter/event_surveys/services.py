@@ -25,9 +25,8 @@ from tacenter.errors import Conflict, DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.group_ta.models import Event, EventAttendance
 from tacenter.group_ta.vocab import EventStatus
-from tacenter.surveys.answers import parse, save_submission
+from tacenter.surveys.answers import submit
 from tacenter.surveys.defaults import POST_EVENT
-from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import SurveySubmission
 from tacenter.timeliness.business_days import local_date
 
@@ -105,14 +104,11 @@ def answer_event_survey(
         )
     if answered_by(event.id, browser_key):
         raise Conflict(ALREADY)
-    version = ensure_version(POST_EVENT)
-    values, errors = parse(version, form)
-    if errors:
-        db.session.rollback()
-        return None, errors
-    submission = save_submission(
-        version, values, purpose=POST_EVENT, ta_request_id=None, respondent_id=None, locale=locale, now=now
+    submission, errors = submit(
+        POST_EVENT, form, purpose=POST_EVENT, ta_request_id=None, respondent_id=None, locale=locale, now=now
     )
+    if errors:
+        return None, errors
     submission.event_id, submission.browser_key = event.id, hashed(browser_key)
     try:
         db.session.commit()

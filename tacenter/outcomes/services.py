@@ -16,9 +16,8 @@ from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.outcomes.models import FollowUp
 from tacenter.outcomes.objectives import mark_met_by_follow_up
-from tacenter.surveys.answers import parse, save_submission
+from tacenter.surveys.answers import submit
 from tacenter.surveys.defaults import FOLLOW_UP
-from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import SurveySubmission
 from tacenter.vocab import Role
 from tacenter.workflow.services import get_visible_request
@@ -48,25 +47,24 @@ def answer_follow_up(
         raise Conflict(_l("This follow-up was already answered, thank you."))
     if follow_up.lapsed_at is not None:
         raise Conflict(_l("This follow-up has closed."))
-    version = ensure_version(FOLLOW_UP)
-    values, errors = parse(version, form)
-    if errors:
-        db.session.rollback()
-        return None, errors
-    submission = save_submission(
-        version,
-        values,
+    submission, errors = submit(
+        FOLLOW_UP,
+        form,
         purpose=follow_up.purpose,
         ta_request_id=ta_request.id,
         respondent_id=actor.id,
         locale=recipient_locale(actor),
         now=now,
     )
+    if errors:
+        return None, errors
     db.session.flush()
     follow_up.answered_at, follow_up.submission_id = now, submission.id
     met = [int(v) for v in (form.getlist("objective-met") if hasattr(form, "getlist") else []) if v.isdigit()]
     if met:
-        evidence = " ".join(str(values.get(code, "")) for code in ("evidence_note", "evidence_link")).strip()
+        evidence = " ".join(
+            str(submission.value(code) or "") for code in ("evidence_note", "evidence_link")
+        ).strip()
         mark_met_by_follow_up(
             ta_request.id, met, evidence=evidence, submission_id=submission.id, actor_id=actor.id, now=now
         )

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from tacenter.extensions import db
 from tacenter.surveys import defaults
+from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import InstrumentVersion, SurveyAnswer, SurveyItem, SurveySubmission
 
 
@@ -107,3 +108,33 @@ def save_submission(
         submission.answers.extend(rows)
     db.session.add(submission)
     return submission
+
+
+def submit(
+    kind: str,
+    form: Mapping,
+    *,
+    purpose: str,
+    ta_request_id: int | None,
+    respondent_id: int | None,
+    locale: str,
+    now: datetime,
+) -> tuple[SurveySubmission | None, dict[str, str]]:
+    """Answer the current version of instrument `kind` with the posted `form`: (submission, {})
+    with the submission added to the session, or (None, {code: message}) with it rolled back.
+    Every survey page (after a request, a follow-up, after an event) answers through here."""
+    version = ensure_version(kind)
+    values, errors = parse(version, form)
+    if errors:
+        db.session.rollback()
+        return None, errors
+    submission = save_submission(
+        version,
+        values,
+        purpose=purpose,
+        ta_request_id=ta_request_id,
+        respondent_id=respondent_id,
+        locale=locale,
+        now=now,
+    )
+    return submission, {}
