@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
+from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tests.factories import OrganizationFactory, RequesterFactory, TopicFactory, UserFactory, submit
@@ -30,14 +31,84 @@ PAYLOADS = [
 ]
 
 
-def _pages(app, reference):
+def _pages(app, values):
     for rule in app.url_map.iter_rules():
         if (
             "GET" in rule.methods
             and rule.endpoint not in ("static", "home.healthz")
-            and set(rule.arguments) <= {"reference"}
+            and set(rule.arguments) <= set(values)
         ):
-            yield rule.build({"reference": reference} if rule.arguments else {})[1]
+            yield rule.build({k: values[k] for k in rule.arguments})[1]
+
+
+def _seed_new_features(requester, staff, lead, admin, reference) -> dict:
+    """The payloads in events, collaboratives, materials, objectives, survey answers, API tokens
+    and webhooks (issue #20): the URL values that show them."""
+    from datetime import UTC, date, datetime
+
+    from tacenter.api.tokens import create_token
+    from tacenter.delivery.models import PlanGoal
+    from tacenter.event_surveys.services import answer_event_survey, survey_token
+    from tacenter.group_ta import collaboratives, services
+    from tacenter.group_ta.materials import add_material
+    from tacenter.outcomes.models import FollowUp, ObjectiveChange, PlanObjective
+    from tacenter.surveys.answers import save_submission
+    from tacenter.surveys.instruments import ensure_version
+    from tacenter.webhooks.services import subscribe
+
+    org_id, day = requester.organization_id, date(2025, 11, 5)
+    cohort = collaboratives.create_collaborative(
+        collaboratives.CollaborativeValues(PAYLOADS[3][:200], staff.id, date(2025, 10, 1), date(2026, 9, 30),
+                                           description=PAYLOADS[6] * 2),
+        actor=lead,
+    )  # fmt: skip
+    collaboratives.add_member(cohort.id, org_id, actor=lead)
+    event = services.create_event(
+        services.EventValues(PAYLOADS[0][:200], "training", "intensive", day, "1.5", [staff.id],
+                             description=PAYLOADS[2] * 2, collaborative_id=cohort.id),
+        actor=lead,
+    )  # fmt: skip
+    services.record_attendance(event.id, org_id, 4, PAYLOADS[4][:300], version=None, actor=lead)
+    add_material(event.id, PAYLOADS[1][:200], "https://example.org/slides", actor=lead)
+    ta_request = db.session.scalar(select(TARequest).where(TARequest.reference == reference))
+    goal = PlanGoal(ta_request_id=ta_request.id, description=PAYLOADS[7], created_at=datetime.now(UTC))
+    db.session.add(goal)
+    db.session.flush()
+    objective = PlanObjective(ta_request_id=ta_request.id, goal_id=goal.id, description=PAYLOADS[8])
+    db.session.add_all([objective, FollowUp(ta_request_id=ta_request.id, window_days=30)])
+    db.session.flush()
+    db.session.add(ObjectiveChange(objective_id=objective.id, ta_request_id=ta_request.id,
+                                   status="in_progress", note=PAYLOADS[9], evidence=PAYLOADS[5]))  # fmt: skip
+    for kind, purpose in (("post_request", "post_request"), ("follow_up", "follow_up_30")):
+        version = ensure_version(kind)
+        texts = {i.code: PAYLOADS[n % len(PAYLOADS)] for n, i in enumerate(version.items) if i.kind == "text"}
+        save_submission(version, texts, purpose=purpose, ta_request_id=ta_request.id,
+                        respondent_id=requester.id, locale="en", now=datetime.now(UTC))  # fmt: skip
+    db.session.commit()
+    rated = {f"item-{c}": "5" for c in ("quality", "relevance", "usefulness", "satisfaction")}
+    form = _Form({**rated, "item-intent_to_use": "yes", "item-comment": PAYLOADS[6]})
+    _, errors = answer_event_survey(
+        event, form, browser_key="xss-browser", locale="en", now=datetime(2025, 11, 5, 18, tzinfo=UTC)
+    )
+    assert errors == {}
+    for user in (requester, staff, admin):
+        create_token(PAYLOADS[5][:100], "read", 30, actor=user)
+    try:  # a payload in the URL itself, when the target check lets it through
+        webhook = subscribe("http://127.0.0.1:9/h?x=" + PAYLOADS[1], ["request.submitted"],
+                            description=PAYLOADS[2], actor=admin)  # fmt: skip
+    except DomainError:  # refused: the payload stays in the description
+        db.session.rollback()
+        webhook = subscribe(
+            "http://127.0.0.1:9/h", ["request.submitted"], description=PAYLOADS[2], actor=admin
+        )
+    return {"event_id": event.id, "collaborative_id": cohort.id, "subscription_id": webhook.id, "days": 30,
+            "instrument": "follow_up", "survey_token": survey_token(event.id)}  # fmt: skip
+
+
+class _Form(dict):
+    def getlist(self, key):
+        value = self.get(key, [])
+        return value if isinstance(value, list) else [value]
 
 
 def test_payloads_never_run_or_become_elements(app, page_for):
@@ -51,11 +122,15 @@ def test_payloads_never_run_or_become_elements(app, page_for):
         for payload in PAYLOADS
     ]
     staff = UserFactory(role="staff", name=PAYLOADS[5][:120])
-    for user in (requester, staff, UserFactory(role="lead"), UserFactory(role="admin")):
+    lead, admin = UserFactory(role="lead"), UserFactory(role="admin")
+    values = {"reference": references[0]}
+    values |= _seed_new_features(requester, staff, lead, admin, references[0])
+    for user in (None, requester, staff, lead, UserFactory(role="leadership"), admin):
         page = page_for(user)
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        for path in _pages(app, references[0]):
+        paths = ["/survey/" + values["survey_token"]] if user is None else _pages(app, values)
+        for path in paths:
             # Downloads (CSV, Excel, archives) are not rendered by a browser; their cells' escaping
             # has its own tests. Only pages that answer HTML are opened.
             answer = page.request.get(path, max_redirects=5)
@@ -64,7 +139,13 @@ def test_payloads_never_run_or_become_elements(app, page_for):
             page.goto(path)
             injected = page.evaluate("document.querySelectorAll('.xss-node').length")
             ran = page.evaluate("window.__xss === 1")
-            assert (injected, ran, dialogs) == (0, False, []), f"{path} as {user.role}"
+            assert (injected, ran, dialogs) == (0, False, []), f"{path} as {user and user.role}"
+    # The payloads were on the new pages, shown as text (so the crawl above proves something).
+    page = page_for(lead)
+    for path, payload in ((f"/events/{values['event_id']}", PAYLOADS[0]),
+                          (f"/collaboratives/{values['collaborative_id']}", PAYLOADS[3])):  # fmt: skip
+        page.goto(path)
+        assert payload[:40] in page.inner_text("body"), path
     db.session.rollback()
     assert (
         db.session.scalar(select(TARequest).where(TARequest.reference == references[0])).title == PAYLOADS[0]
