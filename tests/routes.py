@@ -209,6 +209,8 @@ def build_world() -> World:
     from tacenter.outcomes.models import FollowUp
 
     db.session.add_all([FollowUp(ta_request_id=r.id, window_days=30) for r in (own, foreign)])
+    # And our requester's 30-day follow-up of the event our organization attended.
+    db.session.add(FollowUp(event_id=group["own_event"].id, contact_id=requester.id, window_days=30))
     db.session.commit()
     world.ids = {name: make(world) for name, make in SAMPLES.items()}
     return world

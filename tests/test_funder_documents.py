@@ -14,11 +14,16 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tacenter.center.services import save_center_settings
+from tacenter.demo.outcomes import _insert
+from tacenter.intake.models import TARequest
 from tacenter.reports import funder
 from tacenter.reports.exports import sheet_name
 from tacenter.reports.models import FunderReport
+from tacenter.surveys.defaults import POST_REQUEST
 from tests import reports_data
 from tests.factories import UserFactory
+from tests.outcomes_data import versions
+from tests.reports_data import at
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CENTER = "Center of Excellence for Infant and Early Childhood Mental Health Consultation"
@@ -73,6 +78,50 @@ def test_every_sheet_name_fits_excel_is_distinct_and_names_its_table(db_session)
     assert workbook["Requests by state or territory"]["A1"].value == "State or territory"
     assert workbook["TA hours by grant program"]["A1"].value == "Grant program"
     assert not any(re.search(r"_\d+$", n) for n in names)  # no made-up suffixes
+
+
+def test_the_funder_report_carries_the_outcome_figures(db_session):
+    reports_data.build(7, count=80)
+    request = db_session.scalars(
+        select(TARequest).where(TARequest.tier == "intensive").order_by(TARequest.id)
+    ).first()
+    rated = {"quality": 5, "relevance": 4, "usefulness": 3, "satisfaction": 2}
+    _insert(
+        versions()[(POST_REQUEST, 2)], "post_request", [(request.id, None, at("2026-01-15 12:00"), rated)]
+    )
+    admin = UserFactory(role="admin")
+    report = funder.request_funder_report(
+        datetime(2025, 10, 1).date(), datetime(2026, 3, 31).date(), actor=admin
+    )
+    assert funder.generate_funder_report(report.id, now=datetime(2026, 6, 1, tzinfo=UTC)) == "done"
+    db_session.expire_all()
+    report = db_session.get(FunderReport, report.id)
+    workbook = load_workbook(io.BytesIO(report.xlsx))
+    items = list(workbook["Survey items by tier"].iter_rows(values_only=True))
+    assert items[0][:4] == ("Tier", "Item", "Answers", "Mean (1-5)")
+    intensive = {row[1]: row for row in items[1:] if row[0] == "Intensive"}
+    for item in ("Quality", "Relevance", "Usefulness", "Satisfaction"):
+        assert intensive[item][2] >= 1 and 1 <= float(intensive[item][3]) <= 5, (item, items)
+    rates = [row[0] for row in workbook["Response rates"].iter_rows(min_row=2, values_only=True)]
+    assert any("post-request" in str(r).lower() for r in rates), rates
+    assert any("30" in str(r) for r in rates) and any("90" in str(r) for r in rates), rates
+    assert workbook["Event responses by type, tier"]["A1"].value == "Event type"
+    assert workbook["Event items by type, tier"]["A1"].value == "Event type"
+    changes = {row[0]: row[1] for row in workbook["Follow-up outcomes by change"].iter_rows(values_only=True)}
+    assert changes["All follow-up answers"] > 0 and changes["Nothing yet"] is not None, changes
+    objectives = list(workbook["Plan objectives by tier"].iter_rows(values_only=True))
+    assert objectives[0][:4] == ("Tier", "Objectives set", "Not started", "In progress")
+    assert sum(row[1] for row in objectives[1:] if isinstance(row[1], int)) > 0
+    assert workbook["Plan objectives by program"]["A1"].value == "Grant program"
+    text = " ".join(_pages(report.pdf))
+    for title in (
+        "Survey items by tier",
+        "Response rates",
+        "Post-event response rates by event type and tier",
+        "Follow-up outcomes by change type",
+        "Plan objectives by tier",
+    ):
+        assert title in text, title
 
 
 def test_sheet_names_shorten_by_words_and_stay_distinct():

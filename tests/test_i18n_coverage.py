@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -31,6 +32,8 @@ REQUESTER_EMAILS = {
     "survey_requested",
     "follow_up",
     "follow_up_reminder",
+    "event_follow_up",
+    "event_follow_up_reminder",
     "reminder",
     "daily_digest",
     "invitation",
@@ -319,6 +322,8 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "last_use": date(2026, 3, 2),
         "deadline": date(2026, 6, 1),
         "minutes": 60,
+        "event": SimpleNamespace(id=1, title="Taller de supervisión", event_date=date(2026, 3, 10)),
+        "days": 30,
     }
     data = {
         requester.name,
@@ -329,6 +334,7 @@ def test_requester_emails_read_in_spanish_subject_text_and_html(app):
         "Texto",
         "Ana",
         "Organización",
+        "Taller de supervisión",
         "Cerrada",  # the stage, already in the recipient's language (workflow passes it lazily)
     }
     phrases = english_phrases(catalog("es"))

@@ -1,5 +1,6 @@
-"""Follow-ups 30 and 90 days (center settings) after a request closes: one email, one reminder to
-non-responders, then the follow-up lapses.
+"""Follow-ups 30 and 90 days (center settings) after a request closes (and after an event is
+delivered: `event_follow_ups.py`): one email, one reminder to non-responders, then the follow-up
+lapses.
 
 Exactly once per request and window: the sweep INSERTs the follow_up row (unique on request and
 window, ON CONFLICT DO NOTHING … RETURNING) and queues its email in the same transaction; the
@@ -23,6 +24,7 @@ from tacenter.extensions import db
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.notifications.services import queue_email
+from tacenter.outcomes.event_follow_ups import email_event_follow_up, send_new_event_follow_ups
 from tacenter.outcomes.models import FollowUp
 from tacenter.workflow.rules import Stage
 
@@ -103,6 +105,9 @@ def _remind(*, now: datetime, remind: int) -> int:
         .all()
     )
     for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.id.in_(ids))):
+        if follow_up.event_id is not None:
+            email_event_follow_up(follow_up, "follow_up_reminder")
+            continue
         _email(follow_up, db.session.get(TARequest, follow_up.ta_request_id), "follow_up_reminder")
     return len(ids)
 
@@ -131,6 +136,7 @@ def run_follow_ups(*, now: datetime | None = None) -> Counter:
     stats = Counter()
     for days in follow_up_windows():
         stats["sent"] += _send_new(days, now=now, remind=remind, lapse=lapse)
+        stats["sent"] += send_new_event_follow_ups(days, now=now, remind=remind, lapse=lapse)
     stats["reminded"] = _remind(now=now, remind=remind)
     stats["lapsed"] = _lapse(now=now, lapse=lapse)
     db.session.commit()

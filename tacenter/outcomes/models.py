@@ -15,18 +15,23 @@ from tacenter.extensions import db
 
 
 class FollowUp(db.Model):
-    """One follow-up window (30 or 90 days) of one closed request. The unique key is the
-    "exactly once": the sweep that inserts the row also queues its email, in one transaction,
-    so a second beat or a re-run after a killed worker inserts nothing and sends nothing."""
+    """One follow-up window (30 or 90 days) of one closed request, or of one delivered event for
+    one contact (an active requester account of an organization that attended). The unique keys
+    are the "exactly once": the sweep that inserts the row also queues its email, in one
+    transaction, so a second beat or a re-run after a killed worker inserts nothing and sends
+    nothing."""
 
     __tablename__ = "follow_up"
     __table_args__ = (
         UniqueConstraint("ta_request_id", "window_days"),
+        UniqueConstraint("event_id", "contact_id", "window_days", name="uq_follow_up_event_contact_window"),
         Index("ix_follow_up_open", "answered_at", "lapsed_at", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    ta_request_id: Mapped[int | None] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     window_days: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminded_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.group_ta.models import Event
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.outcomes.models import FollowUp
@@ -68,6 +69,51 @@ def answer_follow_up(
         mark_met_by_follow_up(
             ta_request.id, met, evidence=evidence, submission_id=submission.id, actor_id=actor.id, now=now
         )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("This follow-up was already answered, thank you.")) from None
+    return submission, {}
+
+
+def event_follow_up_of(event_id: int, days: int, *, actor: User) -> tuple[Event, FollowUp]:
+    """The event and `actor`'s own follow-up of it for `days`; NotFound otherwise (another
+    contact's follow-up is not theirs to see)."""
+    follow_up = db.session.scalar(
+        select(FollowUp).where(
+            FollowUp.event_id == event_id, FollowUp.contact_id == actor.id, FollowUp.window_days == days
+        )
+    )
+    if follow_up is None:
+        raise NotFound(_l("There is no follow-up for this event at this time."))
+    return db.session.get(Event, event_id), follow_up
+
+
+def answer_event_follow_up(
+    event_id: int, days: int, form, *, actor: User, now: datetime | None = None
+) -> tuple[SurveySubmission | None, dict[str, str]]:
+    """The contact answers their follow-up of an event once, before it lapses."""
+    now = now or utcnow()
+    _event, follow_up = event_follow_up_of(event_id, days, actor=actor)
+    if follow_up.answered_at is not None:
+        raise Conflict(_l("This follow-up was already answered, thank you."))
+    if follow_up.lapsed_at is not None:
+        raise Conflict(_l("This follow-up has closed."))
+    submission, errors = submit(
+        FOLLOW_UP,
+        form,
+        purpose=follow_up.purpose,
+        ta_request_id=None,
+        respondent_id=actor.id,
+        locale=recipient_locale(actor),
+        now=now,
+    )
+    if errors:
+        return None, errors
+    submission.event_id = event_id
+    db.session.flush()
+    follow_up.answered_at, follow_up.submission_id = now, submission.id
     try:
         db.session.commit()
     except IntegrityError:

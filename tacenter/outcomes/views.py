@@ -55,6 +55,37 @@ def follow_up(reference: str, days: int):
     ), status
 
 
+@bp.route("/events/<int:event_id>/follow-up/<int:days>", methods=["GET", "POST"])
+@require_roles(Role.REQUESTER)
+def event_follow_up(event_id: int, days: int):
+    """The follow-up instrument about an event the contact's organization attended."""
+    event, row = services.event_follow_up_of(event_id, days, actor=current_user)
+    version, errors, status = current_version(FOLLOW_UP), {}, 200
+    if request.method == "POST":
+        try:
+            submission, errors = services.answer_event_follow_up(
+                event_id, days, request.form, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("outcomes.event_follow_up", event_id=event_id, days=days))
+        if submission is not None:
+            flash(_("Thank you: your answers were saved."), "success")
+            return redirect(url_for("outcomes.event_follow_up", event_id=event_id, days=days))
+        status = 400
+        event, row = services.event_follow_up_of(event_id, days, actor=current_user)
+    return render_template(
+        "outcomes/follow_up.html",
+        event=event,
+        follow_up=row,
+        version=version,
+        errors=errors,
+        posted=request.form if status == 400 else {},
+        objectives=[],
+    ), status
+
+
 @bp.route("/requests/<reference>/objectives", methods=["GET", "POST"])
 @require_roles()
 def plan_objectives(reference: str):

@@ -43,6 +43,10 @@ SHORTER = (
     ("staff member", "staff"),
     ("grant program", "program"),
     ("state or territory", "state"),
+    ("Post-event survey items", "Event items"),
+    ("Post-event response rates", "Event responses"),
+    ("event type and tier", "type, tier"),
+    ("change type", "change"),
 )
 
 

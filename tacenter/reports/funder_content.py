@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
+from tacenter.outcomes import event_figures, figures
 from tacenter.reports import group_tables, outcomes, tables
 from tacenter.reports.dimensions import MODE_LABELS
 from tacenter.reports.filters import ReportFilters
@@ -33,6 +34,17 @@ STEPS = [
     ("Measuring timeliness", lambda f, tz: [tables.timeliness(f, tz=tz, rows="tier")]),
     ("Listing declined and referred requests", lambda f, tz: [outcomes.declined_and_referred(f, tz=tz)]),
     ("Summarising satisfaction", lambda f, tz: [outcomes.satisfaction(f, tz=tz, rows="tier")]),
+    (
+        "Summarising outcomes",
+        lambda f, tz: [
+            figures.item_scores(f, tz=tz, rows="tier"),
+            event_figures.event_item_scores(f, tz=tz),
+            figures.response_rates(f, tz=tz),
+            event_figures.event_response_rates(f, tz=tz),
+            figures.follow_up_changes(f, tz=tz),
+            *[figures.objectives(f, tz=tz, rows=d) for d in ("tier", "program")],
+        ],
+    ),
 ]
 
 
