@@ -15,7 +15,7 @@ from tacenter.errors import Conflict
 from tacenter.extensions import db
 from tacenter.workflow.assignment import assign_request
 from tacenter.workflow.models import Assignment
-from tests.conftest import BACKEND, csrf_token
+from tests.conftest import BACKEND, Auth, csrf_token
 from tests.factories import UserFactory, caseload_request
 
 pytestmark = pytest.mark.skipif(
@@ -90,11 +90,7 @@ def test_concurrent_assign_posts_give_one_redirect_and_409s_naming_the_winner(ap
     clients = []
     for lead in leads:
         client = app.test_client()
-        token = csrf_token(client, "/login")
-        response = client.post(
-            "/login", data={"email": lead.email, "password": "correct horse battery", "csrf_token": token}
-        )
-        assert response.status_code == 302
+        Auth(client).login(lead)  # password, then the second factor every lead must have
         clients.append((client, csrf_token(client, "/triage")))
     for _ in range(10):
         ta_request = caseload_request(None, stage="submitted")
