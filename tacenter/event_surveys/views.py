@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, current_app, flash, make_response, render_template, request, url_for
 
 from tacenter.accounts.permissions import public
@@ -19,10 +18,6 @@ KEY_AGE = 400 * 24 * 3600  # a browser keeps its key for a year and more
 
 def survey_url(event_id: int) -> str:
     return url_for("event_surveys.answer", survey_token=services.survey_token(event_id), _external=True)
-
-
-def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff")
 
 
 @bp.route("/survey/<survey_token>", methods=["GET", "POST"])

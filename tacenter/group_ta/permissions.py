@@ -12,10 +12,16 @@ from tacenter.vocab import STAFF_SIDE, Role
 MANAGERS = frozenset({Role.LEAD, Role.ADMIN})
 
 
+def _signed_in(actor: User) -> bool:
+    return actor is not None and actor.is_authenticated and actor.active
+
+
+def _staff_side(actor: User) -> bool:
+    return _signed_in(actor) and actor.role_enum in STAFF_SIDE
+
+
 def _requester_org(actor: User) -> int | None:
-    if actor is None or not actor.is_authenticated or not actor.active:
-        return None
-    if actor.role_enum == Role.REQUESTER:
+    if _signed_in(actor) and actor.role_enum == Role.REQUESTER:
         return actor.organization_id
     return None
 
@@ -24,9 +30,7 @@ def visible_events(actor: User) -> Select[tuple[Event]]:
     """Events `actor` may read: the staff side every one; a requester those their organization
     attended and the sessions of collaboratives it belongs or belonged to."""
     query = select(Event)
-    if actor is None or not actor.is_authenticated or not actor.active:
-        return query.where(false())
-    if actor.role_enum in STAFF_SIDE:
+    if _staff_side(actor):
         return query
     org_id = _requester_org(actor)
     if org_id is None:
@@ -41,9 +45,7 @@ def visible_events(actor: User) -> Select[tuple[Event]]:
 def visible_collaboratives(actor: User) -> Select[tuple[Collaborative]]:
     """Collaboratives `actor` may read: the staff side every one; a requester its organization's."""
     query = select(Collaborative)
-    if actor is None or not actor.is_authenticated or not actor.active:
-        return query.where(false())
-    if actor.role_enum in STAFF_SIDE:
+    if _staff_side(actor):
         return query
     org_id = _requester_org(actor)
     if org_id is None:

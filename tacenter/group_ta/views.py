@@ -13,13 +13,14 @@ from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.event_surveys import services as event_surveys
-from tacenter.event_surveys.views import qr_svg, survey_url
+from tacenter.event_surveys.views import survey_url
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.group_ta import ics, materials, permissions, queries, services
 from tacenter.group_ta.blueprint import bp
 from tacenter.group_ta.forms import AttendanceForm, EventFilterForm, EventForm, MaterialForm, StatusForm
 from tacenter.group_ta.models import Collaborative
+from tacenter.qr import qr_svg
 from tacenter.timeliness.business_days import local_date
 from tacenter.vocab import Role
 

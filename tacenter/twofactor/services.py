@@ -12,7 +12,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import segno
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, or_, select, update
 
@@ -71,11 +70,6 @@ def totp_credential(user_id: int, secret: str, **values) -> TotpCredential:
 
 def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def qr_svg(uri: str) -> str:
-    """The otpauth:// URI as an inline SVG QR code (no script, no external request)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#1b1b1b", light="#ffffff")
 
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:

@@ -12,6 +12,7 @@ from tacenter.accounts import signin
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter
+from tacenter.qr import qr_svg
 from tacenter.redirects import safe_next
 from tacenter.twofactor import crypto, passkeys, services
 from tacenter.twofactor.forms import ButtonForm, CodeForm, EnrolForm
@@ -51,7 +52,7 @@ def _setup(user) -> dict:
     secret = session.get(ENROL_SECRET)
     if not isinstance(secret, str) or len(secret) != 32:
         secret = session[ENROL_SECRET] = services.new_totp_secret()
-    return {"qr": services.qr_svg(services.provisioning_uri(user, secret)), "secret": secret}
+    return {"qr": qr_svg(services.provisioning_uri(user, secret), scale=5), "secret": secret}
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
