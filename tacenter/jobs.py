@@ -95,6 +95,9 @@ def periodic_jobs(config) -> dict[str, tuple[str, float]]:
     return jobs
 
 
+MIN_EXPIRY_SECONDS = 10.0
+
+
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app bound to `app` (Flask's documented pattern)."""
 
@@ -113,8 +116,10 @@ def celery_init_app(app: Flask) -> Celery:
         entry: {
             "task": task,
             "schedule": seconds,
-            # A run that could not start within its period is dropped: the next one covers it.
-            "options": {"queue": Queues.PERIODIC, "expires": seconds},
+            # A run that could not start in time is dropped: the next one covers it. Expiry
+            # counts from publish, and a polling broker (the filesystem transport polls each
+            # second) or a loaded machine delays receipt, so short periods get a floor.
+            "options": {"queue": Queues.PERIODIC, "expires": max(seconds, MIN_EXPIRY_SECONDS)},
         }
         for entry, (task, seconds) in periodic_jobs(app.config).items()
     }
