@@ -38,6 +38,11 @@ def figures(dsn: str, sink: Path, load: dict, run: str, baseline: int) -> dict:
         reminders = q("SELECT count(*), count(DISTINCT (ta_request_id, kind, episode)) FROM reminder_sent")[0]
         beats = [r[0] for r in q("SELECT name FROM service_heartbeat WHERE kind = 'beat' ORDER BY name")]
         workers = [r[0] for r in q("SELECT name FROM service_heartbeat WHERE kind = 'worker' ORDER BY name")]
+        hooks = q(
+            "SELECT d.message_id, d.status FROM webhook_delivery d "
+            "JOIN ta_request r ON r.id = d.ta_request_id WHERE r.submission_token LIKE %s",
+            run + "-%",
+        )
     by_token = {t: (ref, org) for t, ref, org in rows}
     missing_refs = [t for t, a in accepted.items() if by_token.get(t, (None,))[0] != a["reference"]]
     bad_org = [t for t, a in accepted.items() if t in by_token and by_token[t][1] != a["org_id"]]
@@ -88,9 +93,22 @@ def figures(dsn: str, sink: Path, load: dict, run: str, baseline: int) -> dict:
             "duplicated": sum(seen[expected[i]] - 1 for i in reminder_ids if seen[expected[i]] > 1),
         },
         "heartbeats": {"beat": beats, "workers": workers},
-        # Webhooks are not built yet (another branch): when they are, count deliveries per
-        # webhook_outbox row at a receiver on the mail host, exactly like the email figures above.
-        "webhooks": "not built yet",
+        "webhooks": webhook_figures(hooks, sink.parent / "webhooks.jsonl"),
+    }
+
+
+def webhook_figures(deliveries: list, received: Path) -> dict:
+    """Each delivery row against what the receiver on the mail host got, by webhook-id."""
+    lines = [json.loads(line) for line in received.read_text().splitlines() if line.strip()]
+    seen = Counter(line["id"] for line in lines)
+    ids = [message_id for message_id, _status in deliveries]
+    return {
+        "delivery_rows": len(ids),
+        "status": dict(Counter(status for _id, status in deliveries)),
+        "delivered_once_or_more": sum(1 for i in ids if seen[i]),
+        "duplicated": sum(seen[i] - 1 for i in ids if seen[i] > 1),
+        "missing": sum(1 for i in ids if not seen[i]),
+        "signature_failed": sum(1 for line in lines if not line["verified"]),
     }
 
 

@@ -72,6 +72,8 @@ def app_env(host: str, **extra: str) -> dict:
         "OUTBOX_LOCK_SECONDS": "30",
         "HEARTBEAT_SECONDS": "5",
         "REMINDER_SWEEP_SECONDS": "10",
+        # The webhook receiver is on the mail host, a private address of the run's own network.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
         **extra,
     }
 
@@ -131,13 +133,26 @@ def start_redis() -> None:
     wait_port("redis", 6379)
 
 
+HOOK_PORT = 8080
+
+
+def hook_url() -> str:
+    return f"http://{net.ip_of('mail')}:{HOOK_PORT}/tacenter"
+
+
 def start_mail() -> None:
-    sink = STATE / "mail" / "received.jsonl"
-    sink.parent.mkdir(parents=True, exist_ok=True)
-    sink.write_text("")
-    argv = [sys.executable, "-m", "deploy.multihost.smtp_sink", net.ip_of("mail"), "25", str(sink)]
-    spawn("mail", "mail", argv, env={"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO)})
+    """The mail host: an SMTP sink, and the webhook receiver (one JSON line per delivery each)."""
+    folder = STATE / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("received.jsonl", "webhooks.jsonl"):
+        (folder / name).write_text("")
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO)}
+    argv = [str(BIN / "python"), "-m", "deploy.multihost.smtp_sink", net.ip_of("mail"), "25"]
+    spawn("mail", "mail", [*argv, str(folder / "received.jsonl")], env=env)
+    hook_argv = [str(BIN / "python"), "-m", "deploy.multihost.hook_sink", net.ip_of("mail"), str(HOOK_PORT)]
+    spawn("hooks", "mail", [*hook_argv, str(folder / "webhooks.jsonl"), str(folder / "hook-secret")], env=env)
     wait_port("mail", 25)
+    wait_port("mail", HOOK_PORT)
 
 
 def migrate_and_seed(accounts: int, orgs: int, reminders: int) -> dict:
@@ -149,7 +164,8 @@ def migrate_and_seed(accounts: int, orgs: int, reminders: int) -> dict:
         )
 
     run([str(BIN / "flask"), "--app", "tacenter", "db", "upgrade"])
-    out = run([str(BIN / "python"), "-m", "deploy.multihost.seed", str(accounts), str(orgs), str(reminders)])
+    seed_argv = [str(BIN / "python"), "-m", "deploy.multihost.seed", str(accounts), str(orgs), str(reminders)]
+    out = run([*seed_argv, hook_url(), str(STATE / "mail" / "hook-secret")])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

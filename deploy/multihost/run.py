@@ -96,7 +96,7 @@ def scenario(name: str, submissions: int, concurrency: int, web_workers: int) ->
         time.sleep(0.2)
     if load.returncode:
         raise RuntimeError("the load generator failed")
-    print("== waiting for every email to reach the mail host", flush=True)
+    print("== waiting for every email and webhook to reach the mail host", flush=True)
     figures, settled, deadline = {}, False, time.monotonic() + 300
     while time.monotonic() < deadline:
         faults.tick(submissions)
@@ -110,7 +110,11 @@ def scenario(name: str, submissions: int, concurrency: int, web_workers: int) ->
                 str(baseline),
             ).stdout
         )
-        done = figures["email"]["missing"] == 0 and figures["reminders"]["delivered"] >= SEED["reminders"]
+        done = (
+            figures["email"]["missing"] == 0
+            and figures["webhooks"]["missing"] == 0
+            and figures["reminders"]["delivered"] >= SEED["reminders"]
+        )
         if done and not faults.later:
             if settled:
                 break
@@ -148,7 +152,7 @@ def versions() -> dict:
 
 def verdict(name: str, f: dict) -> list[str]:
     """The pass marks that failed (empty: passed)."""
-    r1, email, rem = f["R1"], f["email"], f["reminders"]
+    r1, email, rem, hooks = f["R1"], f["email"], f["reminders"], f["webhooks"]
     checks = {
         "rows = accepted tokens": r1["rows_equal_accepted"] and r1["accepted_tokens"] == r1["submissions"],
         "every accepted reference exists": r1["accepted_reference_missing"] == 0,
@@ -166,6 +170,9 @@ def verdict(name: str, f: dict) -> list[str]:
         )
         == (SEED["reminders"],) * 3 + (0,),
         "one beat at a time": f["beat"]["max_beat_processes_at_once"] <= 1,
+        "a webhook for every request": hooks["delivery_rows"] == r1["rows"],
+        "every webhook delivered, signed": hooks["missing"] == 0 and hooks["signature_failed"] == 0,
+        "no webhook delivered twice": hooks["duplicated"] == 0,
     }
     if name == "faults":
         statuses = [a["status"] for a in (f["throttle"] or {"answers": []})["answers"]]

@@ -1,7 +1,8 @@
 """Seeds the run's database (run on a web host): requesters in organizations, one lead, a topic,
-and requests whose "unassigned" reminder is due, like tests/test_worker_faults.py::due_requests.
+requests whose "unassigned" reminder is due, like tests/test_worker_faults.py::due_requests, and
+an admin's webhook subscription to every submitted request, posting to the mail host's receiver.
 
-    python -m deploy.multihost.seed ACCOUNTS ORGS REMINDERS   -> prints one JSON line
+    python -m deploy.multihost.seed ACCOUNTS ORGS REMINDERS HOOK_URL SECRET_FILE -> one JSON line
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from tacenter.extensions import db
 from tacenter.intake.services import RequestDraft, submit_request
 from tacenter.notifications.models import EmailOutbox
 from tacenter.vocab import OrgType, Role
+from tacenter.webhooks.models import EventType
+from tacenter.webhooks.services import subscribe
 from tacenter.workflow.services import change_stage
 
 PASSWORD = "multihost-soak-password"  # noqa: S105 (a throwaway database's test accounts)  # pragma: allowlist secret
 
 
-def seed(accounts: int, orgs: int, reminders: int) -> dict:
+def seed(accounts: int, orgs: int, reminders: int, hook_url: str, secret_file: str) -> dict:
     digest = hash_password(PASSWORD)
     topic = Topic(name="Screening and assessment")
     lead = User(
@@ -65,6 +68,16 @@ def seed(accounts: int, orgs: int, reminders: int) -> dict:
         change_stage(ta_request.reference, "triage", actor=lead, now=when + timedelta(minutes=1))
     db.session.execute(update(EmailOutbox).values(status="sent"))  # the seed's own mail is not counted
     db.session.commit()
+    # Subscribed after the seed's own requests, so every delivery counted is one the load caused.
+    admin = User(
+        email="admin@multihost.test", name="Admin", role=Role.ADMIN.value, password_hash=digest, active=True
+    )
+    db.session.add(admin)
+    db.session.flush()
+    events = [EventType.REQUEST_SUBMITTED.value]
+    subscription = subscribe(hook_url, events, description="multihost", actor=admin)
+    with open(secret_file, "w") as out:  # the receiver verifies each signature with it
+        out.write(subscription.secret)
     return {
         "password": PASSWORD,
         "topic_id": topic.id,
@@ -75,4 +88,5 @@ def seed(accounts: int, orgs: int, reminders: int) -> dict:
 if __name__ == "__main__":
     app = create_app()
     with app.app_context():
-        print(json.dumps(seed(*(int(a) for a in sys.argv[1:4]))))
+        counts = (int(a) for a in sys.argv[1:4])
+        print(json.dumps(seed(*counts, hook_url=sys.argv[4], secret_file=sys.argv[5])))
