@@ -2,8 +2,9 @@
 
 Each form is a list of columns: (column name, what it holds and its codes, how to read it from
 one submission). A submission is read as `Row`: its id, instrument version number, purpose,
-date, language, the request's tier, and `values` {item code: answer} (a list for multi items).
-Missing answers take MISSING. No names, emails or request references leave in these files.
+date, language, the request's tier (a follow-up after an event: the event's; its `event` holds
+the event's id), and `values` {item code: answer} (a list for multi items). Missing answers
+take MISSING. No names, emails or request references leave in these files.
 Post-event answers are read from the event (its tier, type); an event description's `Row`
 is one delivered event, its facts in `event` (see docs/outcomes.md).
 """
@@ -99,8 +100,13 @@ FORMS: dict[str, tuple[str, str, list[Col]]] = {
         + [
             Col(
                 "FollowUpDays",
-                "Days after the TA closed: 30 or 90",
+                "Days after the request closed or the event was delivered: 30 or 90",
                 lambda r: int(r.purpose.rsplit("_", 1)[1]),
+            ),
+            Col(
+                "EventID",
+                "This system's event number for a follow-up after an event; -9 after a request",
+                lambda r: r.event.get("event_id", MISSING),
             ),
             Col("ChangePractice", "1 a change in practice, 0 not; -9 missing", _changed("practice")),
             Col("ChangePolicy", "1 a change in policy, 0 not; -9 missing", _changed("policy")),
