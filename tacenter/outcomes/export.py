@@ -7,14 +7,26 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 
 from tacenter.extensions import db
+from tacenter.files.models import Attachment
 from tacenter.group_ta.models import Event, EventAttendance
 from tacenter.group_ta.vocab import EventStatus
 from tacenter.intake.models import TARequest
+from tacenter.outcomes.models import FollowUp
 from tacenter.outcomes.samhsa_map import EVENTS, FORMS, Row
 from tacenter.outcomes.scope import follow_up_subjects
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table
 from tacenter.surveys.models import InstrumentVersion, SurveyAnswer, SurveyItem, SurveySubmission
+
+
+def _evidence_file():
+    """Whether a file was given as the answer's evidence (a follow-up's attachment)."""
+    return (
+        select(Attachment.id)
+        .join(FollowUp, FollowUp.id == Attachment.follow_up_id)
+        .where(FollowUp.submission_id == SurveySubmission.id)
+        .exists()
+    )
 
 
 def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> list[Row]:
@@ -47,6 +59,7 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
             SurveyAnswer.text,
             Event.id,
             Event.event_type,
+            _evidence_file(),
         )
         .join(InstrumentVersion, InstrumentVersion.id == SurveySubmission.version_id)
         .outerjoin(TARequest, TARequest.id == SurveySubmission.ta_request_id)
@@ -78,6 +91,8 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
         row = rows.setdefault(sid, Row(sid, version, purpose, at, locale, tier))
         if event[0] is not None:
             row.event = {"event_id": event[0], "event_type": event[1]}
+        if event[2]:
+            row.values["evidence_file"] = True
         if code is None:
             continue
         if kind == "multi":

@@ -23,6 +23,7 @@ YES_NO = {True: 1, False: 0}
 EVENT_TYPE = {"training": 1, "ta": 2, "meeting": 3}
 EVENT_MODE = {"virtual": 1, "in_person": 2, "hybrid": 3}
 EVENT_LANGUAGE = {"en": 1, "es": 2, "both": 3}
+EVIDENCE = ("evidence_note", "evidence_link", "evidence_file")  # a file: read from its attachment
 EVENTS = "event"  # the purpose pattern of a form whose rows are events, not answers
 
 
@@ -116,8 +117,10 @@ FORMS: dict[str, tuple[str, str, list[Col]]] = {
             Col("NothingYet", "1 nothing changed yet, 0 not; -9 missing", _changed("nothing_yet")),
             Col(
                 "EvidenceGiven",
-                "1 a note or link given as evidence, 0 none",
-                lambda r: int(bool(r.values.get("evidence_note") or r.values.get("evidence_link"))),
+                "1 a note, link or file given as evidence, 0 none",
+                lambda r: int(
+                    any(r.values.get(c) for c in ("evidence_note", "evidence_link", "evidence_file"))
+                ),
             ),
             Col(
                 "Barriers",
