@@ -163,3 +163,60 @@ def seed_event_answers(rng: random.Random, today, *, events: int = 30) -> list[d
         )  # fmt: skip
     db.session.commit()
     return made
+
+
+def seed_event_follow_ups(rng: random.Random, made: dict) -> None:
+    """30/90-day follow-ups after the delivered events of group_ta_data.build: one per contact (a
+    requester of each attending organization; organizations without one get one), about half
+    answered with changes, as the contacts themselves (event id set, no request)."""
+    from datetime import UTC
+
+    from sqlalchemy import update
+
+    from tacenter.accounts.models import User
+    from tacenter.group_ta.models import Event, EventAttendance
+    from tacenter.surveys.models import SurveySubmission
+    from tests.factories import RequesterFactory
+
+    now = made["now"]
+    contacts: dict[int, list[int]] = {}
+    for org in made["all_orgs"]:
+        people = db.session.scalars(select(User.id).where(User.organization_id == org.id)).all()
+        contacts[org.id] = list(people) or [RequesterFactory(organization=org).id]
+    follow = versions()[(defaults.FOLLOW_UP, 1)]
+    codes = [c for c, _en, _es in defaults.CHANGES]
+    attended = db.session.execute(
+        select(Event.id, Event.event_date, EventAttendance.organization_id)
+        .join(EventAttendance, EventAttendance.event_id == Event.id)
+        .where(Event.status == "delivered")
+    ).all()
+    for days in (30, 90):
+        due = []
+        for event_id, held, org_id in attended:
+            sent = datetime.combine(held, datetime.min.time()).replace(tzinfo=UTC) + timedelta(days=days)
+            due += [(event_id, contact, sent) for contact in contacts[org_id] if sent <= now]
+        answered = [d for d in due if rng.random() < 0.5]
+        answers = [
+            (None, contact, min(now, sent + timedelta(days=rng.randint(0, 20))),
+             {"what_changed": rng.sample(codes, rng.randint(1, 3))})
+            for _event, contact, sent in answered
+        ]  # fmt: skip
+        ids = _insert(follow, f"follow_up_{days}", answers)
+        for (event_id, _contact, _sent), sid in zip(answered, ids, strict=True):
+            db.session.execute(
+                update(SurveySubmission).where(SurveySubmission.id == sid).values(event_id=event_id)
+            )
+        by_key = {(e, c): sid for (e, c, _s), sid in zip(answered, ids, strict=True)}
+        if due:
+            db.session.execute(
+                insert(FollowUp),
+                [
+                    {"event_id": e, "contact_id": c, "window_days": days, "sent_at": sent,
+                     "reminded_at": None if (e, c) in by_key or rng.random() < 0.5
+                     else sent + timedelta(days=14),
+                     "answered_at": sent + timedelta(days=1) if (e, c) in by_key else None,
+                     "submission_id": by_key.get((e, c))}
+                    for e, c, sent in due
+                ],
+            )  # fmt: skip
+    db.session.commit()

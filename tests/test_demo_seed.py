@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tacenter.demo.seed import seed_demo
 from tacenter.intake.models import TARequest
@@ -57,3 +57,45 @@ def test_the_seeded_waiting_request_pauses_its_clock_and_its_requester_is_nudged
             )
         )
         assert any(m.startswith(f"We are waiting for your answer on {ta_request.reference}") for m in nudges)
+
+
+def test_the_demo_seeds_answered_event_follow_ups_that_the_outcomes_count(app, db_session):
+    """Issue #16: follow-ups after the demo's delivered events, answered by contacts, counted in
+    the outcome figures; the first follow-up sweep at the seed's clock sends nothing old."""
+    from tacenter.notifications.models import EmailOutbox
+    from tacenter.outcomes.figures import follow_up_changes, response_rates
+    from tacenter.outcomes.follow_ups import run_follow_ups
+    from tacenter.outcomes.models import FollowUp
+    from tacenter.reports.filters import ReportFilters
+    from tacenter.surveys.models import SurveySubmission
+
+    seed_demo(request_count=40, now=SEEDED_AT)
+    event_rows = list(db_session.scalars(select(FollowUp).where(FollowUp.event_id.is_not(None))))
+    answered = [f for f in event_rows if f.answered_at is not None]
+    assert answered and len(answered) < len(event_rows)
+    assert all(f.sent_at <= SEEDED_AT and (f.answered_at or f.sent_at) <= SEEDED_AT for f in event_rows)
+    answers = db_session.scalars(
+        select(SurveySubmission).where(SurveySubmission.id.in_([f.submission_id for f in answered]))
+    ).all()
+    assert {(s.event_id, s.respondent_id) for s in answers} == {(f.event_id, f.contact_id) for f in answered}
+    assert all(s.ta_request_id is None for s in answers)
+
+    filters = ReportFilters.from_args(
+        {"period": "custom", "start": "2024-11-01", "end": "2026-11-30"}, today=SEEDED_AT.date()
+    )
+    tz = app.config["CENTER_TIMEZONE"]
+    rates = {row[0]: row for row in response_rates(filters, tz=tz).rows}
+    assert rates["30-day follow-up after events"][1:3] == [
+        sum(f.window_days == 30 for f in event_rows),
+        sum(f.window_days == 30 for f in answered),
+    ]
+    every_answer = db_session.scalar(
+        select(func.count()).select_from(SurveySubmission).where(SurveySubmission.purpose.like("follow_up_%"))
+    )
+    assert follow_up_changes(filters, tz=tz).rows[-1][1] == every_answer  # requests' and events'
+    run_follow_ups(now=SEEDED_AT)
+    assert db_session.scalar(
+        select(func.count()).select_from(FollowUp).where(FollowUp.event_id.is_not(None))
+    ) == len(event_rows)
+    old_news = select(EmailOutbox.id).where(EmailOutbox.kind.like("event_follow_up%"))
+    assert db_session.scalar(old_news) is None

@@ -13,10 +13,20 @@ from tacenter.outcomes.export import samhsa_table
 from tacenter.outcomes.models import FollowUp, PlanObjective
 from tacenter.reports.filters import ReportFilters
 from tacenter.vocab import Tier
-from tests import reports_data
-from tests.test_reports_figures import TZ, bounds, raw, raw_surveys
+from tests import group_ta_data, reports_data
+from tests.outcomes_data import seed_event_follow_ups
+from tests.test_reports_figures import TZ, bounds, raw, raw_group, raw_surveys
 
-CASES = [{}, {"period": "fy2026q2"}, {"period": "fy2025"}, {"tier": "intensive"}, {"program": "PROGRAM"}]
+CASES = [
+    {},
+    {"period": "fy2026q2"},
+    {"period": "fy2025"},
+    {"tier": "intensive"},
+    {"program": "PROGRAM"},
+    {"state": "NM"},
+    {"topic": "TOPIC"},
+    {"staff": "STAFF"},
+]
 RATED = {"quality", "relevance", "usefulness", "timeliness", "satisfaction"}
 
 
@@ -33,20 +43,57 @@ def _matching(filters, reqs, topics, org_type):
     }
 
 
+def _event_matching(filters, group, users_org):
+    """Follow-ups after events: the event matches tier, topic and staff (a facilitator), the
+    contact's organization matches state, type and program (its grants)."""
+    events, orgs, programs = group
+    by_id = {e["id"]: e for e in events}
+
+    def ok(event_id, person):
+        if event_id is None:
+            return False
+        e, org = by_id[event_id], users_org[person]
+        state, kind = orgs[org]
+        return (
+            (not filters.tier or e["tier"] == filters.tier)
+            and (filters.topic is None or filters.topic in e["topics"])
+            and (filters.staff is None or filters.staff in e["facilitators"])
+            and (not filters.state or state == filters.state)
+            and (not filters.org_type or kind == filters.org_type)
+            and (filters.program is None or filters.program in programs[org])
+        )
+
+    return ok
+
+
 @pytest.mark.parametrize("seed", [3, 4])
 def test_outcome_figures_match_an_independent_calculation(db_session, seed):
+    from random import Random
+
+    from tacenter.accounts.models import User
+
     made = reports_data.build(seed)
+    made = group_ta_data.build(seed, made)
+    seed_event_follow_ups(Random(seed + 2), made)
     reqs, topics, org_type, _acts, _surveys = raw()
+    group = raw_group()
+    users_org = dict(db.session.execute(select(User.id, User.organization_id)).all())
     everything = raw_surveys("*")
     follow_ups = [dict(r._mapping) for r in db.session.execute(select(FollowUp.__table__))]
     objectives = [dict(r._mapping) for r in db.session.execute(select(PlanObjective.__table__))]
     tier_label = {t.value: t.label for t in Tier}
     checked = Counter()
     for case in CASES:
-        args = {k: str(made["programs"][0].id) if v == "PROGRAM" else v for k, v in case.items()}
+        stand_ins = {
+            "PROGRAM": made["programs"][0].id,
+            "TOPIC": made["topics"][0].id,
+            "STAFF": made["staff"][1].id,
+        }
+        args = {k: str(stand_ins.get(v, v)) for k, v in case.items()}
         filters = ReportFilters.from_args(args, today=made["today"])
         lo, hi = bounds(filters.period)
         mine = _matching(filters, reqs, topics, org_type)
+        event_ok = _event_matching(filters, group, users_org)
         inside = [s for s in everything if s["ta_request_id"] in mine and lo <= s["submitted_at"] < hi]
 
         # Item scores by tier: count and mean of each rated item, share answering yes.
@@ -72,26 +119,37 @@ def test_outcome_figures_match_an_independent_calculation(db_session, seed):
         answered = {s["ta_request_id"] for s in everything if s["purpose"] == "post_request"}
         rates = figures.response_rates(filters, tz=TZ).rows
         assert rates[0][1:3] == [len(closed), sum(r["id"] in answered for r in closed)]
-        for days in (30, 90):
+        for days, after_events in ((30, False), (90, False), (30, True), (90, True)):
             sent = [
                 f
                 for f in follow_ups
-                if f["window_days"] == days and f["ta_request_id"] in mine and lo <= f["sent_at"] < hi
+                if f["window_days"] == days
+                and lo <= f["sent_at"] < hi
+                and (event_ok(f["event_id"], f["contact_id"]) if after_events else f["ta_request_id"] in mine)
             ]
-            row = next((r for r in rates if r[0] == f"{days}-day follow-up"), None)
+            label = f"{days}-day follow-up" + (" after events" if after_events else "")
+            row = next((r for r in rates if r[0] == label), None)
             if not sent:
                 assert row is None
                 continue
+            assert row is not None, label
             assert row[1:5] == [
                 len(sent),
                 sum(f["answered_at"] is not None for f in sent),
                 sum(f["reminded_at"] is not None for f in sent),
                 0,
             ]
-            checked["rates"] += 1
+            checked["event_rates" if after_events else "rates"] += 1
 
-        # Follow-up outcomes by change type.
-        answers = [s for s in inside if s["purpose"].startswith("follow_up_")]
+        # Follow-up outcomes by change type: answers after requests and after events.
+        answers = [
+            s
+            for s in everything
+            if s["purpose"].startswith("follow_up_")
+            and lo <= s["submitted_at"] < hi
+            and (s["ta_request_id"] in mine or event_ok(s["event_id"], s["respondent_id"]))
+        ]
+        after_events = [s for s in answers if s["event_id"] is not None]
         changes = Counter(c for s in answers for c in set(s.get("what_changed", [])))
         table = figures.follow_up_changes(filters, tz=TZ).rows
         assert table[-1][1] == len(answers)
@@ -100,6 +158,7 @@ def test_outcome_figures_match_an_independent_calculation(db_session, seed):
             for c in ("practice", "policy", "program", "financing", "workforce", "nothing_yet")
         ]
         checked["changes"] += sum(changes.values())
+        checked["event_changes"] += len(after_events)
 
         # Objectives by tier: set by the period's end, by status now.
         want_obj = defaultdict(Counter)
@@ -124,7 +183,12 @@ def test_outcome_figures_match_an_independent_calculation(db_session, seed):
         assert len(samhsa.rows) == len(answers)
         col = samhsa.headers.index("ChangePolicy")
         assert sum(row[col] for row in samhsa.rows) == changes.get("policy", 0)
-    assert all(checked[k] > 0 for k in ("items", "rates", "changes", "objectives")), checked
+        event_col = samhsa.headers.index("EventID")
+        assert sorted(row[event_col] for row in samhsa.rows if row[event_col] != -9) == sorted(
+            s["event_id"] for s in after_events
+        )
+    kinds = ("items", "rates", "changes", "objectives", "event_rates", "event_changes")
+    assert all(checked[k] > 0 for k in kinds), checked
 
 
 EVENT_CASES = [{}, {"period": "fy2026q2"}, {"period": "fy2025"}, {"tier": "targeted"}]

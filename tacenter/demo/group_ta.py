@@ -4,7 +4,7 @@ services, once (the cohort's name is the marker)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -43,6 +43,11 @@ def _seed_member_objectives(members, lead: User, now: datetime) -> None:
             if status != "not_started":
                 update_objective(reference, found.id, status, note="Cohort check-in",
                                  evidence="Meeting notes", actor=lead, now=now)  # fmt: skip
+
+
+def _held(day, now: datetime) -> datetime:
+    """Marked delivered on the evening it was held (follow-ups count from then), never later than now."""
+    return min(now, datetime.combine(day, time(20), UTC))
 
 
 def seed_group_ta(now: datetime) -> None:
@@ -88,7 +93,7 @@ def seed_group_ta(now: datetime) -> None:
                     people = 2 + (i % 3)
                     services.record_attendance(session.id, org.id, people, "Medicaid staff", version=None,
                                                actor=lead, now=now)  # fmt: skip
-            services.mark_delivered(session.id, version=None, actor=lead, today=today, now=now)
+            services.mark_delivered(session.id, version=None, actor=lead, today=today, now=_held(day, now))
     webinar = services.create_event(
         services.EventValues(
             "DC:0-5 in practice (webinar)", "training", "universal", today - timedelta(days=20), "1",
@@ -101,7 +106,9 @@ def seed_group_ta(now: datetime) -> None:
     for i, org in enumerate(orgs):
         services.record_attendance(webinar.id, org.id, 3 + i % 9, "clinicians; supervisors", version=None,
                                    actor=lead, now=now)  # fmt: skip
-    services.mark_delivered(webinar.id, version=None, actor=lead, today=today, now=now)
+    services.mark_delivered(
+        webinar.id, version=None, actor=lead, today=today, now=_held(webinar.event_date, now)
+    )
     add_material(
         webinar.id, "Webinar slides", "https://www.zerotothree.org/resource/dc0-5/", actor=lead, now=now
     )
@@ -115,7 +122,9 @@ def seed_group_ta(now: datetime) -> None:
     )  # fmt: skip
     for org in orgs[1:4]:
         services.record_attendance(training.id, org.id, 7, "home visitors", version=None, actor=lead, now=now)
-    services.mark_delivered(training.id, version=None, actor=lead, today=today, now=now)
+    services.mark_delivered(
+        training.id, version=None, actor=lead, today=today, now=_held(training.event_date, now)
+    )
     services.create_event(
         services.EventValues(
             "Peer exchange: IECMH consultation", "meeting", "targeted", today + timedelta(days=10), "1",

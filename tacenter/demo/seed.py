@@ -18,6 +18,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.conversation.models import Message
 from tacenter.delivery.models import TAActivity
+from tacenter.demo.event_follow_ups import seed_event_follow_ups
 from tacenter.demo.event_surveys import seed_event_answers
 from tacenter.demo.group_ta import seed_group_ta
 from tacenter.demo.history import Batch, Seeding, add_request, stage_and_age
@@ -124,6 +125,7 @@ def seed_demo(
     )
     seed_group_ta(now)
     seed_event_answers(now, random.Random(random_seed + 2))
+    seed_event_follow_ups(now, random.Random(random_seed + 3))
     if _seed_requests(seeding, requesters, request_count, batch_size, history_days):
         record_reminder_history(now)
         seed_follow_ups(now, seeding.rng)

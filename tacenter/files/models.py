@@ -11,17 +11,22 @@ from tacenter.extensions import db
 
 
 class Attachment(db.Model):
-    """A file on a request (message_id NULL) or on one of its replies.
+    """A file on a request (message_id NULL) or on one of its replies, or the evidence of a
+    follow-up answer (follow_up_id set; ta_request_id NULL when the follow-up is about an event).
 
     `stored_name` is generated; the name the person gave is only ever used in the
     download's Content-Disposition.
     """
 
     __tablename__ = "attachment"
-    __table_args__ = (Index("ix_attachment_request_time", "ta_request_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_attachment_request_time", "ta_request_id", "created_at"),
+        Index("ix_attachment_follow_up", "follow_up_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ta_request_id: Mapped[int] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    ta_request_id: Mapped[int | None] = mapped_column(ForeignKey("ta_request.id", ondelete="CASCADE"))
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
     uploader_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     filename: Mapped[str] = mapped_column(String(255))

@@ -111,7 +111,7 @@ def upload_root() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
-def _write(data: bytes) -> str:
+def write_stored(data: bytes) -> str:
     """Write bytes under a generated name, folders 0750 and files 0640 whatever the umask."""
     stored_name = f"{utcnow():%Y/%m}/{secrets.token_hex(20)}"
     path = upload_root() / stored_name
@@ -141,7 +141,7 @@ def store_uploads(
             message_id=message_id,
             uploader_id=actor.id,
             filename=clean_filename(upload.filename),
-            stored_name=_write(upload.data),
+            stored_name=write_stored(upload.data),
             content_type=mime,
             size=len(upload.data),
             created_at=now,
@@ -168,6 +168,14 @@ def attach_files(
     return rows
 
 
+def stored_path(row: Attachment) -> Path:
+    """Where a file's bytes are; NotFound if they are gone or the name would leave UPLOAD_DIR."""
+    path = (upload_root() / row.stored_name).resolve()
+    if upload_root().resolve() not in path.parents or not path.is_file():
+        raise NotFound(_l("That file is no longer stored."))
+    return path
+
+
 def attachment_for_download(reference: str, attachment_id: int, *, actor: User) -> tuple[Attachment, Path]:
     """The file and its path if `actor` may see the request it belongs to; NotFound otherwise.
 
@@ -176,9 +184,7 @@ def attachment_for_download(reference: str, attachment_id: int, *, actor: User) 
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.ta_request_id != ta_request.id:
         raise NotFound(_l("There is no such file on this request."))
-    path = (upload_root() / row.stored_name).resolve()
-    if upload_root().resolve() not in path.parents or not path.is_file():
-        raise NotFound(_l("That file is no longer stored."))
+    path = stored_path(row)
     record_event_now(
         Action.FILE_DOWNLOADED,
         actor=actor,

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +8,7 @@ from tacenter.accounts.permissions import signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.files import services
+from tacenter.files.download import file_response
 from tacenter.files.forms import AttachForm
 from tacenter.workflow.services import get_visible_request
 
@@ -48,10 +47,4 @@ def attach(reference: str):
 @signed_in
 def download(reference: str, attachment_id: int):
     row, path = services.attachment_for_download(reference, attachment_id, actor=current_user)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
-    # Always an attachment, never rendered here: a file cannot run as a page of this site.
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(row.filename, safe='')}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return file_response(row, path)

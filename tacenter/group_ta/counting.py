@@ -82,23 +82,30 @@ def organization_condition(org_id: ColumnElement, scope: Scope) -> ColumnElement
     return and_(true(), *parts)
 
 
+def event_condition(scope: Scope) -> ColumnElement[bool]:
+    """The event filters (tier, topic, staff as a facilitator) as one condition on Event."""
+    parts = []
+    if scope.tier:
+        parts.append(Event.tier == scope.tier)
+    if scope.topic is not None:
+        parts.append(
+            Event.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_id == scope.topic))
+        )
+    if scope.staff is not None:
+        parts.append(
+            Event.id.in_(select(EventFacilitator.event_id).where(EventFacilitator.user_id == scope.staff))
+        )
+    return and_(true(), *parts)
+
+
 def counted_events(scope: Scope) -> Select:
     """The ids of the events that count in `scope`."""
     query = select(Event.id).where(
         Event.status == EventStatus.DELIVERED.value,
         Event.event_date >= scope.start,
         Event.event_date <= scope.end,
+        event_condition(scope),
     )
-    if scope.tier:
-        query = query.where(Event.tier == scope.tier)
-    if scope.topic is not None:
-        query = query.where(
-            Event.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_id == scope.topic))
-        )
-    if scope.staff is not None:
-        query = query.where(
-            Event.id.in_(select(EventFacilitator.event_id).where(EventFacilitator.user_id == scope.staff))
-        )
     if scope.narrows_organizations:
         query = query.where(
             Event.id.in_(

@@ -7,22 +7,43 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 
 from tacenter.extensions import db
+from tacenter.files.models import Attachment
 from tacenter.group_ta.models import Event, EventAttendance
 from tacenter.group_ta.vocab import EventStatus
 from tacenter.intake.models import TARequest
+from tacenter.outcomes.models import FollowUp
 from tacenter.outcomes.samhsa_map import EVENTS, FORMS, Row
+from tacenter.outcomes.scope import follow_up_subjects
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table
 from tacenter.surveys.models import InstrumentVersion, SurveyAnswer, SurveyItem, SurveySubmission
 
 
+def _evidence_file():
+    """Whether a file was given as the answer's evidence (a follow-up's attachment)."""
+    return (
+        select(Attachment.id)
+        .join(FollowUp, FollowUp.id == Attachment.follow_up_id)
+        .where(FollowUp.submission_id == SurveySubmission.id)
+        .exists()
+    )
+
+
 def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> list[Row]:
-    """Every submission of the period for the filtered requests (or, post-event, the events of
-    the filtered tier), with {item code: value}."""
+    """Every submission of the period with {item code: value}: post-event answers of the events
+    of the filtered tier; the others (post-request, follow-ups after requests and after events)
+    scoped by follow_up_subjects. A row's tier is its request's or its event's."""
     lo, hi = filters.period.bounds(tz)
     rows: dict[int, Row] = {}
-    events = purpose_like == "post_event"
-    subject = Event if events else TARequest
+    if purpose_like == "post_event":
+        scoped = Event.tier == filters.tier if filters.tier else SurveySubmission.event_id.is_not(None)
+    else:
+        scoped = follow_up_subjects(
+            filters,
+            request_id=SurveySubmission.ta_request_id,
+            event_id=SurveySubmission.event_id,
+            person_id=SurveySubmission.respondent_id,
+        )
     query = (
         select(
             SurveySubmission.id,
@@ -30,29 +51,29 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
             SurveySubmission.purpose,
             SurveySubmission.submitted_at,
             SurveySubmission.locale,
-            subject.tier,
+            func.coalesce(TARequest.tier, Event.tier),
             SurveyItem.code,
             SurveyItem.kind,
             SurveyAnswer.number,
             SurveyAnswer.choice,
             SurveyAnswer.text,
+            Event.id,
+            Event.event_type,
+            _evidence_file(),
         )
         .join(InstrumentVersion, InstrumentVersion.id == SurveySubmission.version_id)
-        .join(
-            subject, subject.id == (SurveySubmission.event_id if events else SurveySubmission.ta_request_id)
-        )
+        .outerjoin(TARequest, TARequest.id == SurveySubmission.ta_request_id)
+        .outerjoin(Event, Event.id == SurveySubmission.event_id)
         .outerjoin(SurveyAnswer, SurveyAnswer.submission_id == SurveySubmission.id)
         .outerjoin(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
         .where(
-            (Event.tier == filters.tier if filters.tier else True) if events else filters.request_condition(),
+            scoped,
             SurveySubmission.purpose.like(purpose_like),
             SurveySubmission.submitted_at >= lo,
             SurveySubmission.submitted_at < hi,
         )
         .order_by(SurveySubmission.submitted_at, SurveySubmission.id)
     )
-    if events:
-        query = query.add_columns(Event.id, Event.event_type)
     for (
         sid,
         version,
@@ -68,8 +89,10 @@ def submission_rows(purpose_like: str, filters: ReportFilters, *, tz: str) -> li
         *event,
     ) in db.session.execute(query):
         row = rows.setdefault(sid, Row(sid, version, purpose, at, locale, tier))
-        if event:
+        if event[0] is not None:
             row.event = {"event_id": event[0], "event_type": event[1]}
+        if event[2]:
+            row.values["evidence_file"] = True
         if code is None:
             continue
         if kind == "multi":

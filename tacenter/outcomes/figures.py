@@ -1,7 +1,8 @@
 """Outcome figures for the dashboard, the reports (CSV/Excel) and the funder report.
 
-Every figure reads answers by item code across instrument versions, for requests matching the
-report's filters (one scoping rule: ReportFilters.request_condition), answered in the period.
+Every figure reads answers by item code across instrument versions, answered in the period: the
+post-request survey's for requests matching the report's filters (ReportFilters.request_condition),
+follow-ups' (requests' and events') by outcomes.scope.follow_up_subjects.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.outcomes.models import FollowUp, ObjectiveStatus, PlanObjective
+from tacenter.outcomes.scope import follow_up_subjects
 from tacenter.reports.dimensions import REQUEST_DIMENSIONS, label_of
 from tacenter.reports.filters import ReportFilters
 from tacenter.reports.tables import Table, fmt, share
@@ -30,6 +32,28 @@ def _answers(filters: ReportFilters, tz: str, *cols, purpose_like: str):
         .where(
             filters.request_condition(),
             SurveySubmission.purpose.like(purpose_like),
+            SurveySubmission.submitted_at >= lo,
+            SurveySubmission.submitted_at < hi,
+        )
+    )
+
+
+def _follow_up_answers(filters: ReportFilters, tz: str, *cols):
+    """Follow-up answers (requests' and events') given in the period, scoped by follow_up_subjects."""
+    lo, hi = filters.period.bounds(tz)
+    return (
+        select(*cols)
+        .select_from(SurveyAnswer)
+        .join(SurveySubmission, SurveySubmission.id == SurveyAnswer.submission_id)
+        .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
+        .where(
+            follow_up_subjects(
+                filters,
+                request_id=SurveySubmission.ta_request_id,
+                event_id=SurveySubmission.event_id,
+                person_id=SurveySubmission.respondent_id,
+            ),
+            SurveySubmission.purpose.like("follow_up_%"),
             SurveySubmission.submitted_at >= lo,
             SurveySubmission.submitted_at < hi,
         )
@@ -102,42 +126,49 @@ def response_rates(filters: ReportFilters, *, tz: str) -> Table:
         )
     )
     body = [["Post-request survey", closed, answered, "", "", share(answered, closed)]]
+    about_event = FollowUp.event_id.is_not(None)
     follow = db.session.execute(
         select(
+            about_event,
             FollowUp.window_days,
             func.count(),
             func.count(FollowUp.answered_at),
             func.count(FollowUp.reminded_at),
             func.count(FollowUp.lapsed_at),
         )
-        .join(TARequest, TARequest.id == FollowUp.ta_request_id)
-        .where(filters.request_condition(), FollowUp.sent_at >= lo, FollowUp.sent_at < hi)
-        .group_by(FollowUp.window_days)
-        .order_by(FollowUp.window_days)
+        .where(
+            follow_up_subjects(
+                filters,
+                request_id=FollowUp.ta_request_id,
+                event_id=FollowUp.event_id,
+                person_id=FollowUp.contact_id,
+            ),
+            FollowUp.sent_at >= lo,
+            FollowUp.sent_at < hi,
+        )
+        .group_by(about_event, FollowUp.window_days)
     ).all()
-    body += [[f"{days}-day follow-up", n, a, r, lapsed, share(a, n)] for days, n, a, r, lapsed in follow]
+    body += [
+        [f"{days}-day follow-up{' after events' if event else ''}", n, a, r, lapsed, share(a, n)]
+        for event, days, n, a, r, lapsed in sorted(follow, key=lambda row: (bool(row[0]), row[1]))
+    ]
     return Table(
         "Response rates",
         ["Form", "Asked", "Answered", "Reminded", "Lapsed", "Response rate (%)"],
         body,
         "Post-request: requests closed in the period (still closed) and how many of them answered. "
-        "Follow-ups: sent in the period, by window; answered at any time since.",
+        "Follow-ups: sent in the period, by window (after requests, then after events: one per "
+        "contact of each attending organization); answered at any time since.",
     )
 
 
 def follow_up_changes(filters: ReportFilters, *, tz: str) -> Table:
     """Follow-up answers given in the period, by change type (an answer may name several)."""
-    total = db.session.scalar(
-        _answers(filters, tz, func.count(func.distinct(SurveySubmission.id)), purpose_like="follow_up_%")
-    )
+    total = db.session.scalar(_follow_up_answers(filters, tz, func.count(func.distinct(SurveySubmission.id))))
     counts = dict(
         db.session.execute(
-            _answers(
-                filters,
-                tz,
-                SurveyAnswer.choice,
-                func.count(func.distinct(SurveySubmission.id)),
-                purpose_like="follow_up_%",
+            _follow_up_answers(
+                filters, tz, SurveyAnswer.choice, func.count(func.distinct(SurveySubmission.id))
             )
             .where(SurveyItem.code == "what_changed")
             .group_by(SurveyAnswer.choice)
@@ -150,7 +181,8 @@ def follow_up_changes(filters: ReportFilters, *, tz: str) -> Table:
         "Follow-up outcomes by change type",
         ["Change", "Follow-up answers", "Share of answers (%)"],
         body + [["All follow-up answers", total or 0, None]],
-        "Follow-up answers (30 and 90 days) given in the period; an answer may report several changes.",
+        "Follow-up answers (30 and 90 days after a request closed or an event was delivered) given in "
+        "the period; an answer may report several changes.",
     )
 
 

@@ -2,8 +2,9 @@
 
 Each form is a list of columns: (column name, what it holds and its codes, how to read it from
 one submission). A submission is read as `Row`: its id, instrument version number, purpose,
-date, language, the request's tier, and `values` {item code: answer} (a list for multi items).
-Missing answers take MISSING. No names, emails or request references leave in these files.
+date, language, the request's tier (a follow-up after an event: the event's; its `event` holds
+the event's id), and `values` {item code: answer} (a list for multi items). Missing answers
+take MISSING. No names, emails or request references leave in these files.
 Post-event answers are read from the event (its tier, type); an event description's `Row`
 is one delivered event, its facts in `event` (see docs/outcomes.md).
 """
@@ -22,6 +23,7 @@ YES_NO = {True: 1, False: 0}
 EVENT_TYPE = {"training": 1, "ta": 2, "meeting": 3}
 EVENT_MODE = {"virtual": 1, "in_person": 2, "hybrid": 3}
 EVENT_LANGUAGE = {"en": 1, "es": 2, "both": 3}
+EVIDENCE = ("evidence_note", "evidence_link", "evidence_file")  # a file: read from its attachment
 EVENTS = "event"  # the purpose pattern of a form whose rows are events, not answers
 
 
@@ -99,8 +101,13 @@ FORMS: dict[str, tuple[str, str, list[Col]]] = {
         + [
             Col(
                 "FollowUpDays",
-                "Days after the TA closed: 30 or 90",
+                "Days after the request closed or the event was delivered: 30 or 90",
                 lambda r: int(r.purpose.rsplit("_", 1)[1]),
+            ),
+            Col(
+                "EventID",
+                "This system's event number for a follow-up after an event; -9 after a request",
+                lambda r: r.event.get("event_id", MISSING),
             ),
             Col("ChangePractice", "1 a change in practice, 0 not; -9 missing", _changed("practice")),
             Col("ChangePolicy", "1 a change in policy, 0 not; -9 missing", _changed("policy")),
@@ -110,8 +117,10 @@ FORMS: dict[str, tuple[str, str, list[Col]]] = {
             Col("NothingYet", "1 nothing changed yet, 0 not; -9 missing", _changed("nothing_yet")),
             Col(
                 "EvidenceGiven",
-                "1 a note or link given as evidence, 0 none",
-                lambda r: int(bool(r.values.get("evidence_note") or r.values.get("evidence_link"))),
+                "1 a note, link or file given as evidence, 0 none",
+                lambda r: int(
+                    any(r.values.get(c) for c in ("evidence_note", "evidence_link", "evidence_file"))
+                ),
             ),
             Col(
                 "Barriers",

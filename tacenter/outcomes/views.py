@@ -8,16 +8,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tacenter.accounts.permissions import require_roles
+from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.delivery.queries import plan_for
 from tacenter.delivery.services import may_work
 from tacenter.errors import DomainError
 from tacenter.extensions import db
-from tacenter.outcomes import objectives, services
+from tacenter.files.download import file_response
+from tacenter.files.services import Upload
+from tacenter.group_ta.services import get_visible_event
+from tacenter.outcomes import evidence, objectives, services
 from tacenter.outcomes.models import OBJECTIVE_LABELS
 from tacenter.surveys.defaults import FOLLOW_UP
 from tacenter.surveys.instruments import current_version
-from tacenter.vocab import Role
+from tacenter.vocab import STAFF_SIDE, Role
 from tacenter.workflow.services import get_visible_request
 
 bp = Blueprint("outcomes", __name__)
@@ -31,7 +34,9 @@ def follow_up(reference: str, days: int):
     version, errors, status = current_version(FOLLOW_UP), {}, 200
     if request.method == "POST":
         try:
-            submission, errors = services.answer_follow_up(reference, days, request.form, actor=current_user)
+            submission, errors = services.answer_follow_up(
+                reference, days, request.form, _evidence_files(), actor=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -64,7 +69,7 @@ def event_follow_up(event_id: int, days: int):
     if request.method == "POST":
         try:
             submission, errors = services.answer_event_follow_up(
-                event_id, days, request.form, actor=current_user
+                event_id, days, request.form, _evidence_files(), actor=current_user
             )
         except DomainError as error:
             db.session.rollback()
@@ -84,6 +89,34 @@ def event_follow_up(event_id: int, days: int):
         posted=request.form if status == 400 else {},
         objectives=[],
     ), status
+
+
+def _evidence_files() -> list[Upload]:
+    """The follow-up form's evidence file as plain values for the services."""
+    return [
+        Upload(filename=storage.filename, data=storage.read())
+        for storage in request.files.getlist("evidence-file")
+        if storage and storage.filename
+    ]
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/evidence/<int:attachment_id>")
+@signed_in
+def evidence_download(follow_up_id: int, attachment_id: int):
+    """A follow-up's evidence file, for whoever may see its request or, after an event, staff and
+    the contact's organization (outcomes.evidence); always as a download."""
+    row, path = evidence.evidence_for_download(follow_up_id, attachment_id, actor=current_user)
+    return file_response(row, path)
+
+
+@bp.route("/events/<int:event_id>/follow-ups")
+@require_roles(*STAFF_SIDE)
+def event_follow_ups(event_id: int):
+    """The staff side's list of an event's follow-ups: who, which window, answered or not, evidence."""
+    event = get_visible_event(event_id, actor=current_user)
+    return render_template(
+        "outcomes/event_follow_ups.html", event=event, rows=evidence.event_follow_ups(event.id)
+    )
 
 
 @bp.route("/requests/<reference>/objectives", methods=["GET", "POST"])
