@@ -46,7 +46,11 @@ def figures(dsn: str, sink: Path, load: dict, run: str, baseline: int) -> dict:
     by_token = {t: (ref, org) for t, ref, org in rows}
     missing_refs = [t for t, a in accepted.items() if by_token.get(t, (None,))[0] != a["reference"]]
     bad_org = [t for t, a in accepted.items() if t in by_token and by_token[t][1] != a["org_id"]]
-    seen = Counter(json.loads(line)["id"] for line in sink.read_text().splitlines() if line.strip())
+    received = [json.loads(line) for line in sink.read_text().splitlines() if line.strip()]
+    seen = Counter(line["id"] for line in received)
+    first_at = {}
+    for line in received:
+        first_at.setdefault(line["id"], line["at"])
     expected = {i: f"<outbox-{i}@tacenter.local>" for i, _s, _k in outbox}
     kinds = Counter(k for _i, _s, k in outbox)
     reminder_ids = {i for i, _s, k in outbox if k == "reminder"}
@@ -84,6 +88,8 @@ def figures(dsn: str, sink: Path, load: dict, run: str, baseline: int) -> dict:
             "delivered_once_or_more": delivered,
             "duplicated": duplicated,
             "missing": len(expected) - delivered,
+            # When each duplicated email's first copy arrived (to trace it to a worker kill).
+            "duplicates_first_at": [first_at[mid] for mid in expected.values() if seen[mid] > 1],
         },
         "reminders": {
             "reminder_sent_rows": reminders[0],
