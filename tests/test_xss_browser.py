@@ -6,6 +6,9 @@ CSP alone would stop the scripts, so the test also looks for injected nodes.
 
 from __future__ import annotations
 
+from html import unescape
+from html.parser import HTMLParser
+
 import pytest
 from sqlalchemy import select
 
@@ -13,6 +16,8 @@ from tacenter.accounts.models import User
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
+from tacenter.notifications.models import EmailOutbox
+from tests import xss_channels as channels
 from tests.factories import OrganizationFactory, RequesterFactory, TopicFactory, UserFactory, submit
 
 pytestmark = pytest.mark.browser
@@ -111,7 +116,9 @@ class _Form(dict):
         return value if isinstance(value, list) else [value]
 
 
-def test_payloads_never_run_or_become_elements(app, page_for):
+def _seed(app) -> tuple[dict, dict, dict]:
+    """Every payload in place, typed on pages and through the import, email-in and the API: the URL
+    values of the crawl, the extra pages per role, and the users."""
     org = OrganizationFactory(name=PAYLOADS[1][:200])
     requester = RequesterFactory(organization=org, name=PAYLOADS[2][:120])
     topic = TopicFactory(name=PAYLOADS[4][:120])
@@ -123,13 +130,34 @@ def test_payloads_never_run_or_become_elements(app, page_for):
     ]
     staff = UserFactory(role="staff", name=PAYLOADS[5][:120])
     lead, admin = UserFactory(role="lead"), UserFactory(role="admin")
+    users = {"requester": requester, "staff": staff, "lead": lead, "admin": admin}
     values = {"reference": references[0]}
     values |= _seed_new_features(requester, staff, lead, admin, references[0])
+    extra: dict[str, list[str]] = {}
+    for pages in (
+        channels.seed_import(PAYLOADS, admin, values["event_id"]),
+        channels.seed_mail_in(PAYLOADS, requester, staff, references[1]),
+        channels.seed_api(
+            app.test_client(), PAYLOADS, requester, staff, lead, references[2], org.id, topic.id
+        ),
+    ):
+        for role, paths in pages.items():  # "shown": (path, a payload the page shows as text)
+            extra.setdefault(role, []).extend(paths)
+    return values, extra, users
+
+
+def test_payloads_never_run_or_become_elements(app, page_for):
+    values, extra, users = _seed(app)
+    requester, staff, lead, admin = (users[r] for r in ("requester", "staff", "lead", "admin"))
+    references = [values["reference"]]
     for user in (None, requester, staff, lead, UserFactory(role="leadership"), admin):
         page = page_for(user)
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        paths = ["/survey/" + values["survey_token"]] if user is None else _pages(app, values)
+        if user is None:
+            paths = ["/survey/" + values["survey_token"]]
+        else:  # every page the URL values build, and those of the import, email-in and the API
+            paths = [*_pages(app, values), *dict.fromkeys(extra.get(user.role, []))]
         for path in paths:
             # Downloads (CSV, Excel, archives) are not rendered by a browser; their cells' escaping
             # has its own tests. Only pages that answer HTML are opened.
@@ -146,8 +174,42 @@ def test_payloads_never_run_or_become_elements(app, page_for):
                           (f"/collaboratives/{values['collaborative_id']}", PAYLOADS[3])):  # fmt: skip
         page.goto(path)
         assert payload[:40] in page.inner_text("body"), path
+    page = page_for(admin)
+    for path, payload in extra["shown"]:  # what came in by import, email and the API
+        page.goto(path)
+        assert payload[:30] in page.inner_text("body"), path
     db.session.rollback()
     assert (
         db.session.scalar(select(TARequest).where(TARequest.reference == references[0])).title == PAYLOADS[0]
     )
     assert db.session.scalar(select(User).where(User.id == staff.id)).name.startswith("<iframe")
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes an HTML body makes, the way a mail client would parse it."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def test_emails_about_these_records_carry_the_payloads_only_escaped(app):
+    """The emails queued while the payloads came in (receipts, replies, drafts by email, the
+    answer to an unknown sender...): their HTML bodies quote the payloads as text, never markup."""
+    _seed(app)
+    bodies = db.session.scalars(select(EmailOutbox.html_body)).all()
+    quoting = 0
+    for html in bodies:
+        parser = _Markup()
+        parser.feed(html)
+        for tag, attrs in parser.tags:
+            assert tag not in ("script", "iframe", "svg", "details", "img"), (tag, html[:300])
+            assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+            assert "xss-node" not in attrs.get("class", ""), (tag, attrs)
+            assert not attrs.get("href", "").strip().lower().startswith("javascript:"), attrs
+        assert not [p for p in PAYLOADS if p in html], html[:300]
+        quoting += any(p[:30] in unescape(html) for p in PAYLOADS)
+    assert quoting >= 5, f"only {quoting} of {len(bodies)} emails quote a payload: the test proves little"
