@@ -129,6 +129,29 @@ def test_production_accepts_redis_with_tls_or_a_password(redis_url):
     assert redis_url_is_protected(redis_url)
 
 
+def test_the_broker_keeps_tls_verification_with_tacenters_redis_transport():
+    """Naming tacenter's Redis transport (tacenter/broker.py) skips kombu's own default for
+    rediss://, which verifies the server's certificate: the settings restore it."""
+    import ssl
+
+    from celery import Celery
+
+    from config import _celery_settings
+
+    cases = (
+        ("rediss://redis.internal:6380/0", "redis.internal", True),
+        ("redis://:s3cret@redis:6379/0", "redis", False),
+    )
+    for url, host, verified in cases:
+        celery = Celery("check", set_as_current=False)
+        celery.conf.update(_celery_settings(url, {}))
+        connection = celery.connection_for_write()
+        assert type(connection.transport).__module__ == "tacenter.broker"
+        assert (connection.hostname, connection.virtual_host, bool(connection.ssl)) == (host, "0", verified)
+        if verified:
+            assert connection.ssl["ssl_cert_reqs"] == ssl.CERT_REQUIRED
+
+
 def test_production_cookies_and_headers():
     code = (
         "from tacenter import create_app; app = create_app(); c = app.test_client(); "
