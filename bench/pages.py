@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -72,25 +68,24 @@ BENCH_ROWS = "SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench
 
 
 class Session:
-    """A signed-in browser-like session: cookie jar and the CSRF token of the session."""
+    """A signed-in browser-like session (made by bench/signin.py on the template database)."""
 
-    def __init__(self, base: str, email: str):
-        self.base = base
-        self.jar = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.opener.addheaders = [("User-Agent", "tacenter-bench")]  # as bench/load.lua sends
-        token = self.csrf("/login")
-        data = urllib.parse.urlencode({"email": email, "password": "demo-password", "csrf_token": token})
-        self.opener.open(base + "/login", data.encode()).read()
-        self.token = self.csrf("/requests")
+    def __init__(self, cookie: str, csrf: str):
+        self.cookie, self.token = cookie, csrf
 
-    def csrf(self, path: str) -> str:
-        html = self.opener.open(self.base + path).read().decode()
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
-    @property
-    def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+def sign_in_on_template(env: dict, template_url: str) -> dict[str, Session]:
+    """Every role signed in once, on the template, so each reset keeps the sessions."""
+    import json
+
+    emails = json.dumps(list(LOGINS.values()))
+    argv = [sys.executable, "-m", "bench.signin", emails]
+    template_env = {**env, "DATABASE_URL": template_url}
+    found = subprocess.run(argv, cwd=REPO, env=template_env, capture_output=True, text=True)
+    if found.returncode:
+        raise RuntimeError(found.stderr[-3000:])
+    by_email = json.loads(found.stdout.strip().splitlines()[-1])
+    return {role: Session(**by_email[email]) for role, email in LOGINS.items()}
 
 
 def query_counts(env: dict, reference: str) -> dict[str, int | None]:
@@ -116,8 +111,9 @@ def query_counts(env: dict, reference: str) -> dict[str, int | None]:
 class Servers:
     """tacenter and the ceiling app on one database copy; restarted around each reset."""
 
-    def __init__(self, db: Database, env: dict, args, workdir: Path):
+    def __init__(self, db: Database, env: dict, args, workdir: Path, sessions: dict):
         self.db, self.env, self.args, self.workdir = db, env, args, workdir
+        self.sessions = sessions
         self.port = args.port or free_port()
         self.ceiling_port = args.ceiling_port or free_port()
         self.app = self.ceiling = None
@@ -136,8 +132,6 @@ class Servers:
         self.ceiling = start([*gunicorn, "-b", f"127.0.0.1:{self.ceiling_port}", "bench.ceiling_app:app"],
                              {**self.env, "PYTHONPATH": str(REPO)}, self.ceiling_port,
                              self.workdir / "ceiling.log", "/aggregate")  # fmt: skip
-        base = f"http://127.0.0.1:{self.port}"
-        self.sessions = {role: Session(base, email) for role, email in LOGINS.items()}
         self.dirty = False
 
     def refresh_snapshots(self, kind: str) -> None:
@@ -226,6 +220,9 @@ def run(kind: str, args) -> list[dict]:
     servers = None
     try:
         seed(kind, db, env, args)
+        sessions = sign_in_on_template(env, db.template_url)
+        if kind == "postgresql":  # CREATE DATABASE ... TEMPLATE wants no one connected to it
+            db.admin.dispose()
         env["DATABASE_URL"] = db.url
         db.reset()
         engine = sa.create_engine(db.url)
@@ -238,7 +235,7 @@ def run(kind: str, args) -> list[dict]:
         subprocess.run(refresh, env=env, cwd=REPO, capture_output=True)
         counts = query_counts(env, reference)
         engine.dispose()
-        servers = Servers(db, env, args, workdir)
+        servers = Servers(db, env, args, workdir, sessions)
         for name, method, path, role, shape, heavy in PAGES:
             if args.pages and not any(word in name for word in args.pages.split(",")):
                 continue

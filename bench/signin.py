@@ -1,0 +1,57 @@
+"""The bench's demo users, signed in once, second factor included.
+
+Leads, leadership and admins must pass a second factor (the demo gives each the same TOTP
+secret), and a code is good once per user, so the bench cannot sign them in again on every
+database reset. Instead it signs every role in once, in process, on the template database the
+resets copy: the sessions are rows of that template, so each reset brings them back, and the
+cookies stay good for the whole run (the same SECRET_KEY).
+
+    python -m bench.signin '<json: [email, ...]>'   -> {email: {"cookie": ..., "csrf": ...}}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import pyotp
+
+from tacenter.demo.identity import DEMO_TOTP_SECRET
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "demo-password"  # noqa: S105 (the demo's published password, README)  # pragma: allowlist secret
+
+
+def csrf(client, path: str) -> str:
+    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(client, email: str) -> None:
+    """Password, then the TOTP code when the app asks for one; raises if still not signed in."""
+    data = {"email": email, "password": PASSWORD, "csrf_token": csrf(client, "/login")}
+    answer = client.post("/login", data=data)
+    if "/login/second-factor" in answer.headers.get("Location", ""):
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        token = csrf(client, "/login/second-factor")
+        answer = client.post("/login/second-factor", data={"code": code, "csrf_token": token})
+    if answer.status_code != 302 or "/login" in answer.headers.get("Location", ""):
+        where = answer.headers.get("Location")
+        raise RuntimeError(f"{email} could not sign in ({answer.status_code} {where})")
+
+
+def sessions(app, emails: list[str]) -> dict[str, dict[str, str]]:
+    """Each email signed in: its Cookie header and a CSRF token of that session."""
+    found = {}
+    for email in emails:
+        client = app.test_client()
+        sign_in(client, email)
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        found[email] = {"cookie": f"{cookie.key}={cookie.value}", "csrf": csrf(client, "/requests")}
+    return found
+
+
+if __name__ == "__main__":
+    from tacenter import create_app
+
+    print(json.dumps(sessions(create_app(), json.loads(sys.argv[1]))))
