@@ -6,7 +6,11 @@ database reset. Instead it signs every role in once, in process, on the template
 resets copy: the sessions are rows of that template, so each reset brings them back, and the
 cookies stay good for the whole run (the same SECRET_KEY).
 
-    python -m bench.signin '<json: [email, ...]>'   -> {email: {"cookie": ..., "csrf": ...}}
+The JSON API takes no cookie: for it, a read-only token is made on the template the same way,
+and its "cookie" is the Authorization header's value (bench/load.lua sends it as that header).
+
+    python -m bench.signin '<json: {"sessions": [email, ...], "tokens": [email, ...]}>'
+        -> {"sessions": {email: {"cookie": ..., "csrf": ...}}, "tokens": {email: {...}}}
 """
 
 from __future__ import annotations
@@ -51,7 +55,19 @@ def sessions(app, emails: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
+def api_tokens(app, emails: list[str]) -> dict[str, dict[str, str]]:
+    """A read-only personal access token of each email, as a bench session."""
+    from tacenter.accounts.services import find_user_by_email
+    from tacenter.api.tokens import create_token
+
+    with app.app_context():
+        made = {e: create_token("bench", "read", 30, actor=find_user_by_email(e))[1] for e in emails}
+    return {email: {"cookie": f"Bearer {secret}", "csrf": ""} for email, secret in made.items()}
+
+
 if __name__ == "__main__":
     from tacenter import create_app
 
-    print(json.dumps(sessions(create_app(), json.loads(sys.argv[1]))))
+    app, wanted = create_app(), json.loads(sys.argv[1])
+    found = {"sessions": sessions(app, wanted["sessions"]), "tokens": api_tokens(app, wanted["tokens"])}
+    print(json.dumps(found))
