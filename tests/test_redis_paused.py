@@ -94,15 +94,6 @@ def _wait_for_status(status: str, count: int, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
-def _wait_for_status(status: str, count: int, timeout: float = 30) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        db.session.expire_all()
-        if db.session.scalar(select(func.count()).where(EmailOutbox.status == status)) >= count:
-            return
-        time.sleep(0.05)
-
-
 def run_paused(own_redis, smtp_sink, tmp_path, *, pause_seconds: int, during_pause: int, in_flight: int):
     """Reports each request's latency, and asserts on the part of it spent waiting on Redis (the
     publish after commit): on a loaded 2-core machine the rest of a request can take a second."""

@@ -184,12 +184,20 @@ def attachment_for_download(reference: str, attachment_id: int, *, actor: User) 
     row = db.session.get(Attachment, attachment_id)
     if row is None or row.ta_request_id != ta_request.id:
         raise NotFound(_l("There is no such file on this request."))
+    where = f"{ta_request.reference}/{row.id}"
+    return audited_download(row, actor=actor, object_ref=where, organization_id=ta_request.organization_id)
+
+
+def audited_download(
+    row: Attachment, *, actor: User, object_ref: str, organization_id: int | None = None
+) -> tuple[Attachment, Path]:
+    """The stored file of `row`, its download recorded in the audit log (never its name or content)."""
     path = stored_path(row)
     record_event_now(
         Action.FILE_DOWNLOADED,
         actor=actor,
         object_type="attachment",
-        object_ref=f"{ta_request.reference}/{row.id}",
-        organization_id=ta_request.organization_id,
+        object_ref=object_ref,
+        organization_id=organization_id,
     )
     return row, path

@@ -17,11 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
-from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.files.models import Attachment
-from tacenter.files.services import Upload, check_uploads, clean_filename, stored_path, write_stored
+from tacenter.files.services import Upload, audited_download, check_uploads, clean_filename, write_stored
 from tacenter.group_ta.models import Event
 from tacenter.group_ta.permissions import visible_events
 from tacenter.intake.models import TARequest
@@ -79,14 +78,7 @@ def evidence_for_download(follow_up_id: int, attachment_id: int, *, actor: User)
     row = db.session.get(Attachment, attachment_id)
     if follow_up is None or row is None or row.follow_up_id != follow_up.id or not _may_see(follow_up, actor):
         raise NotFound(_l("There is no such file."))
-    path = stored_path(row)
-    record_event_now(
-        Action.FILE_DOWNLOADED,
-        actor=actor,
-        object_type="attachment",
-        object_ref=f"follow-up/{follow_up.id}/{row.id}",
-    )
-    return row, path
+    return audited_download(row, actor=actor, object_ref=f"follow-up/{follow_up.id}/{row.id}")
 
 
 def event_follow_ups(event_id: int) -> list[tuple[FollowUp, User, list[Attachment]]]:
