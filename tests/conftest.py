@@ -210,6 +210,13 @@ def current_totp_code(email: str) -> str:
     return pyotp.TOTP(decrypt(db.session.scalar(stored))).now()
 
 
+def _messages_of(response) -> str:
+    """What a page said to its user (alerts and field errors), to name why a sign-in failed."""
+    html = response.get_data(as_text=True)
+    said = re.findall(r'class="usa-(?:alert__text|error-message)"[^>]*>(.*?)</', html, re.S)
+    return f"{response.status_code}: " + (" | ".join(" ".join(m.split()) for m in said) or html[:2000])
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
@@ -221,7 +228,7 @@ class Auth:
         response = self.client.post(
             "/login", data={"email": user.email, "password": password, "csrf_token": token}
         )
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        assert response.status_code == 302, _messages_of(response)
         location = response.headers["Location"]
         if location.endswith("/login/second-factor"):
             code = current_totp_code(user.email)

@@ -207,10 +207,28 @@ def fuzz_one(name, target, visitor, examples, log, failures) -> int:
         if len(log.records) > before:
             failures.append(f"{where}: logged {log.records[-1][:300]} on {shown}")
         if login_path_of(response) and target["role"] != "anonymous":
+            _restore_account(visitor)
             visitor.sign_in()
 
     post()
     return len(posts)
+
+
+ACCOUNT_COLUMNS = ("email", "role", "active", "password_hash", "organization_id")
+
+
+def _restore_account(visitor) -> None:
+    """Put a visitor's account back as the world made it: an admin's fuzzed user form may have
+    renamed, demoted or deactivated it (allowed, and what the soak run's hundreds of examples do)."""
+    from tacenter.accounts.models import User
+    from tacenter.extensions import db
+
+    if getattr(visitor, "account", None):
+        db.session.rollback()
+        user = db.session.get(User, visitor.account["id"])
+        for column in ACCOUNT_COLUMNS:
+            setattr(user, column, visitor.account[column])
+        db.session.commit()
 
 
 def fuzz_every_form(app, examples: int, sabotage=None, blueprint=None) -> tuple[list[str], dict]:
@@ -218,6 +236,9 @@ def fuzz_every_form(app, examples: int, sabotage=None, blueprint=None) -> tuple[
 
     world = build_world()
     visitors = {role: Visitor(app, role, world.users.get(role)) for role in ROLES}
+    for role, visitor in visitors.items():
+        if (user := world.users.get(role)) is not None:
+            visitor.account = {"id": user.id, **{c: getattr(user, c) for c in ACCOUNT_COLUMNS}}
     found = discover(app, world, visitors, blueprint)
     missing = all_form_classes() - set(found) - set(NOT_POSTED)
     assert blueprint or not missing, (
