@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from tacenter.accounts import passwords
+from tacenter.accounts import passwords, session_scalars
 from tacenter.accounts.models import LoginSession, Organization, OrgStatus, User
 from tacenter.audit.models import Outcome
 from tacenter.audit.services import Action, current_address, record_event, record_event_now
@@ -253,15 +253,18 @@ def user_for_session(
     if not token or not user_id.isdigit():
         return None
     now = now or utcnow()
-    # One query for the session row and its user (every page pays for this lookup).
+    # One query for the session row, its user and the figures every page shows (every page
+    # pays for this lookup).
+    extras = [column(LoginSession.user_id).label(name) for name, column in session_scalars.SESSION_SCALARS.items()]
     found = db.session.execute(
-        select(LoginSession, User)
+        select(LoginSession, User, *extras)
         .join(User, User.id == LoginSession.user_id)
         .where(LoginSession.token_hash == token_hash(token), LoginSession.user_id == int(user_id))
     ).first()
     if found is None:
         return None
-    row, user = found
+    row, user = found[0], found[1]
+    session_scalars.keep(dict(zip(session_scalars.SESSION_SCALARS, found[2:], strict=True)))
     expired = now - row.last_seen_at > timedelta(minutes=idle_minutes) or now - row.created_at > timedelta(
         hours=absolute_hours
     )
