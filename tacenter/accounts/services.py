@@ -255,11 +255,8 @@ def user_for_session(
     now = now or utcnow()
     # One query for the session row, its user and the figures every page shows (every page
     # pays for this lookup).
-    extras = [column(LoginSession.user_id).label(name) for name, column in session_scalars.SESSION_SCALARS.items()]
     found = db.session.execute(
-        select(LoginSession, User, *extras)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash(token), LoginSession.user_id == int(user_id))
+        session_scalars.session_query(), {"token_hash": token_hash(token), "user_id": int(user_id)}
     ).first()
     if found is None:
         return None

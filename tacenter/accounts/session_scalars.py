@@ -11,13 +11,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import g, has_request_context
+from sqlalchemy import Select, bindparam, select
+
+from tacenter.accounts.models import LoginSession, User
 
 # name -> function(user id column) -> scalar subquery
 SESSION_SCALARS: dict[str, Callable] = {}
 
 
+_QUERIES: dict[tuple[str, ...], Select] = {}
+
+
 def register(name: str, column: Callable) -> None:
     SESSION_SCALARS[name] = column
+
+
+def session_query() -> Select:
+    """The session row, its user and each registered figure, by `token_hash` and `user_id`
+    (built once: every page runs it)."""
+    names = tuple(SESSION_SCALARS)
+    query = _QUERIES.get(names)
+    if query is None:
+        user_id = LoginSession.user_id
+        query = (
+            select(LoginSession, User, *(SESSION_SCALARS[name](user_id).label(name) for name in names))
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == bindparam("token_hash"), user_id == bindparam("user_id"))
+        )
+        _QUERIES[names] = query
+    return query
 
 
 def keep(values: dict) -> None:

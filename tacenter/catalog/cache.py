@@ -91,8 +91,9 @@ def init_app(app) -> None:
     """Every table kept in copies, in one list (imported here: they sit above the catalog)."""
     from tacenter.catalog.models import GrantProgram, Topic
     from tacenter.registry.models import Grant
+    from tacenter.routing.models import RoutingSettings
 
-    watch(Topic, GrantProgram, Grant)
+    watch(Topic, GrantProgram, Grant, RoutingSettings)
     session_scalars.register("catalog_version", lambda _user_id: version_column())
     if not event.contains(db.session, "before_flush", _bump_on_change):
         event.listen(db.session, "before_flush", _bump_on_change)

@@ -45,7 +45,8 @@ def _choices(model) -> list[tuple[int, str]]:
 
 
 def _active_rows(model) -> tuple[tuple[int, str, str | None], ...]:
-    return tuple(tuple(row) for row in db.session.execute(select(model.id, model.name, model.name_es).where(model.active)))
+    rows = db.session.execute(select(model.id, model.name, model.name_es).where(model.active))
+    return tuple(tuple(row) for row in rows)
 
 
 def topic_choices() -> list[tuple[int, str]]:

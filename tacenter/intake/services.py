@@ -16,9 +16,9 @@ from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import active_leads, email_modes, notify
+from tacenter.notifications.services import leads_and_modes, notify
 from tacenter.registry.grants import check_grant
-from tacenter.routing.engine import current_settings
+from tacenter.routing.engine import settings_for_reading
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.webhooks.events import EventType, emit
@@ -76,9 +76,8 @@ def submit_request(
     topics = _check(draft, now.date())
     grant = check_grant(draft.grant_id, actor.organization_id)
     # Every read before the first write: one flush for the id, one at commit, no autoflushes.
-    leads = active_leads()
-    modes = email_modes([actor.id] + [lead.id for lead in leads])
-    routing_settings = current_settings()
+    leads, modes = leads_and_modes(actor.id)
+    routing_settings = settings_for_reading()  # a copy kept per process
     ta_request = TARequest(
         submission_token=submission_token,
         title=draft.title.strip(),

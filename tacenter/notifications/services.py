@@ -88,6 +88,22 @@ def active_leads() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
 
 
+def leads_and_modes(user_id: int) -> tuple[list[User], dict[int, EmailMode]]:
+    """`active_leads()` and the email mode of each of them and of `user_id`, in one query."""
+    from tacenter.vocab import Role
+
+    rows = db.session.execute(
+        select(User, NotificationPreference.email_mode)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(((User.role == Role.LEAD) & User.active) | (User.id == user_id))
+        .order_by(User.id)
+    ).all()
+    leads = [user for user, _mode in rows if user.role == Role.LEAD and user.active]
+    modes = {user.id: EmailMode(mode) if mode else EmailMode.IMMEDIATELY for user, mode in rows}
+    modes.setdefault(user_id, EmailMode.IMMEDIATELY)
+    return leads, modes
+
+
 def email_modes(user_ids: list[int] | None = None) -> dict[int, EmailMode]:
     """Each user's chosen mode, for everyone or for `user_ids`; pass them to notify(mode=...)."""
     query = select(NotificationPreference.user_id, NotificationPreference.email_mode)
