@@ -148,6 +148,9 @@ def deactivate_user(
         db.session.rollback()
         return None
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    from tacenter.catalog.cache import bump  # the catalog sits above accounts
+
+    bump(db.session)  # a bulk UPDATE passes the ORM's watch: the staff pickers changed
     record_event(
         Action.USER_DEACTIVATED,
         actor=actor,

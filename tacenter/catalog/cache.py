@@ -1,6 +1,7 @@
 """Per-process copies of what admins rarely edit, checked against one version row.
 
-Topics, programs, grants and the like are read by nearly every page's forms and filters and
+Topics, programs, grants, timeliness targets, routing settings, the staff pickers' names and
+the like are read by nearly every page's forms and filters and
 change a few times a year. Each web process keeps what it read, under the version token it
 read first; a request reads the token once (in the sign-in lookup's own query on signed-in
 pages, tacenter/accounts/session_scalars.py), and a copy kept under another token is read
@@ -18,20 +19,22 @@ from itertools import chain
 from typing import TypeVar
 
 from flask import current_app, g, has_app_context, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from tacenter.accounts import session_scalars
 from tacenter.catalog.models import CatalogVersion
 from tacenter.extensions import db
 
 T = TypeVar("T")
-WATCHED: set[type] = set()
+# model -> the attributes whose change matters (None: any); a new or deleted row always does
+WATCHED: dict[type, tuple[str, ...] | None] = {}
 _TABLE = CatalogVersion.__table__
 
 
-def watch(*models: type) -> None:
-    """Tables whose edits must reach every process's copies (each feature names its own)."""
-    WATCHED.update(models)
+def watch(*models: type, attributes: tuple[str, ...] | None = None) -> None:
+    """Tables whose edits must reach every process's copies."""
+    for model in models:
+        WATCHED[model] = attributes
 
 
 def version_column():
@@ -81,19 +84,33 @@ def bump(session) -> None:
     session_scalars.forget("catalog_version")
 
 
+def _changes_kept_data(obj, dirty: bool) -> bool:
+    for model, attributes in WATCHED.items():
+        if isinstance(obj, model):
+            if not dirty or attributes is None:
+                return True
+            state = inspect(obj)
+            return any(state.attrs[name].history.has_changes() for name in attributes)
+    return False
+
+
 def _bump_on_change(session, _flush_context, _instances) -> None:
-    watched = tuple(WATCHED)
-    if watched and any(isinstance(o, watched) for o in chain(session.new, session.dirty, session.deleted)):
+    if any(_changes_kept_data(o, False) for o in chain(session.new, session.deleted)) or any(
+        _changes_kept_data(o, True) for o in session.dirty
+    ):
         bump(session)
 
 
 def init_app(app) -> None:
     """Every table kept in copies, in one list (imported here: they sit above the catalog)."""
+    from tacenter.accounts.models import User
     from tacenter.catalog.models import GrantProgram, Topic
     from tacenter.registry.models import Grant
     from tacenter.routing.models import RoutingSettings
+    from tacenter.timeliness.models import TimelinessTarget
 
-    watch(Topic, GrantProgram, Grant, RoutingSettings)
+    watch(Topic, GrantProgram, Grant, RoutingSettings, TimelinessTarget)
+    watch(User, attributes=("name", "role", "active"))  # the staff pickers' lists
     session_scalars.register("catalog_version", lambda _user_id: version_column())
     if not event.contains(db.session, "before_flush", _bump_on_change):
         event.listen(db.session, "before_flush", _bump_on_change)
