@@ -115,6 +115,7 @@ def submit_request(
         ta_request=ta_request,
         mode=modes[actor.id],
         now=now,
+        render_at_delivery=True,  # the worker renders the receipt when it sends it
     )
     # Auto-assign (when the center routes automatically) in this same transaction, after the
     # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
@@ -122,6 +123,6 @@ def submit_request(
     if ta_request.assignee_id is None:
         for lead in leads:  # someone must triage it
             notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
-                   ta_request=ta_request, mode=modes[lead.id], now=now)  # fmt: skip
+                   ta_request=ta_request, mode=modes[lead.id], now=now, render_at_delivery=True)  # fmt: skip
     commit_keeping_loaded(db.session)
     return ta_request
