@@ -57,6 +57,17 @@ def _check(draft: RequestDraft, today: date) -> list[Topic]:
     return topics
 
 
+def _already_submitted(submission_token: str, actor: User) -> TARequest:
+    """The request this form already made (the unique token, not a read before every insert,
+    tells: the common case pays nothing for the rare one)."""
+    existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+    if existing is None:  # the insert failed for another reason
+        raise DomainError(_l("The request could not be saved. Try again."))
+    if existing.requester_id != actor.id:
+        raise DomainError(_l("This form was already used. Reload the page and try again."))
+    return existing
+
+
 def submit_request(
     draft: RequestDraft, *, submission_token: str, actor: User, now: datetime | None = None
 ) -> TARequest:
@@ -67,11 +78,6 @@ def submit_request(
     """
     if not may_submit(actor):
         raise NotAllowed(_l("Only requesters can submit TA requests."))
-    existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
-    if existing is not None:
-        if existing.requester_id != actor.id:
-            raise DomainError(_l("This form was already used. Reload the page and try again."))
-        return existing
     now = now or utcnow()
     topics = _check(draft, now.date())
     grant = check_grant(draft.grant_id, actor.organization_id)
@@ -102,9 +108,9 @@ def submit_request(
     db.session.add(ta_request)
     try:
         db.session.flush()
-    except IntegrityError:  # the same token raced in from another worker
+    except IntegrityError:  # the token was used: a double-click, a retried POST, another worker
         db.session.rollback()
-        return db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+        return _already_submitted(submission_token, actor)
     ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
     record_initial_stage(ta_request, actor=actor, now=now)
     emit(EventType.REQUEST_SUBMITTED, ta_request, now=now)  # webhooks: in this transaction
