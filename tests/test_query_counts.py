@@ -79,7 +79,8 @@ def test_query_count_does_not_grow_with_the_data(app, client, auth, role):
 # process's copy, and the header's unread count and the catalog version from the sign-in lookup.
 PINNED = {
     ("requester", "GET", "/requests/new"): 1,
-    ("requester", "POST", "/requests/new"): 12,
+    # PostgreSQL sends the two notifications, and the two outbox rows, as one INSERT each.
+    ("requester", "POST", "/requests/new"): {"sqlite": 12, "postgresql": 10},
     ("staff", "GET", "/queue"): 4,
     ("staff", "GET", "/caseload"): 6,
     ("staff", "GET", "/requests/<ref>"): 16,
@@ -112,4 +113,5 @@ def test_pages_send_the_pinned_number_of_statements(app, client, auth):
                 assert response.status_code in (200, 302), (url, response.status_code)
             counts[pinned_role, method, path] = counter.count
         auth.logout()
-    assert counts == PINNED
+    dialect = db.engine.dialect.name
+    assert counts == {key: pin[dialect] if isinstance(pin, dict) else pin for key, pin in PINNED.items()}
