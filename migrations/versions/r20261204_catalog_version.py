@@ -3,7 +3,7 @@ keep copies of (tacenter/catalog/cache.py); email_outbox rows the worker renders
 (render_at_delivery, in the recipient's locale).
 
 Revision ID: r20261204_catalog_version
-Revises: r20261203_event_follow_ups
+Revises: r20261204_follow_up_evidence
 Create Date: 2026-11-30 06:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r20261204_catalog_version"
-down_revision = "r20261203_event_follow_ups"
+down_revision = "r20261204_follow_up_evidence"
 branch_labels = None
 depends_on = None
 
