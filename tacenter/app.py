@@ -59,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     jobs.celery_init_app(app)
     jobs.register_session_hooks(app)
+    from tacenter.catalog import cache as catalog_cache
+
+    catalog_cache.init_app(app)
     from tacenter.sso.client import init_app as init_sso
 
     init_sso(app)

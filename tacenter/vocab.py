@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import gettext as _
+# Lazy: a label property builds its whole table and translates only the entry it returns.
+from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
 
@@ -20,13 +21,15 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "requester": _("Requester"),
-            "staff": _("TA staff"),
-            "lead": _("Lead"),
-            "leadership": _("Leadership"),
-            "admin": _("Admin"),
-        }[self.value]
+        return str(
+            {
+                "requester": _("Requester"),
+                "staff": _("TA staff"),
+                "lead": _("Lead"),
+                "leadership": _("Leadership"),
+                "admin": _("Admin"),
+            }[self.value]
+        )
 
 
 STAFF_SIDE = frozenset({Role.STAFF, Role.LEAD, Role.LEADERSHIP, Role.ADMIN})
@@ -42,14 +45,16 @@ class OrgType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "samhsa_grantee": _("SAMHSA grantee"),
-            "state_agency": _("State agency"),
-            "tribal": _("Tribal nation or organization"),
-            "territory_agency": _("Territory agency"),
-            "community_provider": _("Community provider"),
-            "other": _("Other"),
-        }[self.value]
+        return str(
+            {
+                "samhsa_grantee": _("SAMHSA grantee"),
+                "state_agency": _("State agency"),
+                "tribal": _("Tribal nation or organization"),
+                "territory_agency": _("Territory agency"),
+                "community_provider": _("Community provider"),
+                "other": _("Other"),
+            }[self.value]
+        )
 
 
 class Tier(enum.StrEnum):
@@ -59,9 +64,9 @@ class Tier(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"universal": _("Universal"), "targeted": _("Targeted"), "intensive": _("Intensive")}[
-            self.value
-        ]
+        return str(
+            {"universal": _("Universal"), "targeted": _("Targeted"), "intensive": _("Intensive")}[self.value]
+        )
 
 
 class Urgency(enum.StrEnum):
@@ -71,7 +76,9 @@ class Urgency(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"routine": _("Routine"), "soon": _("Within a few weeks"), "urgent": _("Urgent")}[self.value]
+        return str(
+            {"routine": _("Routine"), "soon": _("Within a few weeks"), "urgent": _("Urgent")}[self.value]
+        )
 
 
 class DeliveryMode(enum.StrEnum):
@@ -84,14 +91,16 @@ class DeliveryMode(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "virtual_meeting": _("Virtual meeting"),
-            "phone_email": _("Phone or email consultation"),
-            "on_site": _("On-site visit"),
-            "webinar_training": _("Webinar or training"),
-            "peer_learning": _("Peer learning community"),
-            "resource_referral": _("Resource referral"),
-        }[self.value]
+        return str(
+            {
+                "virtual_meeting": _("Virtual meeting"),
+                "phone_email": _("Phone or email consultation"),
+                "on_site": _("On-site visit"),
+                "webinar_training": _("Webinar or training"),
+                "peer_learning": _("Peer learning community"),
+                "resource_referral": _("Resource referral"),
+            }[self.value]
+        )
 
 
 class GoalMet(enum.StrEnum):
@@ -101,7 +110,7 @@ class GoalMet(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"yes": _("Yes"), "partly": _("Partly"), "no": _("No")}[self.value]
+        return str({"yes": _("Yes"), "partly": _("Partly"), "no": _("No")}[self.value])
 
 
 STATES: dict[str, str] = {
@@ -181,9 +190,11 @@ class PlanStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "planned": _("Planned"),
-            "in_progress": _("In progress"),
-            "done": _("Done"),
-            "dropped": _("Dropped"),
-        }[self.value]
+        return str(
+            {
+                "planned": _("Planned"),
+                "in_progress": _("In progress"),
+                "done": _("Done"),
+                "dropped": _("Dropped"),
+            }[self.value]
+        )

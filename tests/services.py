@@ -97,6 +97,8 @@ class WorkerProcess:
             "REDIS_URL": REDIS_URL,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": str(smtp_port),
+            # The web app's address in tests (config_for_tests): the worker renders some emails.
+            "BASE_URL": "http://tacenter.test",
             "TACENTER_INSTANCE": str(instance),
             "OUTBOX_SWEEP_SECONDS": "1",
             "OUTBOX_LOCK_SECONDS": "5",

@@ -7,6 +7,8 @@ from tacenter.errors import DomainError, NotAllowed
 from tacenter.intake.models import TARequest
 from tacenter.intake.services import submit_request
 from tacenter.notifications.models import EmailOutbox
+from tacenter.notifications.rendering import render_deferred
+from tacenter.notifications.services import deliver_email
 from tacenter.workflow.models import StageChange
 from tests.factories import RequesterFactory, TopicFactory, UserFactory, draft, submit
 
@@ -23,7 +25,25 @@ def test_submitting_gives_a_reference_records_history_and_queues_the_receipt(db_
     assert [(o.to_address, o.kind, o.status) for o in outbox] == [
         (requester.email, "request_received", "pending")
     ]
+    # Written in the submission's transaction; the worker renders it when it sends it.
+    assert outbox[0].render_at_delivery and render_deferred(outbox[0])
     assert ta_request.reference in outbox[0].subject
+    assert f"http://tacenter.test/requests/{ta_request.reference}" in outbox[0].text_body
+
+
+def test_the_receipt_and_the_leads_notice_are_sent_in_each_recipients_language(db_session, tmp_path):
+    requester, lead = RequesterFactory(locale="es"), UserFactory(role="lead")
+    ta_request = submit(requester)
+    sent = {}
+    for row in db_session.scalars(select(EmailOutbox)):
+        assert row.subject == "" and deliver_email(row.id) == "sent"
+        db_session.refresh(row)
+        sent[row.to_address] = row
+    receipt, notice = sent[requester.email], sent[lead.email]
+    assert receipt.subject == f"Recibimos su solicitud de asistencia técnica {ta_request.reference}"
+    assert 'lang="es"' in receipt.html_body and ta_request.title in receipt.text_body
+    assert notice.subject == f"New request {ta_request.reference}: {ta_request.title}"
+    assert requester.organization.name in notice.text_body
 
 
 def test_the_same_submission_posted_twice_makes_one_request(db_session):

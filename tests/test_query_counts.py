@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
+from tacenter.catalog.models import Topic
 from tacenter.db import StatementCounter
 from tacenter.demo.seed import seed_demo
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
+from tests.conftest import csrf_token
 
 ROLES = ["requester", "staff", "lead", "leadership", "admin"]
 # The full export streams every table in batches of 1,000 rows: one more statement per batch.
@@ -71,3 +73,45 @@ def test_query_count_does_not_grow_with_the_data(app, client, auth, role):
     seed_demo(request_count=1000)
     large = _measure(app, client, auth, role)
     assert small and small == large
+
+
+# Statements per page as served now (docs/performance.md): the catalog's lists come from the
+# process's copy, and the header's unread count and the catalog version from the sign-in lookup.
+PINNED = {
+    ("requester", "GET", "/requests/new"): 1,
+    # PostgreSQL sends the two notifications, and the two outbox rows, as one INSERT each.
+    ("requester", "POST", "/requests/new"): {"sqlite": 12, "postgresql": 10},
+    ("staff", "GET", "/queue"): 4,
+    ("staff", "GET", "/caseload"): 6,
+    ("staff", "GET", "/requests/<ref>"): 16,
+}
+
+
+def test_pages_send_the_pinned_number_of_statements(app, client, auth):
+    seed_demo(request_count=60)
+    counts = {}
+    for role in ("requester", "staff"):
+        user = db.session.scalar(select(User).where(User.role == role).order_by(User.id))
+        auth.login(user, password="demo-password")
+        reference = db.session.scalar(select(TARequest.reference).order_by(TARequest.id.desc()))
+        for pinned_role, method, path in PINNED:
+            if pinned_role != role:
+                continue
+            url = path.replace("<ref>", reference)
+            data = {}
+            if method == "POST":
+                topic_id = db.session.scalar(select(Topic.id).where(Topic.active).order_by(Topic.id))
+                data = {"title": "Screening tools for toddlers", "description": "We want to choose a tool.",
+                        "topic_ids": topic_id, "state": "NM", "tier": "targeted", "urgency": "routine",
+                        "preferred_mode": "virtual_meeting", "program_id": "", "desired_outcome": "",
+                        "csrf_token": csrf_token(client, url)}  # fmt: skip
+            for attempt in range(2):  # the first fills the process's copies
+                if method == "POST":
+                    data["submission_token"] = f"pinned-{attempt}"
+                with StatementCounter(db.engine) as counter:
+                    response = client.open(url, method=method, data=data)
+                assert response.status_code in (200, 302), (url, response.status_code)
+            counts[pinned_role, method, path] = counter.count
+        auth.logout()
+    dialect = db.engine.dialect.name
+    assert counts == {key: pin[dialect] if isinstance(pin, dict) else pin for key, pin in PINNED.items()}

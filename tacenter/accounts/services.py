@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from tacenter.accounts import passwords
+from tacenter.accounts import passwords, session_scalars
 from tacenter.accounts.models import LoginSession, Organization, OrgStatus, User
 from tacenter.audit.models import Outcome
 from tacenter.audit.services import Action, current_address, record_event, record_event_now
@@ -148,6 +148,9 @@ def deactivate_user(
         db.session.rollback()
         return None
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    from tacenter.catalog.cache import bump  # the catalog sits above accounts
+
+    bump(db.session)  # a bulk UPDATE passes the ORM's watch: the staff pickers changed
     record_event(
         Action.USER_DEACTIVATED,
         actor=actor,
@@ -253,15 +256,15 @@ def user_for_session(
     if not token or not user_id.isdigit():
         return None
     now = now or utcnow()
-    # One query for the session row and its user (every page pays for this lookup).
+    # One query for the session row, its user and the figures every page shows (every page
+    # pays for this lookup).
     found = db.session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash(token), LoginSession.user_id == int(user_id))
+        session_scalars.session_query(), {"token_hash": token_hash(token), "user_id": int(user_id)}
     ).first()
     if found is None:
         return None
-    row, user = found
+    row, user = found[0], found[1]
+    session_scalars.keep(dict(zip(session_scalars.SESSION_SCALARS, found[2:], strict=True)))
     expired = now - row.last_seen_at > timedelta(minutes=idle_minutes) or now - row.created_at > timedelta(
         hours=absolute_hours
     )

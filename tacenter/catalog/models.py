@@ -37,3 +37,13 @@ class GrantProgram(db.Model):
     @property
     def label(self) -> str:
         return localized(self.name, self.name_es)
+
+
+class CatalogVersion(db.Model):
+    """One row whose token changes, in the same transaction, with every edit of the lists and
+    settings that web processes keep copies of (tacenter/catalog/cache.py)."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

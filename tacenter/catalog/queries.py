@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tacenter.catalog.cache import cached
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
 from tacenter.i18n import localized
@@ -37,9 +38,15 @@ DEFAULT_PROGRAMS = {
 
 
 def _choices(model) -> list[tuple[int, str]]:
-    """Active entries as (id, label) in the reader's language, in that language's order."""
+    """Active entries as (id, label) in the reader's language, in that language's order (the rows
+    are kept per process until an admin edits the catalog: tacenter/catalog/cache.py)."""
+    rows = cached(("active", model.__tablename__), lambda: _active_rows(model))
+    return sorted(((i, localized(name, name_es)) for i, name, name_es in rows), key=lambda c: c[1].casefold())
+
+
+def _active_rows(model) -> tuple[tuple[int, str, str | None], ...]:
     rows = db.session.execute(select(model.id, model.name, model.name_es).where(model.active))
-    return sorted(((row.id, localized(row.name, row.name_es)) for row in rows), key=lambda c: c[1].casefold())
+    return tuple(tuple(row) for row in rows)
 
 
 def topic_choices() -> list[tuple[int, str]]:

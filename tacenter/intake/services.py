@@ -16,9 +16,9 @@ from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import active_leads, email_modes, notify
+from tacenter.notifications.services import leads_and_modes, notify
 from tacenter.registry.grants import check_grant
-from tacenter.routing.engine import current_settings
+from tacenter.routing.engine import settings_for_reading
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.webhooks.events import EventType, emit
@@ -57,6 +57,17 @@ def _check(draft: RequestDraft, today: date) -> list[Topic]:
     return topics
 
 
+def _already_submitted(submission_token: str, actor: User) -> TARequest:
+    """The request this form already made (the unique token, not a read before every insert,
+    tells: the common case pays nothing for the rare one)."""
+    existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+    if existing is None:  # the insert failed for another reason
+        raise DomainError(_l("The request could not be saved. Try again."))
+    if existing.requester_id != actor.id:
+        raise DomainError(_l("This form was already used. Reload the page and try again."))
+    return existing
+
+
 def submit_request(
     draft: RequestDraft, *, submission_token: str, actor: User, now: datetime | None = None
 ) -> TARequest:
@@ -67,18 +78,12 @@ def submit_request(
     """
     if not may_submit(actor):
         raise NotAllowed(_l("Only requesters can submit TA requests."))
-    existing = db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
-    if existing is not None:
-        if existing.requester_id != actor.id:
-            raise DomainError(_l("This form was already used. Reload the page and try again."))
-        return existing
     now = now or utcnow()
     topics = _check(draft, now.date())
     grant = check_grant(draft.grant_id, actor.organization_id)
     # Every read before the first write: one flush for the id, one at commit, no autoflushes.
-    leads = active_leads()
-    modes = email_modes([actor.id] + [lead.id for lead in leads])
-    routing_settings = current_settings()
+    leads, modes = leads_and_modes(actor.id)
+    routing_settings = settings_for_reading()  # a copy kept per process
     ta_request = TARequest(
         submission_token=submission_token,
         title=draft.title.strip(),
@@ -103,9 +108,9 @@ def submit_request(
     db.session.add(ta_request)
     try:
         db.session.flush()
-    except IntegrityError:  # the same token raced in from another worker
+    except IntegrityError:  # the token was used: a double-click, a retried POST, another worker
         db.session.rollback()
-        return db.session.scalar(select(TARequest).where(TARequest.submission_token == submission_token))
+        return _already_submitted(submission_token, actor)
     ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
     record_initial_stage(ta_request, actor=actor, now=now)
     emit(EventType.REQUEST_SUBMITTED, ta_request, now=now)  # webhooks: in this transaction
@@ -116,6 +121,7 @@ def submit_request(
         ta_request=ta_request,
         mode=modes[actor.id],
         now=now,
+        render_at_delivery=True,  # the worker renders the receipt when it sends it
     )
     # Auto-assign (when the center routes automatically) in this same transaction, after the
     # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
@@ -123,6 +129,6 @@ def submit_request(
     if ta_request.assignee_id is None:
         for lead in leads:  # someone must triage it
             notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
-                   ta_request=ta_request, mode=modes[lead.id], now=now)  # fmt: skip
+                   ta_request=ta_request, mode=modes[lead.id], now=now, render_at_delivery=True)  # fmt: skip
     commit_keeping_loaded(db.session)
     return ta_request

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
+from tacenter.accounts import session_scalars
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotFound
@@ -23,10 +24,23 @@ def notifications_for(user: User) -> Select[tuple[Notification]]:
     )
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+def unread_count_column(user_id):
+    """A user's unread count as a scalar subquery of their id (a value or a column)."""
+    return (
+        select(func.count())
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(unread_count_column(user_id)))
+
+
+def header_unread_count(user_id: int) -> int:
+    """The header's count: the one read with the sign-in session when this request has it."""
+    kept = session_scalars.read("unread_notifications")
+    return unread_count(user_id) if kept is session_scalars.MISSING else kept
 
 
 def mark_read(notification_id: int | None, *, actor: User, now: datetime | None = None) -> int:
@@ -42,6 +56,7 @@ def mark_read(notification_id: int | None, *, actor: User, now: datetime | None 
         if mine is None:
             raise NotFound(_l("There is no such notification."))
     count = db.session.execute(statement.values(read_at=now or utcnow())).rowcount
+    session_scalars.forget("unread_notifications")
     db.session.commit()
     return count
 

@@ -90,6 +90,10 @@ class EmailOutbox(db.Model):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Queued without its bodies: the worker renders them from the recipient, the request and
+    # the notice when it sends (tacenter/notifications/rendering.py), in `locale`.
+    render_at_delivery: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     notification = relationship(Notification)
 

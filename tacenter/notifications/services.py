@@ -17,7 +17,7 @@ from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.i18n import default_language, recipient_locale, supported
-from tacenter.notifications import mail
+from tacenter.notifications import mail, rendering
 from tacenter.notifications.models import (
     EmailMode,
     EmailOutbox,
@@ -34,12 +34,6 @@ def _lock_seconds() -> int:
     return int(current_app.config.get("OUTBOX_LOCK_SECONDS", 300))
 
 
-def _render_email(name: str, context: dict) -> str:
-    """An email template with only what it is given: no page context (navigation, CSRF,
-    the signed-in user), which emails never use and render_template would build each time."""
-    return current_app.jinja_env.get_template(name).render(context)
-
-
 def queue_email(
     to_address: str,
     kind: str,
@@ -49,22 +43,21 @@ def queue_email(
     notification: Notification | None = None,
     ta_request_id: int | None = None,
     recipient_id: int | None = None,
+    render_at_delivery: bool = False,
 ) -> EmailOutbox:
     """Render `templates/email/<kind>.*` in the recipient's `locale` (the sender's page language
     plays no part) and add it to the outbox in the current transaction. With a request and its
-    recipient, the email's Reply-To takes an answer back to that request."""
-    language = supported(locale) or default_language()
-    context = {
-        **context,
-        "base_url": current_app.config["BASE_URL"].rstrip("/"),
-        "email_language": language,
-        # Its Reply-To takes an answer back to the request (tacenter/mailin).
-        "reply_by_email": bool(ta_request_id and recipient_id and current_app.config["MAIL_IN_ENABLED"]),
-    }
-    with force_locale(language):
-        subject = _render_email(f"email/{kind}.subject.txt", context).strip()
-        text_body = _render_email(f"email/{kind}.txt", context)
-        html_body = _render_email(f"email/{kind}.html", {**context, "subject": subject})
+    recipient, the email's Reply-To takes an answer back to that request.
+
+    `render_at_delivery` (a notice whose context is only its recipient, its request and its
+    message): the row keeps those and the worker renders it when it sends (rendering.py)."""
+    if render_at_delivery and notification is not None and ta_request_id and recipient_id:
+        language, subject, text_body, html_body = supported(locale) or default_language(), "", "", ""
+    else:
+        render_at_delivery = False
+        language, subject, text_body, html_body = rendering.render(
+            kind, context, locale=locale, ta_request_id=ta_request_id, recipient_id=recipient_id
+        )
     row = EmailOutbox(
         to_address=to_address,
         kind=kind,
@@ -74,6 +67,8 @@ def queue_email(
         notification=notification,
         ta_request_id=ta_request_id,
         recipient_id=recipient_id,
+        render_at_delivery=render_at_delivery,
+        locale=language,
     )
     # No flush here: a sweep adds thousands in one flush (batched INSERTs); jobs.py collects
     # the new rows' ids after the flush and nudges the worker after commit.
@@ -86,6 +81,22 @@ def active_leads() -> list[User]:
     from tacenter.vocab import Role
 
     return list(db.session.scalars(select(User).where(User.role == Role.LEAD, User.active).order_by(User.id)))
+
+
+def leads_and_modes(user_id: int) -> tuple[list[User], dict[int, EmailMode]]:
+    """`active_leads()` and the email mode of each of them and of `user_id`, in one query."""
+    from tacenter.vocab import Role
+
+    rows = db.session.execute(
+        select(User, NotificationPreference.email_mode)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(((User.role == Role.LEAD) & User.active) | (User.id == user_id))
+        .order_by(User.id)
+    ).all()
+    leads = [user for user, _mode in rows if user.role == Role.LEAD and user.active]
+    modes = {user.id: EmailMode(mode) if mode else EmailMode.IMMEDIATELY for user, mode in rows}
+    modes.setdefault(user_id, EmailMode.IMMEDIATELY)
+    return leads, modes
 
 
 def email_modes(user_ids: list[int] | None = None) -> dict[int, EmailMode]:
@@ -118,6 +129,7 @@ def notify(
     mode: EmailMode | None = None,
     actor: User | None = None,
     now: datetime | None = None,
+    render_at_delivery: bool = False,
 ) -> Notification | None:
     """Tell `user` in the app, and by email as their preference says, in the caller's transaction.
 
@@ -127,7 +139,8 @@ def notify(
     resumed, and staff are not emailed the stage change they just made.
     `mandatory` (reminders about the user's own late work) emails immediately whatever
     the preference: those cannot be turned off. `mode` saves the lookup when the caller
-    already knows the preference (sweeps load them all at once).
+    already knows the preference (sweeps load them all at once). `render_at_delivery` (no
+    `context`): the worker renders the email when it sends it.
     """
     if actor is not None and actor.id == user.id:
         return None
@@ -153,6 +166,7 @@ def notify(
             notification=notification,
             ta_request_id=ta_request.id if ta_request else None,
             recipient_id=user.id,
+            render_at_delivery=render_at_delivery and not context,
         )
     return notification
 
@@ -193,6 +207,10 @@ def deliver_email(outbox_id: int, *, now: datetime | None = None) -> str:
     if claimed != 1:
         return "skipped"
     row = db.session.get(EmailOutbox, outbox_id)
+    if not rendering.render_deferred(row):  # its recipient or request is gone: nothing to send
+        row.status, row.locked_until, row.last_error = OutboxStatus.FAILED, None, "nothing to render"
+        db.session.commit()
+        return "failed"
     message = mail.build_message(
         sender=current_app.config["MAIL_SENDER"],
         to=row.to_address,

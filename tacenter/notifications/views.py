@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user
 
+from tacenter.accounts import session_scalars
 from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.accounts.services import choose_language
 from tacenter.errors import DomainError
@@ -19,12 +20,17 @@ from tacenter.vocab import Role
 bp = Blueprint("notifications", __name__)
 
 
+@bp.record_once
+def _count_with_the_session(_state) -> None:
+    session_scalars.register("unread_notifications", inbox.unread_count_column)
+
+
 @bp.app_context_processor
 def _unread():
-    """The unread count in the header: one COUNT query per page for a signed-in user."""
+    """The unread count in the header, read with the sign-in session (no query of its own)."""
 
     def unread_notifications() -> int:
-        return inbox.unread_count(current_user.id) if current_user.is_authenticated else 0
+        return inbox.header_unread_count(current_user.id) if current_user.is_authenticated else 0
 
     return {"unread_notifications": unread_notifications}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tacenter.catalog.cache import cached
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.registry.models import Grant
@@ -18,7 +19,13 @@ def organization_grants(organization_id: int | None) -> list[Grant]:
 
 
 def grant_choices(organization_id: int | None) -> list[tuple[int, str]]:
-    return [(grant.id, grant.label) for grant in organization_grants(organization_id)]
+    """The request form's list, kept per process until a grant changes (catalog/cache.py)."""
+    return list(
+        cached(
+            ("grants", organization_id),
+            lambda: tuple((grant.id, grant.label) for grant in organization_grants(organization_id)),
+        )
+    )
 
 
 def check_grant(grant_id: int | None, organization_id: int | None) -> Grant | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from tacenter.accounts.models import Organization, OrgStatus, User
+from tacenter.catalog.cache import bump as bump_catalog_version
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -70,6 +71,7 @@ def merge_organization(
         .execution_options(synchronize_session=False)
     )
     db.session.execute(update(Grant).where(Grant.organization_id == org.id).values(organization_id=target.id))
+    bump_catalog_version(db.session)  # a bulk UPDATE passes the ORM's watch: the grant lists changed
     org.status = OrgStatus.MERGED.value
     org.merged_into_id = target.id
     _event(org.id, "merged_into", actor=actor, now=now, other_id=target.id, note=note.strip())

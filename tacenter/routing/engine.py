@@ -15,6 +15,7 @@ from sqlalchemy import Integer, bindparam, case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
+from tacenter.catalog.cache import cached
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
@@ -46,6 +47,14 @@ def current_settings() -> RoutingSettings:
     """The settings row, or the defaults (unsaved) when an admin never changed them."""
     with db.session.no_autoflush:  # a read of settings needs nothing pending written first
         return db.session.get(RoutingSettings, 1) or RoutingSettings(id=1, **DEFAULTS)
+
+
+def settings_for_reading() -> RoutingSettings:
+    """The settings as a detached copy kept per process until an admin changes them
+    (tacenter/catalog/cache.py): for reads, never to be changed or added to a session."""
+    columns = [column.key for column in RoutingSettings.__table__.columns]
+    values = cached("routing_settings", lambda: {key: getattr(current_settings(), key) for key in columns})
+    return RoutingSettings(**values)
 
 
 def load_params(settings: RoutingSettings) -> dict[str, float]:

@@ -26,7 +26,7 @@ def _version(value) -> int | None:
 
 
 def _render_triage(problem: str | None = None, status: int = 200):
-    settings = engine.current_settings()
+    settings = engine.settings_for_reading()
     page = db.paginate(
         queries.triage_query(current_user),
         page=request.args.get("page", 1, type=int) or 1,
@@ -89,7 +89,7 @@ def _parse_items(values: list[str]) -> list[tuple[str, int | None]]:
 def bulk_assign():
     form = BulkAssignForm()
     form.assignee_id.choices = options(
-        [("", "Each to its top suggestion")] + queries.staff_options(engine.current_settings())
+        [("", "Each to its top suggestion")] + queries.staff_options(engine.settings_for_reading())
     )
     items = _parse_items(form.items.data or [])
     if not form.validate_on_submit() or not items:
@@ -107,7 +107,7 @@ def bulk_assign():
 def _render_caseload(
     user, *, heading: str, template: str, reassign_forms=None, status=200, upcoming_events=None
 ):
-    settings = engine.current_settings()
+    settings = engine.settings_for_reading()
     caseload = queries.caseload(user.id, actor=current_user, now=utcnow(), stalled_days=settings.stalled_days)
     return render_template(
         template,
@@ -148,7 +148,7 @@ def _hours_period(key: str, *, today):
 @bp.route("/team")
 @require_roles(*LEADS)
 def team():
-    settings = engine.current_settings()
+    settings = engine.settings_for_reading()
     today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
     period = _hours_period(request.args.get("period", ""), today=today)
     form = TeamPeriodForm(formdata=None, period=period.key)
@@ -182,7 +182,7 @@ def reassign(reference: str):
     ta_request = workflow.get_visible_request(reference, actor=current_user)
     back_to = ta_request.assignee_id
     form = ReassignForm()
-    form.assignee_id.choices = options(queries.staff_options(engine.current_settings()))
+    form.assignee_id.choices = options(queries.staff_options(engine.settings_for_reading()))
     problem = None
     if form.validate_on_submit():
         try:

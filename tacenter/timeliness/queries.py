@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, false, or_, select
 
+from tacenter.catalog.cache import cached
 from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
@@ -24,7 +25,12 @@ DAYS_TAKEN = {
 
 
 def targets_table() -> dict[tuple[str, str], Target]:
-    """Every (tier, urgency) with its target: one query, at most nine rows."""
+    """Every (tier, urgency) with its target: at most nine rows, kept per process until an
+    admin changes one (tacenter/catalog/cache.py)."""
+    return dict(cached("timeliness_targets", _load_targets))
+
+
+def _load_targets() -> dict[tuple[str, str], Target]:
     table = dict(DEFAULTS)
     for row in db.session.scalars(select(TimelinessTarget)):
         table[(row.tier, row.urgency)] = Target(

@@ -7,10 +7,12 @@ writer of stage, and uses the same version guard as every other change.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 
 from tacenter.accounts.models import User
+from tacenter.catalog.cache import cached
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed
 from tacenter.extensions import db
@@ -28,11 +30,22 @@ from tacenter.workflow.services import _flush, _move, _touch, get_visible_reques
 ASSIGNABLE_ROLES = (Role.STAFF.value, Role.LEAD.value)
 
 
+class StaffRow(NamedTuple):
+    id: int
+    name: str
+
+
 def assignable_staff() -> list:
-    """Who may be given a request, as (id, name) rows for pickers and filters."""
-    return db.session.execute(
+    """Who may be given a request, as (id, name) rows for pickers and filters (kept per process
+    until someone's name, role or active flag changes: tacenter/catalog/cache.py)."""
+    return list(cached("assignable_staff", _load_assignable_staff))
+
+
+def _load_assignable_staff() -> tuple[StaffRow, ...]:
+    rows = db.session.execute(
         select(User.id, User.name).where(User.role.in_(ASSIGNABLE_ROLES), User.active).order_by(User.name)
-    ).all()
+    )
+    return tuple(StaffRow(row.id, row.name) for row in rows)
 
 
 def _current_holder(ta_request: TARequest) -> str:
