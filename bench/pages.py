@@ -160,6 +160,8 @@ class Servers:
         if a.warmup:  # a fresh worker's first answers compile templates and fill caches
             wrk(url, method=method, cookie=cookie, token=token, form=form, connections=2, threads=1,
                 duration=a.warmup, timeout=a.heavy_timeout)  # fmt: skip
+        # Rows already made (the warmup's submits too), so "made" counts only the measured run's.
+        made_before = _bench_rows(self.db.url) if method == "POST" else 0
         before = cpu_seconds(proc)
         result = wrk(url, method=method, cookie=cookie, token=token, form=form,
                      connections=a.heavy_connections if heavy else a.connections, threads=a.threads,
@@ -168,6 +170,7 @@ class Servers:
         cpu = cpu_seconds(proc) - before
         result["rps"] = result["requests"] / result["seconds"]
         result["cpu_ms"] = 1000 * cpu / max(result["ok"] + result["bad"], 1)
+        result["made_before"] = made_before
         return result
 
 
@@ -256,13 +259,12 @@ def run(kind: str, args) -> list[dict]:
                     servers.refresh_snapshots(kind)
                 session = servers.sessions[role]
                 url = f"http://127.0.0.1:{servers.port}" + path.format(reference=reference)
-                made = _bench_rows(db.url) if method == "POST" else 0
                 page = servers.measure(
                     servers.app, url, method, session.cookie, session.token, SUBMIT_FORM, heavy
                 )
                 if method == "POST":
                     time.sleep(1)
-                    page["rows_created"] = _bench_rows(db.url) - made
+                    page["rows_created"] = _bench_rows(db.url) - page["made_before"]
                     # The POSTs in flight when wrk stopped were served too: CPU per request made.
                     page["cpu_ms"] *= (page["ok"] + page["bad"]) / max(page["rows_created"], 1)
                     servers.dirty = True
