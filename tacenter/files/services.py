@@ -134,11 +134,15 @@ def store_uploads(
     ta_request: TARequest, checked: list[tuple[Upload, str]], *, actor: User, message_id=None, now: datetime
 ) -> list[Attachment]:
     """Write checked uploads and add their rows to the caller's transaction."""
-    rows = []
-    for upload, mime in checked:
-        row = Attachment(
-            ta_request_id=ta_request.id,
-            message_id=message_id,
+    return store_files(checked, actor=actor, now=now, ta_request_id=ta_request.id, message_id=message_id)
+
+
+def store_files(checked: list[tuple[Upload, str]], *, actor: User, now: datetime, **owner) -> list:
+    """Write checked files as attachments of `owner` (a request, a message, a follow-up) in the
+    caller's transaction."""
+    rows = [
+        Attachment(
+            **owner,
             uploader_id=actor.id,
             filename=clean_filename(upload.filename),
             stored_name=write_stored(upload.data),
@@ -146,8 +150,9 @@ def store_uploads(
             size=len(upload.data),
             created_at=now,
         )
-        db.session.add(row)
-        rows.append(row)
+        for upload, mime in checked
+    ]
+    db.session.add_all(rows)
     return rows
 
 

@@ -20,7 +20,7 @@ from tacenter.accounts.models import User
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.files.models import Attachment
-from tacenter.files.services import Upload, audited_download, check_uploads, clean_filename, write_stored
+from tacenter.files.services import Upload, audited_download, check_uploads, store_files
 from tacenter.group_ta.models import Event
 from tacenter.group_ta.permissions import visible_events
 from tacenter.intake.models import TARequest
@@ -43,19 +43,8 @@ def check_evidence(uploads: list[Upload]) -> tuple[list[tuple[Upload, str]], dic
 
 def store_evidence(follow_up: FollowUp, checked: list[tuple[Upload, str]], *, actor: User, now: datetime):
     """Write the checked file and add its row to the caller's transaction."""
-    for upload, mime in checked:
-        db.session.add(
-            Attachment(
-                ta_request_id=follow_up.ta_request_id,
-                follow_up_id=follow_up.id,
-                uploader_id=actor.id,
-                filename=clean_filename(upload.filename),
-                stored_name=write_stored(upload.data),
-                content_type=mime,
-                size=len(upload.data),
-                created_at=now,
-            )
-        )
+    owner = {"ta_request_id": follow_up.ta_request_id, "follow_up_id": follow_up.id}
+    store_files(checked, actor=actor, now=now, **owner)
 
 
 def _may_see(follow_up: FollowUp, actor: User) -> bool:
