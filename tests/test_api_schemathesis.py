@@ -63,3 +63,11 @@ def test_every_operation_answers_within_its_spec(case, admin_token):
 @settings(max_examples=300, **SETTINGS)
 def test_every_operation_answers_within_its_spec_soak(case, admin_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, excluded_checks=EXCLUDED)
+
+
+def test_an_id_filter_beyond_the_id_columns_range_matches_nothing_rather_than_failing(client, admin_token):
+    """Found by the soak run on PostgreSQL: `assignee=8824101527` (past a 32-bit id) was a 500."""
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    answer = client.get("/api/v1/requests?assignee=8824101527&state=NC", headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["items"] == []

@@ -50,8 +50,12 @@ class QueueFilters:
     finished_to: str = ""
 
 
+MAX_ID = 2**31 - 1  # the id columns' range: a bigger number would make PostgreSQL raise, not match nothing
+
+
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    """An id from a filter, or None (no such filter) for anything that cannot be one."""
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 def _local_midnight(value: str, *, next_day: bool = False) -> datetime | None:
