@@ -21,16 +21,15 @@ from tacenter.surveys.models import SurveyAnswer, SurveyItem, SurveySubmission
 from tacenter.workflow.rules import Stage
 
 
-def _answers(filters: ReportFilters, tz: str, *cols, purpose_like: str):
+def _period_answers(filters: ReportFilters, tz: str, cols, purpose_like: str):
+    """Survey answers of `purpose_like` submissions given in the period, with their item."""
     lo, hi = filters.period.bounds(tz)
     return (
         select(*cols)
         .select_from(SurveyAnswer)
         .join(SurveySubmission, SurveySubmission.id == SurveyAnswer.submission_id)
         .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-        .join(TARequest, TARequest.id == SurveySubmission.ta_request_id)
         .where(
-            filters.request_condition(),
             SurveySubmission.purpose.like(purpose_like),
             SurveySubmission.submitted_at >= lo,
             SurveySubmission.submitted_at < hi,
@@ -38,24 +37,22 @@ def _answers(filters: ReportFilters, tz: str, *cols, purpose_like: str):
     )
 
 
+def _answers(filters: ReportFilters, tz: str, *cols, purpose_like: str):
+    return (
+        _period_answers(filters, tz, cols, purpose_like)
+        .join(TARequest, TARequest.id == SurveySubmission.ta_request_id)
+        .where(filters.request_condition())
+    )
+
+
 def _follow_up_answers(filters: ReportFilters, tz: str, *cols):
     """Follow-up answers (requests' and events') given in the period, scoped by follow_up_subjects."""
-    lo, hi = filters.period.bounds(tz)
-    return (
-        select(*cols)
-        .select_from(SurveyAnswer)
-        .join(SurveySubmission, SurveySubmission.id == SurveyAnswer.submission_id)
-        .join(SurveyItem, SurveyItem.id == SurveyAnswer.item_id)
-        .where(
-            follow_up_subjects(
-                filters,
-                request_id=SurveySubmission.ta_request_id,
-                event_id=SurveySubmission.event_id,
-                person_id=SurveySubmission.respondent_id,
-            ),
-            SurveySubmission.purpose.like("follow_up_%"),
-            SurveySubmission.submitted_at >= lo,
-            SurveySubmission.submitted_at < hi,
+    return _period_answers(filters, tz, cols, "follow_up_%").where(
+        follow_up_subjects(
+            filters,
+            request_id=SurveySubmission.ta_request_id,
+            event_id=SurveySubmission.event_id,
+            person_id=SurveySubmission.respondent_id,
         )
     )
 
