@@ -53,6 +53,7 @@ PAGES = [
     ("events", "GET", "/events", "staff", "/list", False),
     ("API: request list", "GET", "/api/v1/requests", "staff (API token)", "/list", False),
     ("triage", "GET", "/triage", "lead", "/list", False),
+    ("import preview", "GET", "/records/imports/{import_job}", "admin", "/list", False),
     ("dashboard", "GET", "/reports/", "leadership", "/aggregate", True),
     ("dashboard data", "GET", "/reports/dashboard.json", "leadership", "/aggregate", True),
     ("report: volume", "GET", "/reports/volume", "leadership", "/aggregate", True),
@@ -67,6 +68,7 @@ LOGINS = {
     "staff": "staff@demo.tacenter.org",
     "lead": "lead@demo.tacenter.org",
     "leadership": "leadership@demo.tacenter.org",
+    "admin": "admin@demo.tacenter.org",
 }
 API_LOGINS = {"staff (API token)": "staff@demo.tacenter.org"}  # a read-only token, no cookie
 BENCH_ROWS = "SELECT count(*) FROM ta_request WHERE submission_token LIKE 'bench-%'"
@@ -79,11 +81,13 @@ class Session:
         self.cookie, self.token = cookie, csrf
 
 
-def sign_in_on_template(env: dict, template_url: str) -> dict[str, Session]:
-    """Every role signed in once, on the template, so each reset keeps the sessions."""
+def sign_in_on_template(env: dict, template_url: str) -> tuple[dict[str, Session], dict]:
+    """Every role signed in once, on the template, so each reset keeps the sessions; and an
+    import the app has checked, for the preview page. Returns the sessions and the paths' ids."""
     import json
 
-    emails = json.dumps({"sessions": list(LOGINS.values()), "tokens": list(API_LOGINS.values())})
+    emails = json.dumps({"sessions": list(LOGINS.values()), "tokens": list(API_LOGINS.values()),
+                         "import_by": LOGINS["admin"]})  # fmt: skip
     argv = [sys.executable, "-m", "bench.signin", emails]
     template_env = {**env, "DATABASE_URL": template_url}
     found = subprocess.run(argv, cwd=REPO, env=template_env, capture_output=True, text=True)
@@ -91,17 +95,18 @@ def sign_in_on_template(env: dict, template_url: str) -> dict[str, Session]:
         raise RuntimeError(found.stderr[-3000:])
     made = json.loads(found.stdout.strip().splitlines()[-1])
     sessions = {role: Session(**made["sessions"][email]) for role, email in LOGINS.items()}
-    return sessions | {role: Session(**made["tokens"][email]) for role, email in API_LOGINS.items()}
+    sessions |= {role: Session(**made["tokens"][email]) for role, email in API_LOGINS.items()}
+    return sessions, {"import_job": made["import_job"]}
 
 
-def query_counts(env: dict, reference: str, sessions: dict) -> dict[str, int | None]:
+def query_counts(env: dict, ids: dict, sessions: dict) -> dict[str, int | None]:
     """SQL statements per page (None: no such page), from bench/query_counts.py; on PostgreSQL
     it also prints what EXPLAIN says of each page's statements."""
     import json
 
     spec = {
         "form": SUBMIT_FORM,
-        "pages": [(p[0], p[1], p[2].format(reference=reference), (LOGINS | API_LOGINS)[p[3]]) for p in PAGES],
+        "pages": [(p[0], p[1], p[2].format(**ids), (LOGINS | API_LOGINS)[p[3]]) for p in PAGES],
         "cookies": {email: sessions[role].cookie for role, email in LOGINS.items()},
     }
     result = subprocess.run([sys.executable, "-m", "bench.query_counts", json.dumps(spec)],
@@ -230,7 +235,7 @@ def run(kind: str, args) -> list[dict]:
     servers = None
     try:
         seed(kind, db, env, args)
-        sessions = sign_in_on_template(env, db.template_url)
+        sessions, ids = sign_in_on_template(env, db.template_url)
         if kind == "postgresql":  # CREATE DATABASE ... TEMPLATE wants no one connected to it
             db.admin.dispose()
         env["DATABASE_URL"] = db.url
@@ -243,7 +248,8 @@ def run(kind: str, args) -> list[dict]:
         # Counted as served: with the worker's report snapshots in place, where the app keeps them.
         refresh = [str(BIN / "flask"), "--app", "tacenter", "reports", "refresh"]
         subprocess.run(refresh, env=env, cwd=REPO, capture_output=True)
-        counts = query_counts(env, reference, sessions)
+        ids["reference"] = reference
+        counts = query_counts(env, ids, sessions)
         engine.dispose()
         servers = Servers(db, env, args, workdir, sessions)
         for name, method, path, role, shape, heavy in PAGES:
@@ -258,13 +264,16 @@ def run(kind: str, args) -> list[dict]:
                 if heavy:
                     servers.refresh_snapshots(kind)
                 session = servers.sessions[role]
-                url = f"http://127.0.0.1:{servers.port}" + path.format(reference=reference)
+                url = f"http://127.0.0.1:{servers.port}" + path.format(**ids)
                 page = servers.measure(
                     servers.app, url, method, session.cookie, session.token, SUBMIT_FORM, heavy
                 )
                 if method == "POST":
                     time.sleep(1)
                     page["rows_created"] = _bench_rows(db.url) - page["made_before"]
+                    answers = page["ok"] + page["bad"]
+                    if page["rows_created"] < answers - args.connections:  # refused or lost: say so
+                        sys.exit(f"[{kind}] {name}: {answers} answers, {page['rows_created']} requests made")
                     # The POSTs in flight when wrk stopped were served too: CPU per request made.
                     page["cpu_ms"] *= (page["ok"] + page["bad"]) / max(page["rows_created"], 1)
                     servers.dirty = True

@@ -9,8 +9,10 @@ cookies stay good for the whole run (the same SECRET_KEY).
 The JSON API takes no cookie: for it, a read-only token is made on the template the same way,
 and its "cookie" is the Authorization header's value (bench/load.lua sends it as that header).
 
-    python -m bench.signin '<json: {"sessions": [email, ...], "tokens": [email, ...]}>'
-        -> {"sessions": {email: {"cookie": ..., "csrf": ...}}, "tokens": {email: {...}}}
+    python -m bench.signin '<json: {"sessions": [email, ...], "tokens": [email, ...], "import_by": email}>'
+        -> {"sessions": {email: {"cookie": ..., "csrf": ...}}, "tokens": {email: {...}}, "import_job": id}
+
+The import preview page needs a file the app has checked: made on the template the same way.
 """
 
 from __future__ import annotations
@@ -50,8 +52,9 @@ def sessions(app, emails: list[str]) -> dict[str, dict[str, str]]:
     for email in emails:
         client = app.test_client()
         sign_in(client, email)
+        token = csrf(client, "/requests")  # may start the session's CSRF secret: the cookie after it
         cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-        found[email] = {"cookie": f"{cookie.key}={cookie.value}", "csrf": csrf(client, "/requests")}
+        found[email] = {"cookie": f"{cookie.key}={cookie.value}", "csrf": token}
     return found
 
 
@@ -65,9 +68,33 @@ def api_tokens(app, emails: list[str]) -> dict[str, dict[str, str]]:
     return {email: {"cookie": f"Bearer {secret}", "csrf": ""} for email, secret in made.items()}
 
 
+def import_preview(app, email: str, rows: int = 2_000) -> int:
+    """An organizations file the app has checked (small enough to be checked on upload, as the
+    worker would check a larger one), one row in ten with a problem: the preview page's job."""
+    import csv
+    import io
+
+    from tacenter.accounts.services import find_user_by_email
+    from tacenter.records.columns import KINDS
+    from tacenter.records.services import start_import
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=KINDS["organizations"].names)
+    writer.writeheader()
+    for n in range(rows):
+        state = "ZZ" if n % 10 == 0 else "NM"  # ZZ: no such state, a problem the preview lists
+        row = {"external_id": f"B-{n}", "name": f"Bench grantee {n}", "org_type": "state_agency"}
+        writer.writerow(row | {"state": state})
+    with app.app_context():
+        upload = io.BytesIO(out.getvalue().encode())
+        return start_import("organizations", "roster.csv", upload, actor=find_user_by_email(email)).id
+
+
 if __name__ == "__main__":
     from tacenter import create_app
 
     app, wanted = create_app(), json.loads(sys.argv[1])
     found = {"sessions": sessions(app, wanted["sessions"]), "tokens": api_tokens(app, wanted["tokens"])}
+    if wanted.get("import_by"):
+        found["import_job"] = import_preview(app, wanted["import_by"])
     print(json.dumps(found))
