@@ -4,6 +4,7 @@ their maximum age, and never for a filtered view."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from tacenter.db import utcnow
@@ -45,6 +46,7 @@ def test_the_default_views_come_from_the_snapshot_until_it_is_recomputed(app, au
         assert "kept by the worker and recomputed every 2 minutes" in page
         assert _charts(page) == _charts(live_page) and 'data-chart="by_state"' in _charts(page)
         assert _section(page, "reach-heading") == _section(live_page, "reach-heading")
+        assert _section(page, "outcomes-heading") == _section(live_page, "outcomes-heading")
 
     # A request arrives: the kept view shows it at the next recomputation; a filtered view now.
     submit(requester, made["topics"][0], tier="targeted")
@@ -70,3 +72,31 @@ def test_a_report_from_the_snapshot_is_the_table_computed_now(auth, client, db_s
         assert "kept by the worker" in kept and "kept by the worker" not in live
         table = lambda html: html[html.index("<table") : html.index("</table>")]  # noqa: E731
         assert table(kept) == table(live)
+
+
+def _objectives(client) -> str:
+    html = client.get("/reports/").get_data(as_text=True)
+    start = html.index('<li id="outcome-objectives">')
+    return html[start : html.index("</li>", start)]
+
+
+def test_the_dashboards_outcomes_section_is_kept_with_its_figures(auth, client, db_session):
+    """The outcomes section (four queries) is part of the kept dashboard, not computed per view."""
+    from tacenter.delivery.models import PlanGoal
+    from tacenter.extensions import db
+    from tacenter.outcomes.models import PlanObjective
+
+    made = reports_data.build(3, count=10, now=utcnow())
+    ta_request = submit(RequesterFactory(organization=made["orgs"][0]), made["topics"][0])
+    auth.login(UserFactory(role="leadership"))
+    kept_views.refresh(now=utcnow() - timedelta(seconds=30))
+    before = _objectives(client)
+    met, of = re.search(r"(\d+) of (\d+)", before).groups()
+    goal = PlanGoal(ta_request_id=ta_request.id, description="A goal")
+    db.session.add(goal)
+    db.session.flush()
+    db.session.add(PlanObjective(ta_request_id=ta_request.id, goal_id=goal.id, description="An objective"))
+    db.session.commit()
+    assert _objectives(client) == before  # served from the snapshot
+    kept_views.refresh()
+    assert f"{met} of {int(of) + 1} set" in _objectives(client)

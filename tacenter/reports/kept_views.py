@@ -10,28 +10,34 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from tacenter.db import utcnow
+from tacenter.outcomes.event_figures import dashboard_outcomes
 from tacenter.registry.queries import ProgramReach, reach
 from tacenter.reports import queries, registry, snapshots
 from tacenter.reports.filters import ReportFilters
 from tacenter.timeliness.business_days import local_date
 
 
-def _dashboard_now(filters: ReportFilters, tz: str, now: datetime, with_reach: bool = True) -> list:
+def _dashboard_now(filters: ReportFilters, tz: str, now: datetime, whole_page: bool = True) -> list:
     figures, charts = queries.dashboard_data(filters, tz=tz, now=now)
+    if not whole_page:  # the JSON: figures and charts only
+        return [figures, charts, [], None]
     period = filters.period
-    rows = reach(period.start, period.end, tz=tz, program_id=filters.program) if with_reach else []
-    return [figures, charts, [dataclasses.asdict(row) for row in rows]]
+    rows = reach(period.start, period.end, tz=tz, program_id=filters.program)
+    return [figures, charts, [dataclasses.asdict(row) for row in rows], dashboard_outcomes(filters, tz=tz)]
 
 
-def dashboard(filters: ReportFilters, *, tz: str, today: date, with_reach: bool = True) -> snapshots.Served:
-    """The dashboard's (figures, charts, reach against the roster; [] without `with_reach`)."""
+def dashboard(filters: ReportFilters, *, tz: str, today: date, whole_page: bool = True) -> snapshots.Served:
+    """The dashboard's (figures, charts, reach against the roster, outcomes section); without
+    `whole_page`, reach is [] and the outcomes None unless they come from the snapshot."""
     served = snapshots.serve(
         snapshots.key_of("dashboard", filters),
-        lambda now: _dashboard_now(filters, tz, now, with_reach),
+        lambda now: _dashboard_now(filters, tz, now, whole_page),
         kept=snapshots.is_default(filters, today),
     )
-    figures, charts, rows = served.value
-    value = (figures, charts, [ProgramReach(**row) for row in rows])
+    figures, charts, rows, *outcomes = served.value
+    if whole_page and not (outcomes and outcomes[0]):  # a snapshot kept before outcomes were
+        outcomes = [dashboard_outcomes(filters, tz=tz)]
+    value = (figures, charts, [ProgramReach(**row) for row in rows], outcomes[0] if outcomes else None)
     return snapshots.Served(value, served.computed_at, served.snapshot)
 
 

@@ -9,7 +9,6 @@ from markupsafe import Markup
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
-from tacenter.outcomes.event_figures import dashboard_outcomes
 from tacenter.reports import exports, kept_views, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
@@ -54,7 +53,7 @@ def dashboard():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
     served = kept_views.dashboard(filters, tz=tz, today=_today())
-    figures, charts, reach_rows = served.value
+    figures, charts, reach_rows, outcomes = served.value
     context = {"filters": filters, "args": filters.query_args(), "charts": charts}
     charts_html = kept_views.rendered(
         served,
@@ -69,7 +68,7 @@ def dashboard():
         freshness=_freshness(served),
         reports=registry.REPORTS,
         reach_rows=reach_rows,
-        outcomes=dashboard_outcomes(filters, tz=tz),
+        outcomes=outcomes,
         **_page_context(filters),
     )
 
@@ -79,7 +78,7 @@ def dashboard():
 def dashboard_json():
     filters = _filters()
     tz = current_app.config["CENTER_TIMEZONE"]
-    served = kept_views.dashboard(filters, tz=tz, today=_today(), with_reach=False)
+    served = kept_views.dashboard(filters, tz=tz, today=_today(), whole_page=False)
     return jsonify(
         period={
             "start": filters.period.start.isoformat(),
