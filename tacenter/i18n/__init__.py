@@ -11,9 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import flask_babel
+from babel import support
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
+from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 # Native names: a reader looks for their own language in its own words.
 NATIVE_NAMES = {"en": "English", "es": "Español"}
@@ -40,12 +44,59 @@ def select_locale() -> str:
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated and supported(current_user.locale):
-        return current_user.locale
-    return (
-        supported(session.get("locale"))
-        or request.accept_languages.best_match(languages())
-        or default_language()
-    )
+        chosen = current_user.locale
+    else:
+        chosen = (
+            supported(session.get("locale"))
+            or request.accept_languages.best_match(languages())
+            or default_language()
+        )
+    # Flask-WTF reads WTForms' own messages from disk once per request unless the request has them.
+    request.wtforms_translations = _wtforms_catalog(chosen)
+    return chosen
+
+
+_WTFORMS: dict[str, support.Translations] = {}
+
+
+def _wtforms_catalog(code: str) -> support.Translations:
+    if code not in _WTFORMS:
+        _WTFORMS[code] = support.Translations.load(messages_path(), [code], domain="wtforms")
+    return _WTFORMS[code]
+
+
+# The catalog of each language, found with one lookup. Flask-Babel caches catalogs too, but each
+# of its calls first finds the request's Babel context four times over, and a page makes hundreds
+# of calls (every label, option and message). Keyed by the locale in force, so force_locale (an
+# email in its recipient's language) and refresh (a language just chosen) still apply.
+_CATALOGS: dict = {}
+
+
+def translations():
+    locale = get_locale()
+    try:
+        return _CATALOGS[locale]
+    except KeyError:
+        found = flask_babel.get_translations()
+        if locale is not None:  # None: no app context, nothing to keep
+            _CATALOGS[locale] = found
+        return found
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext, by the shorter way."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Translated when shown, in the language of the page or email showing it."""
+    return LazyString(gettext, string, **variables)
 
 
 def current_language() -> str:
@@ -88,6 +139,12 @@ def format_when(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through the same short way (Flask-Babel installed its own first).
+    app.jinja_env.install_gettext_callables(
+        lambda string: translations().ugettext(string),
+        lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.add_template_filter(format_when, "when")
     app.add_template_filter(format_day, "day")
     app.add_template_global(localized)
