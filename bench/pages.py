@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.servers import REPO, Database, cpu_seconds, free_port, rss_mb, start, stop, wrk  # noqa: E402
+from bench.servers import KEPT_DIR, REPO, Database, cpu_seconds, free_port, rss_mb, start, stop, wrk  # noqa: E402
 from bench.table import print_table  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -190,7 +190,12 @@ def _bench_rows(url: str) -> int:
 def seed(kind: str, db: Database, env: dict, args) -> None:
     flask = [str(BIN / "flask"), "--app", "tacenter"]
     tenv = {**env, "DATABASE_URL": db.template_url}
+    if db.kept:
+        KEPT_DIR.mkdir(exist_ok=True)
     subprocess.run([*flask, "db", "upgrade"], env=tenv, cwd=REPO, check=True, capture_output=True)
+    if db.seeded:  # a kept template, brought to the current schema above
+        print(f"[{kind}] reusing the kept template {db.kept}", flush=True)
+        return
     started = time.monotonic()
     out = subprocess.run(
         [
@@ -221,7 +226,8 @@ def seed(kind: str, db: Database, env: dict, args) -> None:
 
 def run(kind: str, args) -> list[dict]:
     workdir = Path(tempfile.mkdtemp(prefix=f"tacenter-bench-{kind}-"))
-    db = Database(kind, workdir, args.postgres_url, args.prefix)
+    kept = f"{args.requests}r{args.years:g}y" if args.keep_template else ""
+    db = Database(kind, workdir, args.postgres_url, args.prefix, kept)
     env = {
         **os.environ,
         "TACENTER_INSTANCE": str(workdir),
@@ -324,6 +330,8 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--pages", default="", help="only pages whose name contains one of these words")
+    parser.add_argument("--keep-template", action="store_true",
+                        help="keep the seeded template (per size) and reuse it in later runs")  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")

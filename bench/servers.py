@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parent.parent
+KEPT_DIR = REPO / "bench" / ".kept"  # templates kept with --keep-template (git-ignored)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -103,17 +104,27 @@ def wrk(url: str, *, method: str, cookie: str, token: str, form: str, connection
 class Database:
     """A seeded template and the copy the servers use, reset from the template between rounds."""
 
-    def __init__(self, kind: str, workdir: Path, admin_url: str, prefix: str):
-        self.kind = kind
+    def __init__(self, kind: str, workdir: Path, admin_url: str, prefix: str, kept: str = ""):
+        """`kept`: a name for a template kept after the run and reused by the next one with the
+        same name (a file in KEPT_DIR, or a database PREFIX_kept_NAME); empty: made and dropped."""
+        self.kind, self.kept = kind, kept
+        self.seeded = False
         if kind == "sqlite":
-            self.template_url = f"sqlite:///{workdir / 'template.sqlite'}"
+            template = KEPT_DIR / f"{kept}.sqlite" if kept else workdir / "template.sqlite"
+            self.seeded = template.exists()
+            self.template_url = f"sqlite:///{template}"
             self.url = f"sqlite:///{workdir / 'bench.sqlite'}"
             return
         self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        self.names = (f"{prefix}_tmpl_{os.getpid()}", f"{prefix}_run_{os.getpid()}")
+        template = f"{prefix}_kept_{kept}" if kept else f"{prefix}_tmpl_{os.getpid()}"
+        self.names = (template, f"{prefix}_run_{os.getpid()}")
         base = admin_url.rsplit("/", 1)[0]
         self.template_url, self.url = (f"{base}/{name}" for name in self.names)
-        self._sql(f'CREATE DATABASE "{self.names[0]}"')
+        with self.admin.connect() as conn:
+            found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template})
+            self.seeded = found.first() is not None
+        if not self.seeded:
+            self._sql(f'CREATE DATABASE "{self.names[0]}"')
 
     def _sql(self, statement: str) -> None:
         with self.admin.connect() as conn:
@@ -135,5 +146,5 @@ class Database:
 
     def drop(self) -> None:
         if self.kind != "sqlite":
-            for name in reversed(self.names):
+            for name in reversed(self.names[1:] if self.kept else self.names):
                 self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
