@@ -91,6 +91,22 @@ def test_dates_and_times_are_written_per_language(app):
             assert format_when(moment) == "Nov 29, 2026 10:04 AM EST"
 
 
+def test_a_page_in_one_language_renders_an_email_in_another_and_goes_on_in_its_own(app):
+    """The short way to the catalogs (tacenter.i18n.translations) follows force_locale both ways."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from tacenter.i18n import gettext, lazy_gettext
+
+    label = lazy_gettext("Sign out")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Sign out') }}") == "Sign out" == str(label)
+        with force_locale("es"):
+            assert render_template_string("{{ _('Sign out') }}") == gettext("Sign out") == "Cerrar sesión"
+            assert str(label) == "Cerrar sesión"
+        assert render_template_string("{{ _('Sign out') }}") == gettext("Sign out") == "Sign out"
+
+
 def test_emails_and_notifications_follow_the_recipient_not_the_sender(db_session):
     from tacenter.conversation.services import post_reply
 

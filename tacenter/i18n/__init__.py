@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import flask_babel
 from babel import support
 from babel.dates import format_date, format_time
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel.speaklater import LazyString
 from wtforms.i18n import messages_path
@@ -72,8 +72,18 @@ def _wtforms_catalog(code: str) -> support.Translations:
 _CATALOGS: dict = {}
 
 
+def locale_in_force():
+    """Flask-Babel's get_locale, read straight from its context once a page has chosen (get_locale
+    finds that context three times over on each call, and dates and labels ask on every row)."""
+    try:
+        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    except RuntimeError:  # no app context
+        return get_locale()
+    return locale if locale is not None else get_locale()
+
+
 def translations():
-    locale = get_locale()
+    locale = locale_in_force()
     try:
         return _CATALOGS[locale]
     except KeyError:
@@ -100,7 +110,7 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 
 
 def current_language() -> str:
-    locale = get_locale()
+    locale = locale_in_force()
     return locale.language if locale else default_language()
 
 
@@ -125,7 +135,7 @@ def format_day(value: date | None) -> str:
     if value is None:
         return ""
     language = current_language()
-    return format_date(value, _DATE_PATTERNS.get(language, "long"), locale=get_locale() or language)
+    return format_date(value, _DATE_PATTERNS.get(language, "long"), locale=locale_in_force() or language)
 
 
 def format_when(value: datetime | None) -> str:
@@ -133,7 +143,8 @@ def format_when(value: datetime | None) -> str:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["CENTER_TIMEZONE"]))
     language = current_language()
-    time = format_time(local, _TIME_PATTERNS.get(language, "h:mm a (vvvv)"), locale=get_locale() or language)
+    pattern = _TIME_PATTERNS.get(language, "h:mm a (vvvv)")
+    time = format_time(local, pattern, locale=locale_in_force() or language)
     return f"{format_day(local.date())} {time}" if language == "en" else f"{format_day(local.date())}, {time}"
 
 
