@@ -91,6 +91,31 @@ def test_dates_and_times_are_written_per_language(app):
             assert format_when(moment) == "Nov 29, 2026 10:04 AM EST"
 
 
+def test_dates_and_times_kept_per_process_read_as_babel_writes_them(app):
+    """format_day and format_when keep their parts per process: the same text as Babel's whole
+    patterns, across a year of times (both sides of daylight saving time) in both languages."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, format_time
+    from flask_babel import force_locale
+
+    from tacenter.i18n import format_day, format_when
+
+    zone = ZoneInfo(app.config["CENTER_TIMEZONE"])
+    patterns = {"en": ("MMM d, y", "h:mm a zzz", " "), "es": ("long", "h:mm a (vvvv)", ", ")}
+    with app.test_request_context():
+        for language, (day_pattern, time_pattern, joint) in patterns.items():
+            with force_locale(language):
+                for n in range(0, 365 * 24, 37):  # every 37 hours: all hours, minutes vary
+                    moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n, minutes=n % 60)
+                    local = moment.astimezone(zone)
+                    day = format_date(local.date(), day_pattern, locale=language)
+                    assert format_day(local.date()) == day
+                    clock = format_time(local, time_pattern, locale=language)
+                    assert format_when(moment) == day + joint + clock
+
+
 def test_a_page_in_one_language_renders_an_email_in_another_and_goes_on_in_its_own(app):
     """The short way to the catalogs (tacenter.i18n.translations) follows force_locale both ways."""
     from flask import render_template_string
