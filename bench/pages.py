@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.servers import KEPT_DIR, REPO, Database, cpu_seconds, free_port, rss_mb, start, stop, wrk  # noqa: E402
-from bench.table import print_table  # noqa: E402
+from bench.table import machine, print_markdown, print_table  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SUBMIT_FORM = (
@@ -264,7 +264,8 @@ def run(kind: str, args) -> list[dict]:
             if counts.get(name) is None:
                 rows.append({"db": kind, "page": name, "absent": True})
                 continue
-            row = {"db": kind, "page": name, "queries": counts[name], "ceiling": shape, "rounds": []}
+            row = {"db": kind, "page": name, "queries": counts[name], "ceiling": shape, "rounds": [],
+                   "method": method, "heavy": heavy}  # fmt: skip
             for _ in range(args.rounds):
                 servers.fresh()
                 if heavy:
@@ -330,6 +331,7 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--pages", default="", help="only pages whose name contains one of these words")
+    parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument("--keep-template", action="store_true",
                         help="keep the seeded template (per size) and reuse it in later runs")  # fmt: skip
     args = parser.parse_args()
@@ -338,8 +340,16 @@ def main() -> None:
     rows = []
     for kind in args.db.split(","):
         rows += run(kind, args)
+    postgres = ""
+    if "postgresql" in args.db:
+        with sa.create_engine(args.postgres_url).connect() as conn:
+            postgres = conn.execute(sa.text("SHOW server_version")).scalar().split()[0]
     print()
+    print(f"{args.requests:,} requests over {args.years:g} years. {machine(postgres)}")
     print_table(rows, args)
+    if args.markdown:
+        print()
+        print_markdown(rows)
 
 
 if __name__ == "__main__":
