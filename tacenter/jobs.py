@@ -146,6 +146,11 @@ def after_commit_deliver(session: Session, outbox_ids: list[int]) -> None:
     session.info.setdefault("outbox_ids", []).extend(outbox_ids)
 
 
+def after_commit_post(session: Session, delivery_ids: list[int]) -> None:
+    """Ask for the posting of these webhook deliveries once the session commits."""
+    session.info.setdefault("webhook_ids", []).extend(delivery_ids)
+
+
 NUDGE_BATCH = 10  # outbox rows per message: one publish for a request's few emails, spread for a sweep's
 
 
@@ -165,7 +170,7 @@ def _collect_outbox_ids(session: Session, _flush_context) -> None:
         after_commit_deliver(session, ids)
     hooks = [obj.id for obj in session.new if isinstance(obj, WebhookDelivery)]
     if hooks:
-        session.info.setdefault("webhook_ids", []).extend(hooks)
+        after_commit_post(session, hooks)
 
 
 def enqueue_webhooks(delivery_ids: list[int]) -> int:

@@ -1,7 +1,7 @@
 """Per-process copies of what admins rarely edit, checked against one version row.
 
-Topics, programs, grants, timeliness targets, routing settings, the staff pickers' names and
-the like are read by nearly every page's forms and filters and
+Topics, programs, grants, timeliness targets, routing settings, webhook subscriptions, the staff
+pickers' names and the like are read by nearly every page's forms and filters and
 change a few times a year. Each web process keeps what it read, under the version token it
 read first; a request reads the token once (in the sign-in lookup's own query on signed-in
 pages, tacenter/accounts/session_scalars.py), and a copy kept under another token is read
@@ -108,9 +108,11 @@ def init_app(app) -> None:
     from tacenter.registry.models import Grant
     from tacenter.routing.models import RoutingSettings
     from tacenter.timeliness.models import TimelinessTarget
+    from tacenter.webhooks.models import WebhookSubscription
 
-    watch(Topic, GrantProgram, Grant, RoutingSettings, TimelinessTarget)
-    watch(User, attributes=("name", "role", "active"))  # the staff pickers' lists
+    watch(Topic, GrantProgram, Grant, RoutingSettings, TimelinessTarget, WebhookSubscription)
+    # The staff pickers' lists; role and active also decide whose webhook subscriptions count.
+    watch(User, attributes=("name", "role", "active"))
     session_scalars.register("catalog_version", lambda _user_id: version_column())
     if not event.contains(db.session, "before_flush", _bump_on_change):
         event.listen(db.session, "before_flush", _bump_on_change)

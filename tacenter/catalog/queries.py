@@ -49,6 +49,13 @@ def _active_rows(model) -> tuple[tuple[int, str, str | None], ...]:
     return tuple(tuple(row) for row in rows)
 
 
+def active_ids(model) -> frozenset[int]:
+    """The ids of the active topics or programs, from the same copy as the choices."""
+    return frozenset(
+        i for i, _name, _name_es in cached(("active", model.__tablename__), lambda: _active_rows(model))
+    )
+
+
 def topic_choices() -> list[tuple[int, str]]:
     return _choices(Topic)
 

@@ -11,14 +11,18 @@ from sqlalchemy.exc import IntegrityError
 
 from tacenter.accounts.models import User
 from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.catalog.queries import active_ids
 from tacenter.db import commit_keeping_loaded, utcnow
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
-from tacenter.notifications.services import leads_and_modes, notify
+from tacenter.intake.writing import insert_request
+from tacenter.notifications.bulk import Notice, notify_all
+from tacenter.notifications.services import leads_and_modes
 from tacenter.registry.grants import check_grant
 from tacenter.routing.engine import settings_for_reading
+from tacenter.routing.models import RoutingMode
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 from tacenter.webhooks.events import EventType, emit
@@ -43,18 +47,23 @@ class RequestDraft:
     grant_id: int | None = None  # one of the organization's grants (tacenter.registry)
 
 
-def _check(draft: RequestDraft, today: date) -> list[Topic]:
+def _check(draft: RequestDraft, today: date) -> list[int]:
     if draft.state not in STATES:
         raise DomainError(_l("Choose a state or territory from the list."))
     Tier(draft.tier), Urgency(draft.urgency), DeliveryMode(draft.preferred_mode)
     if draft.needed_by and draft.needed_by < today:
         raise DomainError(_l("The needed-by date is in the past."))
-    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(draft.topic_ids), Topic.active)))
-    if not topics or len(topics) != len(set(draft.topic_ids)):
+    # Active topics and programs from this process's copy of the catalog (catalog/cache.py).
+    topic_ids = sorted(set(draft.topic_ids))
+    if not topic_ids or not set(topic_ids) <= active_ids(Topic):
         raise DomainError(_l("Choose at least one topic from the list."))
-    if draft.program_id is not None and not db.session.get(GrantProgram, draft.program_id):
+    if (
+        draft.program_id is not None
+        and draft.program_id not in active_ids(GrantProgram)
+        and not db.session.get(GrantProgram, draft.program_id)  # an inactive one was accepted too
+    ):
         raise DomainError(_l("Choose a program from the list."))
-    return topics
+    return topic_ids
 
 
 def _already_submitted(submission_token: str, actor: User) -> TARequest:
@@ -79,56 +88,52 @@ def submit_request(
     if not may_submit(actor):
         raise NotAllowed(_l("Only requesters can submit TA requests."))
     now = now or utcnow()
-    topics = _check(draft, now.date())
+    topic_ids = _check(draft, now.date())
     grant = check_grant(draft.grant_id, actor.organization_id)
-    # Every read before the first write: one flush for the id, one at commit, no autoflushes.
+    # Every read before the first write; then Core INSERTs, no unit of work but routing's.
     leads, modes = leads_and_modes(actor.id)
     routing_settings = settings_for_reading()  # a copy kept per process
-    ta_request = TARequest(
-        submission_token=submission_token,
-        title=draft.title.strip(),
-        description=draft.description.strip(),
-        desired_outcome=(draft.desired_outcome or "").strip(),
-        topics=topics,
+    values = {
+        "submission_token": submission_token,
+        "title": draft.title.strip(),
+        "description": draft.description.strip(),
+        "desired_outcome": (draft.desired_outcome or "").strip(),
         # A request about a grant is about that grant's program.
-        program_id=grant.program_id if grant else draft.program_id,
-        grant_id=grant.id if grant else None,
-        state=draft.state,
-        tier=draft.tier,
-        urgency=draft.urgency,
-        needed_by=draft.needed_by,
-        preferred_mode=draft.preferred_mode,
-        requester_id=actor.id,
-        organization_id=actor.organization_id,
-        stage=INITIAL.value,
-        submitted_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(ta_request)
-    try:
-        db.session.flush()
+        "program_id": grant.program_id if grant else draft.program_id,
+        "grant_id": grant.id if grant else None,
+        "state": draft.state,
+        "tier": draft.tier,
+        "urgency": draft.urgency,
+        "needed_by": draft.needed_by,
+        "preferred_mode": draft.preferred_mode,
+        "requester_id": actor.id,
+        "organization_id": actor.organization_id,
+        "stage": INITIAL.value,
+        "submitted_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:  # one INSERT, its reference included (writing.py), and one of its topics
+        ta_request = insert_request(values, year=now.year, topic_ids=topic_ids, requester=actor)
     except IntegrityError:  # the token was used: a double-click, a retried POST, another worker
         db.session.rollback()
         return _already_submitted(submission_token, actor)
-    ta_request.reference = f"TA-{now.year}-{ta_request.id:04d}"
     record_initial_stage(ta_request, actor=actor, now=now)
     emit(EventType.REQUEST_SUBMITTED, ta_request, now=now)  # webhooks: in this transaction
-    notify(
-        actor,
-        "request_received",
-        _l("We received your request %(reference)s.", reference=ta_request.reference),
-        ta_request=ta_request,
-        mode=modes[actor.id],
-        now=now,
-        render_at_delivery=True,  # the worker renders the receipt when it sends it
-    )
-    # Auto-assign (when the center routes automatically) in this same transaction, after the
-    # receipt, so the outbox holds "received" before "assigned". Routing reports to the leads.
-    route_new_request(ta_request, now=now, settings=routing_settings)
-    if ta_request.assignee_id is None:
-        for lead in leads:  # someone must triage it
-            notify(lead, "new_request", f"New request {ta_request.reference}: {ta_request.title}",
-                   ta_request=ta_request, mode=modes[lead.id], now=now, render_at_delivery=True)  # fmt: skip
+    # The receipt and the leads' notices: one INSERT of notices and one of emails, which the
+    # worker renders when it sends them.
+    receipt = _l("We received your request %(reference)s.", reference=ta_request.reference)
+    notices = [Notice(actor, "request_received", receipt, modes[actor.id])]
+    if routing_settings.mode == RoutingMode.AUTO.value:
+        # Auto-assign in this same transaction, after the receipt, so the outbox holds "received"
+        # before "assigned". Routing reports to the leads.
+        notify_all(notices, ta_request_id=ta_request.id, now=now)
+        notices = []
+        route_new_request(ta_request, now=now, settings=routing_settings)
+        db.session.flush()  # routing's notices before the leads'
+    if ta_request.assignee_id is None:  # someone must triage it
+        notice = f"New request {ta_request.reference}: {ta_request.title}"
+        notices += [Notice(lead, "new_request", notice, modes[lead.id]) for lead in leads]
+    notify_all(notices, ta_request_id=ta_request.id, now=now)
     commit_keeping_loaded(db.session)
     return ta_request

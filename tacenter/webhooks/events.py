@@ -19,11 +19,13 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tacenter.accounts.models import User
+from tacenter.catalog.cache import cached
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.jobs import after_commit_post
 from tacenter.vocab import Role
 from tacenter.webhooks.models import EventType, WebhookDelivery, WebhookSubscription
 
@@ -44,14 +46,21 @@ def payload(event_type: str, ta_request, *, now: datetime, extra: dict | None = 
     }
 
 
-def subscribers(event_type: str) -> list[WebhookSubscription]:
-    rows = db.session.scalars(
-        select(WebhookSubscription)
+def subscribers(event_type: str) -> list[int]:
+    """The ids of the active subscriptions of active admins to `event_type`, from this process's
+    copy (tacenter/catalog/cache.py: a subscription's edit, or its owner's change of role or active
+    flag, renews the copy's token in the same transaction)."""
+    return [i for i, events in cached("webhook_subscriptions", _subscriptions) if event_type in events]
+
+
+def _subscriptions() -> tuple[tuple[int, frozenset[str]], ...]:
+    rows = db.session.execute(
+        select(WebhookSubscription.id, WebhookSubscription.events)
         .join(User, User.id == WebhookSubscription.owner_id)
         .where(WebhookSubscription.active, User.active, User.role == Role.ADMIN.value)
         .order_by(WebhookSubscription.id)
     )
-    return [s for s in rows if event_type in s.event_list]
+    return tuple((i, frozenset(events.split())) for i, events in rows)
 
 
 def emit(event_type: EventType, ta_request, *, now: datetime | None = None, extra: dict | None = None) -> int:
@@ -94,16 +103,15 @@ def _add(event_type: EventType, make_payload, *, ta_request_id: int | None, now:
     if not subscriptions:
         return 0
     body = json.dumps(make_payload(), sort_keys=True)
-    db.session.add_all(
-        WebhookDelivery(
-            subscription_id=s.id,
-            message_id=f"msg_{uuid.uuid4().hex}",
-            event_type=event_type.value,
-            ta_request_id=ta_request_id,
-            payload=body,
-            next_attempt_at=now,
-            created_at=now,
-        )
+    # One Core INSERT for all the subscriptions, in the caller's transaction; the new ids go to
+    # jobs.py to nudge the worker after commit (ORM rows are collected after flush instead).
+    rows = [
+        {"subscription_id": s, "message_id": f"msg_{uuid.uuid4().hex}", "event_type": event_type.value,
+         "ta_request_id": ta_request_id, "payload": body, "next_attempt_at": now, "created_at": now}
         for s in subscriptions
-    )
+    ]  # fmt: skip
+    after_commit_post(db.session, list(db.session.connection().execute(_DELIVERIES, rows).scalars()))
     return len(subscriptions)
+
+
+_DELIVERIES = insert(WebhookDelivery.__table__).returning(WebhookDelivery.__table__.c.id)  # built once
