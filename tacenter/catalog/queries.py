@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tacenter.catalog.cache import cached
 from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
-from tacenter.i18n import localized
+from tacenter.i18n import current_language, localized
 
 # The starting lists (domain.md), each name with the Spanish a requester reads (admins edit both).
 DEFAULT_TOPICS = {
@@ -40,8 +40,14 @@ DEFAULT_PROGRAMS = {
 def _choices(model) -> list[tuple[int, str]]:
     """Active entries as (id, label) in the reader's language, in that language's order (the rows
     are kept per process until an admin edits the catalog: tacenter/catalog/cache.py)."""
+    language = current_language()  # sorted once per language and copy, not on every form
+    return list(cached(("choices", model.__tablename__, language), lambda: _sorted_choices(model, language)))
+
+
+def _sorted_choices(model, language: str) -> tuple[tuple[int, str], ...]:
     rows = cached(("active", model.__tablename__), lambda: _active_rows(model))
-    return sorted(((i, localized(name, name_es)) for i, name, name_es in rows), key=lambda c: c[1].casefold())
+    labelled = ((i, localized(name, name_es, language)) for i, name, name_es in rows)
+    return tuple(sorted(labelled, key=lambda c: c[1].casefold()))
 
 
 def _active_rows(model) -> tuple[tuple[int, str, str | None], ...]:

@@ -122,9 +122,10 @@ def recipient_locale(user) -> str:
     return supported(getattr(user, "locale", None)) or default_language()
 
 
-def localized(english: str, spanish: str | None) -> str:
-    """A label kept in two languages: Spanish where asked for and given, else the English one."""
-    return spanish if spanish and current_language() == "es" else english
+def localized(english: str, spanish: str | None, language: str | None = None) -> str:
+    """A label kept in two languages: Spanish where asked for (the page's language unless
+    `language` says) and given, else the English one."""
+    return spanish if spanish and (language or current_language()) == "es" else english
 
 
 # English keeps the layout the center used before languages ("Nov 29, 2026 3:04 PM EST"); the

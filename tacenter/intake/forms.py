@@ -3,7 +3,6 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tacenter.formkit import options
+from tacenter.formkit import Form, options
 from tacenter.vocab import STATE_CHOICES, DeliveryMode, Tier, Urgency, choices
 
 
@@ -32,7 +31,7 @@ def _optional_int(value):
 DESCRIPTION_MIN = 20
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     submission_token = HiddenField(
         default=lambda: secrets.token_urlsafe(24), validators=[DataRequired(), Length(max=64)]
     )

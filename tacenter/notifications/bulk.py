@@ -24,7 +24,7 @@ from tacenter.notifications.models import EmailMode, EmailOutbox, Notification, 
 
 @dataclass(frozen=True)
 class Notice:
-    user: User
+    user: User  # or a row with its id, email, locale and active flag (leads_and_modes)
     kind: str
     message: object  # a str or a lazy string, written in the recipient's language
     mode: EmailMode
