@@ -21,7 +21,7 @@ from tacenter.intake.writing import insert_request
 from tacenter.notifications.bulk import Notice, notify_all
 from tacenter.notifications.services import leads_and_modes
 from tacenter.registry.grants import check_grant
-from tacenter.routing.engine import settings_for_reading
+from tacenter.routing.engine import settings_for_reading, settings_values
 from tacenter.routing.models import RoutingMode
 from tacenter.routing.services import route_new_request
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
@@ -92,7 +92,7 @@ def submit_request(
     grant = check_grant(draft.grant_id, actor.organization_id)
     # Every read before the first write; then Core INSERTs, no unit of work but routing's.
     leads, modes = leads_and_modes(actor.id)
-    routing_settings = settings_for_reading()  # a copy kept per process
+    routing_mode = settings_values()["mode"]  # a copy kept per process
     values = {
         "submission_token": submission_token,
         "title": draft.title.strip(),
@@ -124,12 +124,12 @@ def submit_request(
     # worker renders when it sends them.
     receipt = _l("We received your request %(reference)s.", reference=ta_request.reference)
     notices = [Notice(actor, "request_received", receipt, modes[actor.id])]
-    if routing_settings.mode == RoutingMode.AUTO.value:
+    if routing_mode == RoutingMode.AUTO.value:
         # Auto-assign in this same transaction, after the receipt, so the outbox holds "received"
         # before "assigned". Routing reports to the leads.
         notify_all(notices, ta_request_id=ta_request.id, now=now)
         notices = []
-        route_new_request(ta_request, now=now, settings=routing_settings)
+        route_new_request(ta_request, now=now, settings=settings_for_reading())
         db.session.flush()  # routing's notices before the leads'
     if ta_request.assignee_id is None:  # someone must triage it
         notice = f"New request {ta_request.reference}: {ta_request.title}"

@@ -30,13 +30,14 @@ bp = Blueprint("intake", __name__)
 @bp.route("/requests/new", methods=["GET", "POST"])
 @require_roles(Role.REQUESTER)
 def new_request():
+    user = current_user._get_current_object()  # the service reads it often; the proxy costs each time
     form = RequestForm()
     form.topic_ids.choices = options(topic_choices())
     form.program_id.choices = options([("", _("None or not sure"))] + program_choices())
-    grants = grant_choices(current_user.organization_id)
+    grants = grant_choices(user.organization_id)
     form.grant_id.choices = options([("", _("None or not about a grant"))] + grants)
-    if request.method == "GET" and current_user.organization:
-        form.state.data = current_user.organization.state
+    if request.method == "GET" and user.organization:
+        form.state.data = user.organization.state
     if request.method == "GET" and request.args.get("from_mail"):
         _fill_from_mail(form, request.args.get("from_mail", type=int))
     if form.validate_on_submit():
@@ -59,9 +60,8 @@ def new_request():
             }
         )
         try:
-            ta_request = services.submit_request(
-                draft, submission_token=form.submission_token.data, actor=current_user
-            )
+            token = form.submission_token.data
+            ta_request = services.submit_request(draft, submission_token=token, actor=user)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:

@@ -76,8 +76,11 @@ def insert_request(values: dict, *, year: int, topic_ids: list[int], requester) 
     statement = _statement(connection.dialect.name)
     new_id, reference = connection.execute(statement, {**row, "reference_prefix": f"TA-{year}-"}).one()
     connection.execute(_TOPICS, [{"ta_request_id": new_id, "topic_id": t} for t in topic_ids])
-    ta_request = TARequest(id=new_id, reference=reference, **row)
-    make_transient_to_detached(ta_request)  # as if loaded: the session's identity map takes it
+    # As the ORM builds a loaded object (its values straight into __dict__, no change events),
+    # then into the session's identity map as persistent: nothing to flush, nothing to read.
+    ta_request = TARequest.__mapper__.class_manager.new_instance()
+    ta_request.__dict__.update(row, id=new_id, reference=reference)
+    make_transient_to_detached(ta_request)
     db.session.add(ta_request)
     set_committed_value(ta_request, "requester", requester)
     set_committed_value(ta_request, "assignee", None)

@@ -52,9 +52,13 @@ def current_settings() -> RoutingSettings:
 def settings_for_reading() -> RoutingSettings:
     """The settings as a detached copy kept per process until an admin changes them
     (tacenter/catalog/cache.py): for reads, never to be changed or added to a session."""
+    return RoutingSettings(**settings_values())
+
+
+def settings_values() -> dict:
+    """The settings' values from the process's copy (read them, never change them)."""
     columns = [column.key for column in RoutingSettings.__table__.columns]
-    values = cached("routing_settings", lambda: {key: getattr(current_settings(), key) for key in columns})
-    return RoutingSettings(**values)
+    return cached("routing_settings", lambda: {key: getattr(current_settings(), key) for key in columns})
 
 
 def load_params(settings: RoutingSettings) -> dict[str, float]:
