@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from sqlalchemy import select
 
 from tacenter.accounts.models import User
-from tacenter.catalog.models import GrantProgram
+from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.db import utcnow
 from tacenter.errors import InvalidTransition, NotAllowed
 from tacenter.extensions import db
@@ -103,7 +104,8 @@ def edit_request(
     keep_date = values.needed_by == ta_request.needed_by
     checked = dataclasses.replace(values, needed_by=None if keep_date else values.needed_by)
     draft = RequestDraft(desired_outcome="", **dataclasses.asdict(checked))
-    topics = _check(draft, now.date())
+    # _check answers with the ids (submit writes them with Core); an edit sets the relationship.
+    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(_check(draft, now.date())))))
     new = {**dataclasses.asdict(values), "topic_ids": topics}
     old = {name: getattr(ta_request, name) for name in FIELD_LABELS if name != "topic_ids"}
     old["topic_ids"] = list(ta_request.topics)
