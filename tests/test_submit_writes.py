@@ -97,3 +97,19 @@ def test_core_written_emails_and_deliveries_are_nudged_after_commit(db_session, 
     )
     assert nudged["enqueue_webhooks"] == list(db_session.scalars(select(WebhookDelivery.id)))
     assert len(nudged["enqueue_deliveries"]) == 2
+
+
+def test_the_form_leaves_csrf_to_csrfprotect_which_refuses_a_post_without_the_token(client, auth, db_session):
+    TopicFactory()
+    auth.login(RequesterFactory())
+    html = client.get("/requests/new").get_data(as_text=True)
+    form = html[html.index('<form method="post" novalidate class="form">') :]
+    assert form[: form.index("</form>")].count('name="csrf_token"') == 1  # the template's, not the form's
+    topic_id = db.session.scalar(select(TopicFactory._meta.model.id))
+    data = {"title": "Screening tools for toddlers", "description": "We want to choose a screening tool.",
+            "topic_ids": topic_id, "state": "NM", "tier": "targeted", "urgency": "routine",
+            "preferred_mode": "virtual_meeting", "submission_token": "no-csrf"}  # fmt: skip
+    assert client.post("/requests/new", data=data).status_code == 400
+    assert db.session.scalar(select(func.count(TARequest.id))) == 0
+    _post(client)
+    assert db.session.scalar(select(func.count(TARequest.id))) == 1

@@ -32,6 +32,11 @@ DESCRIPTION_MIN = 20
 
 
 class RequestForm(Form):
+    class Meta:
+        # CSRFProtect (extensions.csrf) checks every POST before the view; the form checking the
+        # token again cost a signature and a check per submit. The templates send the token.
+        csrf = False
+
     submission_token = HiddenField(
         default=lambda: secrets.token_urlsafe(24), validators=[DataRequired(), Length(max=64)]
     )
