@@ -9,9 +9,10 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from tacenter import jobs
 from tacenter.catalog.models import CatalogVersion
+from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
-from tacenter.intake.writing import reference_of
+from tacenter.intake.writing import insert_request, reference_of
 from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.webhooks import services as webhooks
 from tacenter.webhooks.models import WebhookDelivery
@@ -41,6 +42,20 @@ def test_the_request_is_written_once_with_its_reference(db_session):
     ]
     emails = db_session.scalars(select(EmailOutbox).order_by(EmailOutbox.id)).all()
     assert [(e.notification_id, e.recipient_id) for e in emails] == [(n.id, n.user_id) for n in notices]
+
+
+def test_the_request_insert_is_part_of_the_callers_transaction(db_session):
+    """Python's sqlite3 begins its implicit transaction only before a statement that starts with
+    INSERT: a WITH ... INSERT would commit by itself, and a failed submission would leave it."""
+    requester, topic = RequesterFactory(), TopicFactory()
+    db_session.commit()
+    now = utcnow()
+    values = {"submission_token": "rolled-back", "title": "A title", "description": "Words",
+              "state": "NM", "requester_id": requester.id, "organization_id": requester.organization_id,
+              "stage": "submitted", "submitted_at": now, "created_at": now, "updated_at": now}  # fmt: skip
+    insert_request(values, year=now.year, topic_ids=[topic.id], requester=requester)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count(TARequest.id))) == 0
 
 
 @pytest.mark.parametrize("number", [1, 7, 42, 123, 999, 1000, 9999, 10000, 123456])

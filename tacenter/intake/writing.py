@@ -26,12 +26,6 @@ from tacenter.intake.models import TARequest, ta_request_topic
 _TABLE = TARequest.__table__
 
 
-def _next_id(dialect: str):
-    if dialect == "postgresql":
-        return func.nextval(func.pg_get_serial_sequence(_TABLE.name, _TABLE.c.id.name))
-    return select(func.coalesce(func.max(_TABLE.c.id), 0) + 1).scalar_subquery()
-
-
 def reference_of(number, prefix):
     """f"{prefix}{number:04d}" in SQL (on either database; lpad would cut ids past 9999)."""
     padding = case((number < 10, "000"), (number < 100, "00"), (number < 1000, "0"), else_="")
@@ -53,8 +47,15 @@ def _defaults() -> dict:
 def _statement(dialect: str):
     """Built once per database: a statement object keeps its cache key, so SQLAlchemy neither
     rebuilds nor recompiles it per request."""
-    number = select(_next_id(dialect).label("id")).cte("next_request_id")
     prefix = bindparam("reference_prefix", type_=String)
+    if dialect == "postgresql":
+        sequence = func.pg_get_serial_sequence(_TABLE.name, _TABLE.c.id.name)
+        number = select(func.nextval(sequence).label("id")).cte("next_request_id")
+    else:
+        # No WITH before the INSERT here: Python's sqlite3 opens its implicit transaction only
+        # before a statement that begins with INSERT (UPDATE, DELETE, REPLACE), so a WITH ...
+        # INSERT would commit on its own, outside the submission's transaction.
+        number = select((func.coalesce(func.max(_TABLE.c.id), 0) + 1).label("id")).subquery()
     return (
         insert(_TABLE)
         .values(
