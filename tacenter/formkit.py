@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from babel import support
-from flask import current_app
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
-from wtforms.i18n import messages_path
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -19,37 +15,7 @@ def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-@lru_cache(maxsize=8)
-def _wtforms_catalog(locale: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class _WTFormsMessages:
-    """WTForms' own messages ("Not a valid choice", ...) in the page's language, like
-    flask_wtf.i18n.translations, but each language's catalog is read once per process:
-    flask_wtf reads and parses the .mo file again on every request that validates a form."""
-
-    def gettext(self, string: str) -> str:
-        return _wtforms_catalog(str(get_locale())).ugettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
-
-
-WTFORMS_MESSAGES = _WTFormsMessages()
-
-
-class Form(FlaskForm):
-    """FlaskForm with WTForms' messages kept per language (see _WTFormsMessages)."""
-
-    class Meta:
-        def get_translations(self, form):
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
-            return WTFORMS_MESSAGES
-
-
-class PrefixedForm(Form):
+class PrefixedForm(FlaskForm):
     """A form that shares the request page with others: its fields carry a prefix so ids stay
     unique. The app-wide CSRFProtect checks the page's `csrf_token` on every POST."""
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tacenter.formkit import Form, options
+from tacenter.formkit import options
 from tacenter.vocab import STATE_CHOICES, DeliveryMode, Tier, Urgency, choices
 
 
@@ -31,7 +32,7 @@ def _optional_int(value):
 DESCRIPTION_MIN = 20
 
 
-class RequestForm(Form):
+class RequestForm(FlaskForm):
     class Meta:
         # CSRFProtect (extensions.csrf) checks every POST before the view; the form checking the
         # token again cost a signature and a check per submit. The templates send the token.
