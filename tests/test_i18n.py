@@ -77,6 +77,20 @@ def test_wtforms_own_messages_and_ours_read_in_spanish(client):
     assert "Elija un estado o territorio." in html  # ours
 
 
+def test_wtforms_messages_are_read_once_per_language_not_per_request(client, monkeypatch):
+    from babel import support
+
+    loads = []
+    real = support.Translations.load
+    monkeypatch.setattr(support.Translations, "load", lambda *a, **k: loads.append((a, k)) or real(*a, **k))
+    for language, message in [("es", "Este campo es obligatorio."), ("en", "This field is required.")] * 2:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        token = csrf_token(client, "/register")
+        html = client.post("/register", data={"csrf_token": token, "email": "x"}).get_data(as_text=True)
+        assert message in html
+    assert len([a for a in loads if "wtforms" in str(a)]) <= 2  # at most once per language
+
+
 def test_dates_and_times_are_written_per_language(app):
     from flask_babel import force_locale
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import flask_babel
 from babel import support
 from babel.dates import format_date, format_time
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, Request, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
@@ -47,25 +47,32 @@ def select_locale() -> str:
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated and supported(current_user.locale):
-        chosen = current_user.locale
-    else:
-        chosen = (
-            supported(session.get("locale"))
-            or request.accept_languages.best_match(languages())
-            or default_language()
-        )
-    # Flask-WTF reads WTForms' own messages from disk once per request unless the request has them.
-    request.wtforms_translations = _wtforms_catalog(chosen)
-    return chosen
+        return current_user.locale
+    return (
+        supported(session.get("locale"))
+        or request.accept_languages.best_match(languages())
+        or default_language()
+    )
 
 
 _WTFORMS: dict[str, support.Translations] = {}
 
 
-def _wtforms_catalog(code: str) -> support.Translations:
-    if code not in _WTFORMS:
-        _WTFORMS[code] = support.Translations.load(messages_path(), [code], domain="wtforms")
-    return _WTFORMS[code]
+class PageRequest(Request):
+    """Flask's request, handing Flask-WTF WTForms' own messages ("Not a valid choice") in the
+    page's language from this process's copy: Flask-WTF reads and parses the .mo file again on
+    every request that builds a form unless the request already has them."""
+
+    @property
+    def wtforms_translations(self) -> support.Translations:
+        code = str(locale_in_force())
+        if code not in _WTFORMS:
+            _WTFORMS[code] = support.Translations.load(messages_path(), [code], domain="wtforms")
+        return _WTFORMS[code]
+
+    @wtforms_translations.setter
+    def wtforms_translations(self, value) -> None:
+        """Flask-WTF keeps what it read on the request; the copy above is the same catalog."""
 
 
 # The catalog of each language, found with one lookup. Flask-Babel caches catalogs too, but each
@@ -179,6 +186,7 @@ def _zone_name(zone: str, local: datetime, language: str, locale) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = PageRequest
     babel.init_app(app, locale_selector=select_locale)
     # Templates translate through the same short way (Flask-Babel installed its own first).
     app.jinja_env.install_gettext_callables(
