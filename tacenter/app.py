@@ -6,10 +6,12 @@ No queries and no network here: create_app must be cheap and side-effect free.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, get_config
@@ -174,6 +176,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(option_tags)
 
     from tacenter.home.navigation import nav_items
+    from tacenter.i18n import locale_id
     from tacenter.workflow.rules import LABELS, Stage
 
     @app.context_processor
@@ -186,6 +189,15 @@ def register_template_helpers(app: Flask) -> None:
             return str(LABELS[Stage(value)])
         except ValueError:
             return value or ""
+
+    @lru_cache(maxsize=256)
+    def _stage_tag(value: str | None, _locale: str) -> Markup:
+        return Markup('<span class="usa-tag tag tag-{}">{}</span>').format(value, stage_label(value))
+
+    @app.template_filter("stage_tag")
+    def stage_tag(value: str | None) -> Markup:
+        """macros.stage_tag's markup, made once per stage and language (a list has one a row)."""
+        return _stage_tag(value, locale_id())
 
 
 def register_commands(app: Flask) -> None:

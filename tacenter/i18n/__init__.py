@@ -119,6 +119,12 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def locale_id() -> str:
+    """The page's locale as a key for what is kept per language (e.g. 'es')."""
+    locale = locale_in_force()
+    return str(locale) if locale else default_language()
+
+
 def current_language() -> str:
     locale = locale_in_force()
     return locale.language if locale else default_language()

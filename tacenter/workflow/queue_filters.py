@@ -11,8 +11,10 @@ from dataclasses import dataclass, fields
 
 from werkzeug.datastructures import MultiDict
 
+from tacenter.catalog.cache import cached
 from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.formkit import options
+from tacenter.i18n import current_language
 from tacenter.workflow import assignment
 from tacenter.workflow.forms import QueueFilterForm
 from tacenter.workflow.queries import QueueFilters
@@ -31,6 +33,11 @@ class QueueChoices:
 
     @classmethod
     def load(cls) -> QueueChoices:
+        """Made once per catalog version and language (topic and program names are localized)."""
+        return cached(("queue_choices", current_language()), cls._read)
+
+    @classmethod
+    def _read(cls) -> QueueChoices:
         return cls(
             options([("", "Any topic")] + [(str(i), n) for i, n in topic_choices()]),
             options([("", "Any program")] + [(str(i), n) for i, n in program_choices()]),
@@ -67,5 +74,8 @@ def clean_args(stored: object, choices: QueueChoices) -> dict[str, str]:
     """Stored or posted filters, reduced to allow-listed keys with valid values."""
     if not isinstance(stored, dict):
         return {}
-    pairs = [(k, v) for k, v in stored.items() if k in FILTER_KEYS and isinstance(v, str)]
-    return filter_args(bind(MultiDict(pairs), choices))
+    pairs = tuple((k, v) for k, v in stored.items() if k in FILTER_KEYS and isinstance(v, str))
+    # The answer depends only on the pairs and the catalog's values (not on the language or the
+    # reader), and the queue cleans every shared and saved view on each view: a whole form's
+    # validation each. So it is kept with the catalog copy (as many entries as views seen).
+    return dict(cached(("queue_clean_args", pairs), lambda: filter_args(bind(MultiDict(pairs), choices))))

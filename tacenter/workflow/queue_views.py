@@ -50,7 +50,7 @@ def _render_queue(save_form: SaveViewForm | None = None, status: int = 200):
         form=form,
         page=page,
         timeliness=assess_requests(page.items),
-        tier_labels=TIER_LABELS,
+        tier_labels={value: str(label) for value, label in TIER_LABELS.items()},  # translated once
         current=current,
         shared_views=shared,
         own_views=own,
