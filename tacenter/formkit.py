@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from flask import render_template
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -60,3 +61,34 @@ def _option_tags(pairs: tuple[tuple[str, str], ...], selected: frozenset[str]) -
     return Markup("").join(
         option.format(value, chosen if value in selected else "", label) for value, label in pairs
     )
+
+
+SELECTS = ("SelectField", "SelectMultipleField")
+KEPT_MAX = 512  # rendered forms kept per process; emptied when full (free text makes many states)
+_kept: dict[tuple, Markup] = {}
+
+
+def field_state(form, exclude: tuple[str, ...] = ()) -> tuple:
+    """All that a form's rendered fields depend on besides their definitions and choices: each
+    field's value as written (a select's data decides its selected options), and its errors."""
+    return tuple(
+        (f.name, repr(f.data) if f.type in SELECTS else f._value(), tuple(str(e) for e in f.errors))
+        for f in form
+        if f.name not in exclude
+    )
+
+
+def kept_fields(template: str, form, *, scope: tuple | None, exclude: tuple[str, ...] = ()) -> Markup:
+    """`template` rendered with `form`, kept per `scope` (what its choices depend on, e.g. the
+    catalog version and the language) and field state: a filter form of some 150 options is
+    written once, not on every view. No scope (nothing to key the choices on): rendered afresh."""
+    if scope is None:
+        return Markup(render_template(template, form=form))
+    key = (template, scope, field_state(form, exclude))
+    html = _kept.get(key)
+    if html is None:
+        html = Markup(render_template(template, form=form))
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        _kept[key] = html
+    return html

@@ -11,10 +11,10 @@ from dataclasses import dataclass, fields
 
 from werkzeug.datastructures import MultiDict
 
-from tacenter.catalog.cache import cached
+from tacenter.catalog.cache import cached, current_version
 from tacenter.catalog.queries import program_choices, topic_choices
-from tacenter.formkit import options
-from tacenter.i18n import current_language
+from tacenter.formkit import kept_fields, options
+from tacenter.i18n import current_language, locale_id
 from tacenter.workflow import assignment
 from tacenter.workflow.forms import QueueFilterForm
 from tacenter.workflow.queries import QueueFilters
@@ -58,6 +58,13 @@ def bind(formdata, choices: QueueChoices) -> QueueFilterForm:
             if field.errors:
                 field.data = field.default
     return form
+
+
+def render_fields(form: QueueFilterForm):
+    """The filter fields' HTML: their choices depend on the catalog version and the language."""
+    version = current_version()
+    scope = None if version is None else (version, locale_id())
+    return kept_fields("workflow/_queue_filters.html", form, scope=scope, exclude=("page",))
 
 
 def filters_of(form: QueueFilterForm) -> QueueFilters:

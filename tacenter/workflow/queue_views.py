@@ -48,6 +48,7 @@ def _render_queue(save_form: SaveViewForm | None = None, status: int = 200):
     return render_template(
         "workflow/queue.html",
         form=form,
+        filter_fields=queue_filters.render_fields(form),
         page=page,
         timeliness=assess_requests(page.items),
         tier_labels={value: str(label) for value, label in TIER_LABELS.items()},  # translated once
