@@ -82,13 +82,12 @@ def kept_fields(template: str, form, *, scope: tuple | None, exclude: tuple[str,
     """`template` rendered with `form`, kept per `scope` (what its choices depend on, e.g. the
     catalog version and the language) and field state: a filter form of some 150 options is
     written once, not on every view. No scope (nothing to key the choices on): rendered afresh."""
-    if scope is None:
-        return Markup(render_template(template, form=form))
-    key = (template, scope, field_state(form, exclude))
-    html = _kept.get(key)
+    key = None if scope is None else (template, scope, field_state(form, exclude))
+    html = _kept.get(key) if key is not None else None
     if html is None:
-        html = Markup(render_template(template, form=form))
-        if len(_kept) >= KEPT_MAX:
-            _kept.clear()
-        _kept[key] = html
+        html = Markup(render_template(template, form=form))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
+        if key is not None:
+            if len(_kept) >= KEPT_MAX:
+                _kept.clear()
+            _kept[key] = html
     return html

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, raiseload
 
 from tacenter.accounts.models import Organization, User
+from tacenter.catalog.cache import cached
+from tacenter.catalog.models import Topic
 from tacenter.extensions import db
 from tacenter.group_ta.models import (
     Collaborative,
@@ -26,6 +29,14 @@ from tacenter.outcomes.models import ObjectiveStatus, PlanObjective
 from tacenter.vocab import STAFF_SIDE
 
 PAGE = 100
+# What the event tables show (group_ta/_event_table.html, my_events.html): the collaborative's
+# name and the facilitators (their own statement, as the relationship loads them); the topics
+# and the owner stay unloaded, and reading them by mistake raises.
+TABLE_OPTIONS = (
+    joinedload(Event.collaborative).load_only(Collaborative.name, raiseload=True),
+    raiseload(Event.topics),
+    raiseload(Event.owner),
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +48,12 @@ class EventFilters:
     end: date | None = None
 
 
-def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE) -> list[Event]:
-    """The events `actor` may see, filtered, newest first (at most `limit`)."""
+def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE, table: bool = False) -> list[Event]:
+    """The events `actor` may see, filtered, newest first (at most `limit`); `table`: only what
+    the event tables show."""
     query = visible_events(actor)
+    if table:
+        query = query.options(*TABLE_OPTIONS)
     if filters.event_type:
         query = query.where(Event.event_type == filters.event_type)
     if filters.topic is not None:
@@ -65,6 +79,7 @@ def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
+            .options(*TABLE_OPTIONS)
             .where(Event.id.in_(mine), Event.event_date >= today, Event.status == "planned")
             .order_by(Event.event_date, Event.start_time, Event.id)
             .limit(limit)
@@ -92,11 +107,28 @@ def materials_of(event_id: int) -> list[EventMaterial]:
 
 
 def staff_people() -> list[tuple[int, str]]:
-    return db.session.execute(
+    """Active staff-side people, by name (kept per process until a name, role or active flag
+    changes: tacenter/catalog/cache.py)."""
+    return list(cached("group_ta_staff_people", _read_staff_people))
+
+
+def _read_staff_people() -> tuple[tuple[int, str], ...]:
+    rows = db.session.execute(
         select(User.id, User.name)
         .where(User.role.in_([r.value for r in STAFF_SIDE]), User.active)
         .order_by(User.name)
-    ).all()
+    )
+    return tuple((uid, name) for uid, name in rows)
+
+
+def all_topics() -> list[tuple[int, str]]:
+    """Every topic, retired ones too (old events keep theirs), by name: kept with the catalog copy."""
+    return list(cached("group_ta_all_topics", _read_all_topics))
+
+
+def _read_all_topics() -> tuple[tuple[int, str], ...]:
+    rows = db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))
+    return tuple((topic_id, name) for topic_id, name in rows)
 
 
 def organization_choices() -> list[tuple[int, str]]:

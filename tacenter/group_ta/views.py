@@ -9,7 +9,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
-from tacenter.catalog.models import Topic
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.event_surveys import services as event_surveys
@@ -32,16 +31,18 @@ def _today():
 
 
 def _topics():
-    return [(t.id, t.name) for t in db.session.scalars(db.select(Topic).order_by(Topic.name))]
+    return queries.all_topics()
 
 
 @bp.route("/events")
 @signed_in
 def event_list():
+    if current_user.role_enum == Role.REQUESTER:  # no filters: their organization's few events
+        events = queries.events_for(current_user, queries.EventFilters(), table=True)
+        return render_template("group_ta/my_events.html", events=events)
     form = EventFilterForm(request.args)
-    people = queries.staff_people()
     form.topic.choices = options([("", "Any topic"), *_topics()])
-    form.facilitator.choices = options([("", "Anyone"), *people])
+    form.facilitator.choices = options([("", "Anyone"), *queries.staff_people()])
     form.validate()
     filters = queries.EventFilters(
         event_type=form.type.data if not form.type.errors else "",
@@ -50,10 +51,7 @@ def event_list():
         start=form.start.data if not form.start.errors else None,
         end=form.end.data if not form.end.errors else None,
     )
-    if current_user.role_enum == Role.REQUESTER:
-        events = queries.events_for(current_user, queries.EventFilters())
-        return render_template("group_ta/my_events.html", events=events)
-    events = queries.events_for(current_user, filters)
+    events = queries.events_for(current_user, filters, table=True)
     return render_template(
         "group_ta/events.html", events=events, form=form, may_plan=permissions.may_create_event(current_user)
     )

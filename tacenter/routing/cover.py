@@ -31,9 +31,9 @@ def _away_on(user_id, today: date):
     )
 
 
-def covers_on(today: date, *, backup_id: int | None = None) -> dict[int, Cover]:
-    """Away person's id -> their cover, for everyone away on `today` whose backup can cover
-    (or only those `backup_id` covers for): one query."""
+def covers_query(today: date, *, backup_id: int | None = None):
+    """(away id, away name, backup id) of everyone away on `today` whose backup can cover (or only
+    those `backup_id` covers for), as a statement (the caseload reads it as a subquery)."""
     away, backup = aliased(User), aliased(User)
     query = (
         select(away.id, away.name, backup.id)
@@ -43,4 +43,10 @@ def covers_on(today: date, *, backup_id: int | None = None) -> dict[int, Cover]:
     )
     if backup_id is not None:
         query = query.where(backup.id == backup_id)
-    return {row[0]: Cover(*row) for row in db.session.execute(query)}
+    return query
+
+
+def covers_on(today: date, *, backup_id: int | None = None) -> dict[int, Cover]:
+    """Away person's id -> their cover, for everyone away on `today` whose backup can cover
+    (or only those `backup_id` covers for): one query."""
+    return {row[0]: Cover(*row) for row in db.session.execute(covers_query(today, backup_id=backup_id))}

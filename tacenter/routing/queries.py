@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only, raiseload, selectinload
 
 from tacenter.accounts.models import User
@@ -14,7 +14,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.routing import engine
-from tacenter.routing.cover import covers_on
+from tacenter.routing.cover import covers_query
 from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
 from tacenter.routing.scoring import number
 from tacenter.workflow.assignment import ASSIGNABLE_ROLES
@@ -92,11 +92,20 @@ class Caseload:
     covering: list[tuple[str, TARequest]] = field(default_factory=list)
 
 
-def _open_of(assignee_ids: list[int], actor: User) -> list[TARequest]:
+def _open_of(user_id: int, actor: User, *, today: date) -> list[tuple[TARequest, str]]:
+    """Open requests of `user_id` and of the colleagues away `today` whom they cover, each with
+    its assignee's name, in one query (the covered ones are read by the cover rule's own query)."""
+    covered = covers_query(today, backup_id=user_id).subquery()
+    # A join, not an IN: SQLite then reads each person's open requests by the (stage, assignee)
+    # index, where with IN it walked every open request to skip a sort of a few dozen rows.
+    who = union_all(select(literal(user_id).label("user_id")), select(covered.c[0])).subquery()
     return list(
-        db.session.scalars(
+        db.session.execute(
             visible_requests(actor)
-            .where(TARequest.assignee_id.in_(assignee_ids), TARequest.is_open())
+            .add_columns(User.name)
+            .join(who, who.c.user_id == TARequest.assignee_id)
+            .join(User, User.id == TARequest.assignee_id)
+            .where(TARequest.is_open())
             .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
             # What the caseload tables show; anything else read by mistake raises.
             .options(
@@ -113,7 +122,7 @@ def _open_of(assignee_ids: list[int], actor: User) -> list[TARequest]:
                 ),
                 raiseload("*"),
             )  # fmt: skip
-        )
+        ).tuples()
     )
 
 
@@ -136,13 +145,14 @@ def _sort(rows: list[TARequest], *, now: datetime, stalled_days: int) -> Caseloa
 
 def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> Caseload:
     """A person's open requests, sorted into what needs them, and what needs action on the
-    caseloads of colleagues away today whom they back up: three queries (plus topics)."""
-    result = _sort(_open_of([user_id], actor), now=now, stalled_days=stalled_days)
-    covers = covers_on(now.date(), backup_id=user_id)
-    if covers:
-        theirs = _sort(_open_of(sorted(covers), actor), now=now, stalled_days=stalled_days)
+    caseloads of colleagues away today whom they back up: one query."""
+    rows = _open_of(user_id, actor, today=now.date())
+    result = _sort([r for r, _ in rows if r.assignee_id == user_id], now=now, stalled_days=stalled_days)
+    away_names = {r.assignee_id: name for r, name in rows if r.assignee_id != user_id}
+    if away_names:
+        theirs = _sort([r for r, _ in rows if r.assignee_id != user_id], now=now, stalled_days=stalled_days)
         needing = {r.id: r for r in theirs.needing_action + theirs.due_soon + theirs.stalled}
-        result.covering = [(covers[r.assignee_id].away_name, r) for r in theirs.requests if r.id in needing]
+        result.covering = [(away_names[r.assignee_id], r) for r in theirs.requests if r.id in needing]
     return result
 
 
