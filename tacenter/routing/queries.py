@@ -122,7 +122,7 @@ def _open_of(user_id: int, actor: User, *, today: date) -> list[tuple[TARequest,
                 ),
                 raiseload("*"),
             )  # fmt: skip
-        ).tuples()
+        )
     )
 
 
