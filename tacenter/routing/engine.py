@@ -11,7 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import Integer, bindparam, case, func, literal_column, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
@@ -140,25 +152,29 @@ REQUESTS = (
     .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     .where(TARequest.id.in_(IDS))
 )
-TOPICS = (
-    select(ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level, Topic.name)
+# The fits of a page of requests, one statement: each branch is one factor (kind, request id,
+# user id, level, topic name, absence start, absence end), padded with typed NULLs.
+_NO_DATE = null().cast(Date)
+_NO_TEXT = null().cast(String)
+FITS = union_all(
+    select(
+        literal("topic"), ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level,
+        Topic.name, _NO_DATE, _NO_DATE,
+    )
     .join(StaffExpertise, StaffExpertise.topic_id == ta_request_topic.c.topic_id)
     .join(Topic, Topic.id == ta_request_topic.c.topic_id)
-    .where(ta_request_topic.c.ta_request_id.in_(IDS))
-)
-STATES = (
-    select(TARequest.id, StaffState.user_id)
+    .where(ta_request_topic.c.ta_request_id.in_(IDS)),
+    select(literal("state"), TARequest.id, StaffState.user_id, _NO_TEXT, _NO_TEXT, _NO_DATE, _NO_DATE)
     .join(StaffState, StaffState.state == TARequest.state)
-    .where(TARequest.id.in_(IDS))
-)
-PROGRAMS = (
-    select(TARequest.id, staff_program.c.user_id)
+    .where(TARequest.id.in_(IDS)),
+    select(literal("program"), TARequest.id, staff_program.c.user_id, _NO_TEXT, _NO_TEXT, _NO_DATE, _NO_DATE)
     .join(staff_program, staff_program.c.program_id == TARequest.program_id)
-    .where(TARequest.id.in_(IDS))
-)
-ABSENCES = select(StaffAbsence.user_id, StaffAbsence.starts_on, StaffAbsence.ends_on).where(
-    StaffAbsence.ends_on >= bindparam("first_day"), StaffAbsence.starts_on <= bindparam("last_day")
-)
+    .where(TARequest.id.in_(IDS)),
+    select(
+        literal("away"), null().cast(Integer), StaffAbsence.user_id, _NO_TEXT, _NO_TEXT,
+        StaffAbsence.starts_on, StaffAbsence.ends_on,
+    ).where(StaffAbsence.ends_on >= bindparam("first_day"), StaffAbsence.starts_on <= bindparam("last_day")),
+)  # fmt: skip
 # An index probe per person (ix_assignment_assignee_time), only for the people asked about.
 LAST_ASSIGNED = select(
     User.id,
@@ -182,17 +198,20 @@ def request_facts(request_ids: list[int]) -> list[RequestFacts]:
 
 
 def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fit]:
-    """(request id, user id) -> Fit, from one query per factor."""
-    ids = {"ids": [r.id for r in requests]}
-    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
-    for request_id, user_id, level, name in db.session.execute(TOPICS, ids):
-        fits[request_id, user_id].topics.append((level, name))
-    for request_id, user_id in db.session.execute(STATES, ids):
-        fits[request_id, user_id].covers_state = True
-    for request_id, user_id in db.session.execute(PROGRAMS, ids):
-        fits[request_id, user_id].supports_program = True
+    """(request id, user id) -> Fit, from one query (a branch per factor)."""
     last_day = max([r.needed_by or today for r in requests] + [today])
-    absences = db.session.execute(ABSENCES, {"first_day": today, "last_day": last_day}).all()
+    params = {"ids": [r.id for r in requests], "first_day": today, "last_day": last_day}
+    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
+    absences = []
+    for kind, request_id, user_id, level, name, starts, ends in db.session.execute(FITS, params):
+        if kind == "topic":
+            fits[request_id, user_id].topics.append((level, name))
+        elif kind == "state":
+            fits[request_id, user_id].covers_state = True
+        elif kind == "program":
+            fits[request_id, user_id].supports_program = True
+        else:
+            absences.append((user_id, starts, ends))
     for request in requests:
         on = request.needed_by or today
         for user_id, starts, ends in absences:
@@ -204,7 +223,9 @@ def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fi
 
 
 def last_assigned(user_ids: set[int]) -> dict[int, datetime]:
-    """When each of these people last got a request: one query."""
+    """When each of these people last got a request: one query (none for no one)."""
+    if not user_ids:
+        return {}
     rows = db.session.execute(LAST_ASSIGNED, {"ids": sorted(user_ids)})
     return {user_id: when for user_id, when in rows if when is not None}
 
@@ -233,15 +254,18 @@ def rank_many(
     settings: RoutingSettings | None = None,
     include_ineligible: bool = False,
     why_none: dict[int, list[str]] | None = None,
+    requests: list[RequestFacts] | None = None,
+    staff: list[StaffFacts] | None = None,
 ) -> dict[int, list[Candidate]]:
     """Ranked candidates for each request: a fixed number of queries for any number of requests.
 
-    Pass a dict as `why_none` to get, for each request no one is eligible for, why not."""
+    Pass a dict as `why_none` to get, for each request no one is eligible for, why not; pass the
+    requests' facts and the staff's when the page has read them already (triage)."""
     if not request_ids:
         return {}
     settings = settings or current_settings()
-    requests = request_facts(request_ids)
-    staff = staff_facts(settings)
+    requests = request_facts(request_ids) if requests is None else requests
+    staff = staff_facts(settings) if staff is None else staff
     fits = _fits(requests, today)
     # When a topic match is required, people without one are skipped unless we must explain.
     skip_unmatched = settings.require_topic and not include_ineligible

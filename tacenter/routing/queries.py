@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import aliased, joinedload, load_only, raiseload, selectinload
+from sqlalchemy.orm import aliased, load_only, raiseload
 
 from tacenter.accounts.models import User
 from tacenter.delivery.models import TAActivity
@@ -18,29 +18,11 @@ from tacenter.routing.cover import covers_query
 from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
 from tacenter.routing.scoring import number
 from tacenter.workflow.assignment import ASSIGNABLE_ROLES
-from tacenter.workflow.rules import UNASSIGNED, Stage
+from tacenter.workflow.rules import Stage
 
 DUE_SOON_DAYS = 14
 # Stages where the next move is the assignee's: not started yet, or delivered and not closed.
 NEEDS_ACTION = {Stage.ASSIGNED.value: "Not started", Stage.DELIVERED.value: "Delivered, not closed"}
-
-
-def triage_query(actor: User):
-    """Unassigned open requests, oldest first, through the same scoping as every list."""
-    return (
-        visible_requests(actor)
-        # is_open() adds nothing logically; it lets the planner walk the open-requests index.
-        .where(TARequest.is_open(), TARequest.stage.in_([s.value for s in UNASSIGNED]))
-        .where(TARequest.assignee_id.is_(None))
-        .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
-        # What the triage table shows; the requester and the (absent) assignee stay unloaded.
-        .options(
-            joinedload(TARequest.organization),
-            joinedload(TARequest.program),
-            selectinload(TARequest.topics),
-            raiseload("*"),
-        )
-    )
 
 
 # Statements built once, at import, as engine.py's are: the tier weights are bound at execution.
@@ -72,13 +54,14 @@ TEAM = (
 )
 
 
+def option(uid: int, name: str, cap, load) -> tuple[int, str]:
+    return uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name
+
+
 def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
     """Everyone assignable, with their load where they have a profile: one query."""
     rows = db.session.execute(STAFF_OPTIONS, engine.load_params(settings))
-    return [
-        (uid, f"{name} ({number(load or 0)} of {number(cap)})" if cap is not None else name)
-        for uid, name, cap, load in rows
-    ]
+    return [option(uid, name, cap, load) for uid, name, cap, load in rows]
 
 
 @dataclass

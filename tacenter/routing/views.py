@@ -12,7 +12,7 @@ from tacenter.errors import DomainError, InvalidTransition, NotFound
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.reports.periods import parse_period, period_choices, quarter_of
-from tacenter.routing import engine, queries, services
+from tacenter.routing import engine, queries, services, triage_queries
 from tacenter.routing.blueprint import LEADS, WORKERS, bp
 from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm, TeamPeriodForm
 from tacenter.timeliness.business_days import local_date
@@ -28,16 +28,21 @@ def _version(value) -> int | None:
 def _render_triage(problem: str | None = None, status: int = 200):
     settings = engine.settings_for_reading()
     page = db.paginate(
-        queries.triage_query(current_user),
+        triage_queries.triage_query(current_user),
         page=request.args.get("page", 1, type=int) or 1,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
     why_none: dict[int, list[str]] = {}
+    routable, staff = triage_queries.triage_staff(settings)
     ranked = engine.rank_many(
-        [r.id for r in page.items], today=utcnow().date(), settings=settings, why_none=why_none
+        [r.id for r in page.items],
+        today=utcnow().date(),
+        settings=settings,
+        why_none=why_none,
+        requests=[triage_queries.request_facts(r) for r in page.items],
+        staff=routable,
     )
-    staff = queries.staff_options(settings)
     bulk = BulkAssignForm(formdata=None)
     bulk.assignee_id.choices = options([("", "Each to its top suggestion")] + staff)
     return render_template(

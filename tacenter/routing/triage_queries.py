@@ -1,0 +1,74 @@
+"""Read-only queries of the triage page: its requests, and the staff for routing and the picker."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
+
+from tacenter.accounts.models import User
+from tacenter.extensions import db
+from tacenter.intake.models import TARequest
+from tacenter.intake.permissions import visible_requests
+from tacenter.routing import engine, queries
+from tacenter.routing.models import RoutingSettings, StaffProfile
+from tacenter.routing.scoring import RequestFacts, StaffFacts
+from tacenter.workflow.assignment import ASSIGNABLE_ROLES
+from tacenter.workflow.rules import UNASSIGNED
+
+
+def triage_query(actor: User):
+    """Unassigned open requests, oldest first, through the same scoping as every list."""
+    return (
+        visible_requests(actor)
+        # is_open() adds nothing logically; it lets the planner walk the open-requests index.
+        .where(TARequest.is_open(), TARequest.stage.in_([s.value for s in UNASSIGNED]))
+        .where(TARequest.assignee_id.is_(None))
+        .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+        # What the triage table shows; the requester and the (absent) assignee stay unloaded.
+        .options(
+            joinedload(TARequest.organization),
+            joinedload(TARequest.program),
+            selectinload(TARequest.topics),
+            raiseload("*"),
+        )
+    )
+
+
+LOADS = engine.loads_subquery()
+BACKUP = aliased(User, name="backup")
+# Triage's two lists in one statement: the picker's (staff_options) and the routable people's
+# (engine.STAFF: those with an active profile), in the same order.
+TRIAGE_STAFF = (
+    select(
+        User.id, User.name, StaffProfile.capacity, LOADS.c.load, StaffProfile.user_id, StaffProfile.active,
+        LOADS.c.open_count, BACKUP.name, StaffProfile.backup_user_id,
+    )
+    .outerjoin(StaffProfile, StaffProfile.user_id == User.id)
+    .outerjoin(LOADS, LOADS.c.user_id == User.id)
+    .outerjoin(BACKUP, BACKUP.id == StaffProfile.backup_user_id)
+    .where(User.active, User.role.in_(ASSIGNABLE_ROLES))
+    .order_by(User.name, User.id)
+)  # fmt: skip
+
+
+def triage_staff(settings: RoutingSettings) -> tuple[list[StaffFacts], list[tuple[int, str]]]:
+    """The routable people (as engine.staff_facts reads them) and staff_options: one query."""
+    facts, choices = [], []
+    for uid, name, cap, load, profile, active, open_count, backup_name, backup_id in db.session.execute(
+        TRIAGE_STAFF, engine.load_params(settings)
+    ):
+        choices.append(queries.option(uid, name, cap, load))
+        if profile is not None and active:
+            facts.append(StaffFacts(uid, name, float(cap), float(load or 0), int(open_count or 0), None,
+                                    backup_name, backup_id))  # fmt: skip
+    return facts, choices
+
+
+def request_facts(ta_request: TARequest) -> RequestFacts:
+    """What routing reads of a request (engine.REQUESTS), from one loaded with its program."""
+    program = ta_request.program
+    return RequestFacts(
+        ta_request.id, ta_request.reference, ta_request.state, ta_request.program_id,
+        program.name if program is not None else None, ta_request.tier, ta_request.needed_by,
+        ta_request.version,
+    )  # fmt: skip
