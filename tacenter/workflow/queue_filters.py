@@ -60,6 +60,37 @@ def bind(formdata, choices: QueueChoices) -> QueueFilterForm:
     return form
 
 
+@dataclass(frozen=True)
+class ReadFilters:
+    """What the queue page takes from its query string: the filters, the set ones as link
+    arguments, the page number and the filter fields' HTML."""
+
+    filters: QueueFilters
+    current: dict[str, str]
+    page: int
+    fields_html: object
+
+
+READ_MAX = 256  # query strings kept per process; emptied when full (free text makes many)
+_read: dict[tuple, ReadFilters] = {}
+
+
+def read(args: MultiDict) -> ReadFilters:
+    """The page's filters from `args`, bound and validated once per catalog version, language
+    and query string (the same few views are asked for over and over)."""
+    version = current_version()
+    key = None if version is None else (version, locale_id(), tuple(args.items(multi=True)))
+    found = _read.get(key) if key is not None else None
+    if found is None:
+        form = bind(args, QueueChoices.load())
+        found = ReadFilters(filters_of(form), filter_args(form), form.page.data or 1, render_fields(form))
+        if key is not None:
+            if len(_read) >= READ_MAX:
+                _read.clear()
+            _read[key] = found
+    return found
+
+
 def render_fields(form: QueueFilterForm):
     """The filter fields' HTML: their choices depend on the catalog version and the language."""
     version = current_version()

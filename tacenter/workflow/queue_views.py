@@ -36,19 +36,16 @@ def _queue_args(args: dict[str, str]) -> dict[str, str]:
 
 
 def _render_queue(save_form: SaveViewForm | None = None, status: int = 200):
+    read = queue_filters.read(request.args)
+    current = dict(read.current)
+    page = table.paginate(queries.queue_query(current_user, read.filters), page=read.page)
     choices_ = queue_filters.QueueChoices.load()
-    form = queue_filters.bind(request.args, choices_)
-    current = queue_filters.filter_args(form)
-    page = table.paginate(
-        queries.queue_query(current_user, queue_filters.filters_of(form)), page=form.page.data or 1
-    )
     shared = [(v.name, queue_filters.clean_args(v.filters, choices_)) for v in saved_views.SHARED_VIEWS]
     own = [(v, queue_filters.clean_args(v.filters, choices_)) for v in saved_views.views_of(current_user)]
     # Timeliness is staff-side information; requesters do not reach the queue anyway.
     return render_template(
         "workflow/queue.html",
-        form=form,
-        filter_fields=queue_filters.render_fields(form),
+        filter_fields=read.fields_html,
         page=page,
         timeliness=assess_requests(page.items),
         tier_labels={value: str(label) for value, label in TIER_LABELS.items()},  # translated once
