@@ -88,3 +88,29 @@ def test_a_grant_added_to_the_organization_shows_on_its_next_form(client, auth, 
     values = GrantValues(program.id, "H79SM000123", date(2025, 9, 30), date(2030, 9, 29))
     save_grant(requester.organization_id, values, actor=admin)
     assert "H79SM000123" in _form(client)
+
+
+def _queue(client, query: str = "") -> str:
+    response = client.get("/queue" + query)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_queue_filters_show_catalog_edits_and_each_views_selection(client, auth, db_session):
+    """The queue keeps its filter fields' HTML per catalog version, language and query string."""
+    staff, admin = UserFactory(role="staff", name="Dana Staff"), UserFactory(role="admin")
+    home_visiting = TopicFactory(name="Home visiting")
+    auth.login(staff)
+    assert "Home visiting" in _queue(client)
+
+    create_entry("topic", "Family engagement", actor=admin)
+    assert "Family engagement" in _queue(client)
+    staff.name = "Dana Renamed"
+    db_session.commit()
+    html = _queue(client)
+    assert ">Dana Renamed</option>" in html and ">Dana Staff</option>" not in html
+
+    chosen = f'<option value="{home_visiting.id}" selected>Home visiting</option>'
+    assert chosen in _queue(client, f"?topic={home_visiting.id}")
+    assert chosen not in _queue(client) and f'<option value="{home_visiting.id}">' in _queue(client)
+    assert chosen in _queue(client, f"?topic={home_visiting.id}")  # kept, and still selected
