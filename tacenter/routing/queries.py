@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Date, Integer, bindparam, cast, func, select, union_all
 from sqlalchemy.orm import aliased, load_only, raiseload
 
 from tacenter.accounts.models import User
@@ -75,38 +75,36 @@ class Caseload:
     covering: list[tuple[str, TARequest]] = field(default_factory=list)
 
 
+# Built once (statements cost more to build than to run): the person, and the colleagues away on
+# the day whom they cover (the cover rule's own query). Bind `caseload_user` and `cover_day`.
+_CASELOAD_USER = bindparam("caseload_user", type_=Integer)
+_COVERED = covers_query(bindparam("cover_day", type_=Date), backup_id=_CASELOAD_USER).subquery()
+# A join, not an IN: SQLite then reads each person's open requests by the (stage, assignee)
+# index, where with IN it walked every open request to skip a sort of a few dozen rows.
+_WHO = union_all(select(cast(_CASELOAD_USER, Integer).label("user_id")), select(_COVERED.c[0])).subquery()
+# What the caseload tables show; anything else read by mistake raises.
+_CASELOAD_COLUMNS = (
+    load_only(
+        TARequest.reference, TARequest.title, TARequest.stage, TARequest.needed_by, TARequest.updated_at,
+        TARequest.version, TARequest.assignee_id, TARequest.submitted_at, raiseload=True,
+    ),
+    raiseload("*"),
+)  # fmt: skip
+
+
 def _open_of(user_id: int, actor: User, *, today: date) -> list[tuple[TARequest, str]]:
     """Open requests of `user_id` and of the colleagues away `today` whom they cover, each with
-    its assignee's name, in one query (the covered ones are read by the cover rule's own query)."""
-    covered = covers_query(today, backup_id=user_id).subquery()
-    # A join, not an IN: SQLite then reads each person's open requests by the (stage, assignee)
-    # index, where with IN it walked every open request to skip a sort of a few dozen rows.
-    who = union_all(select(literal(user_id).label("user_id")), select(covered.c[0])).subquery()
-    return list(
-        db.session.execute(
-            visible_requests(actor)
-            .add_columns(User.name)
-            .join(who, who.c.user_id == TARequest.assignee_id)
-            .join(User, User.id == TARequest.assignee_id)
-            .where(TARequest.is_open())
-            .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
-            # What the caseload tables show; anything else read by mistake raises.
-            .options(
-                load_only(
-                    TARequest.reference,
-                    TARequest.title,
-                    TARequest.stage,
-                    TARequest.needed_by,
-                    TARequest.updated_at,
-                    TARequest.version,
-                    TARequest.assignee_id,
-                    TARequest.submitted_at,
-                    raiseload=True,
-                ),
-                raiseload("*"),
-            )  # fmt: skip
-        )
+    its assignee's name, in one query."""
+    query = (
+        visible_requests(actor)
+        .add_columns(User.name)
+        .join(_WHO, _WHO.c.user_id == TARequest.assignee_id)
+        .join(User, User.id == TARequest.assignee_id)
+        .where(TARequest.is_open())
+        .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
+        .options(*_CASELOAD_COLUMNS)
     )
+    return list(db.session.execute(query, {"caseload_user": user_id, "cover_day": today}))
 
 
 def _sort(rows: list[TARequest], *, now: datetime, stalled_days: int) -> Caseload:
