@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, raiseload, selectinload
 
-from tacenter.accounts.models import User
+from tacenter.accounts.models import Organization, User
+from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
@@ -14,6 +15,20 @@ from tacenter.routing.models import RoutingSettings, StaffProfile
 from tacenter.routing.scoring import RequestFacts, StaffFacts
 from tacenter.workflow.assignment import ASSIGNABLE_ROLES
 from tacenter.workflow.rules import UNASSIGNED
+
+# What the triage table and routing read: the requester, the (absent) assignee and every other
+# column stay unloaded, and reading them by mistake raises.
+TRIAGE_LOADS = (
+    load_only(
+        TARequest.reference, TARequest.title, TARequest.version, TARequest.state, TARequest.tier,
+        TARequest.program_id, TARequest.organization_id, TARequest.submitted_at, TARequest.needed_by,
+        raiseload=True,
+    ),
+    joinedload(TARequest.organization).load_only(Organization.name, Organization.status, raiseload=True),
+    joinedload(TARequest.program).load_only(GrantProgram.name, raiseload=True),
+    selectinload(TARequest.topics).load_only(Topic.name, raiseload=True),
+    raiseload("*"),
+)  # fmt: skip
 
 
 def triage_query(actor: User):
@@ -24,13 +39,7 @@ def triage_query(actor: User):
         .where(TARequest.is_open(), TARequest.stage.in_([s.value for s in UNASSIGNED]))
         .where(TARequest.assignee_id.is_(None))
         .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
-        # What the triage table shows; the requester and the (absent) assignee stay unloaded.
-        .options(
-            joinedload(TARequest.organization),
-            joinedload(TARequest.program),
-            selectinload(TARequest.topics),
-            raiseload("*"),
-        )
+        .options(*TRIAGE_LOADS)
     )
 
 
