@@ -60,27 +60,33 @@ def _decoder(type_, dialect):
     return lambda value: decorator.process_result_value(base(value), dialect)
 
 
-def load(branches: dict[str, Select]) -> dict[str, list[dict]]:
-    """{key: [row as {label: value}]} for each branch's select, in one statement.
+class Bundle:
+    """One UNION ALL of `branches` ({key: select}), built once: keep it (per dialect) and load
+    it with the values of its bind parameters. Build a bundle once, not per page: turning the
+    selects into one statement costs more than running it."""
 
-    Rows come in no particular order: sort them in Python."""
-    dialect = db.session.get_bind().dialect
-    build = func.json_build_object if dialect.name == "postgresql" else func.json_object
-    parts, decoders = [], {}
-    for key, select in branches.items():
-        assert _KEY.match(key), key
-        # Each branch reads its select as a subquery (which both databases flatten), so any
-        # select works here, joins included, whatever its columns.
-        columns = list(select.subquery(key).c)
-        decoders[key] = {c.key: _decoder(c.type, dialect) for c in columns}
-        pairs = [x for c in columns for x in (literal_column(f"'{c.key}'"), c)]
-        parts.append(Select(literal_column(f"'{key}'").label("k"), build(*pairs).label("v")))
-    rows = defaultdict(list)
-    for key, value in db.session.execute(union_all(*parts)):
-        value = json.loads(value) if isinstance(value, str) else value
-        decode = decoders[key]
-        rows[key].append({name: decode[name](v) for name, v in value.items()})
-    return rows
+    def __init__(self, branches: dict[str, Select], dialect):
+        self.dialect = dialect
+        build = func.json_build_object if dialect.name == "postgresql" else func.json_object
+        parts, self.decoders = [], {}
+        for key, select in branches.items():
+            assert _KEY.match(key), key
+            # Each branch reads its select as a subquery (which both databases flatten), so any
+            # select works here, joins included, whatever its columns.
+            columns = list(select.subquery(key).c)
+            self.decoders[key] = {c.key: _decoder(c.type, dialect) for c in columns}
+            pairs = [x for c in columns for x in (literal_column(f"'{c.key}'"), c)]
+            parts.append(Select(literal_column(f"'{key}'").label("k"), build(*pairs).label("v")))
+        self.statement = union_all(*parts)
+
+    def load(self, **params) -> dict[str, list[dict]]:
+        """{key: [row as {label: value}]}; rows come in no particular order: sort them in Python."""
+        rows = defaultdict(list)
+        for key, value in db.session.execute(self.statement, params):
+            value = json.loads(value) if isinstance(value, str) else value
+            decode = self.decoders[key]
+            rows[key].append({name: decode[name](v) for name, v in value.items()})
+        return rows
 
 
 def instances(model, rows: list[dict]) -> list:

@@ -12,15 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, union
+from sqlalchemy import Integer, bindparam, select, union
 
 from tacenter import bundle
 from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.conversation.models import Message
 from tacenter.conversation.queries import visible_kinds
+from tacenter.delivery.models import (
+    ActivityHistory,
+    PlanChange,
+    PlanGoal,
+    PlanStep,
+    TAActivity,
+    ta_activity_topic,
+)
 from tacenter.delivery.queries import survey_for
-from tacenter.delivery.models import ActivityHistory, PlanChange, PlanGoal, PlanStep, TAActivity, ta_activity_topic
+from tacenter.extensions import db
 from tacenter.files.models import Attachment
 from tacenter.intake.models import RequestChange, TARequest, ta_request_topic
 from tacenter.notifications.models import EmailOutbox, Notification, NotificationPreference
@@ -62,16 +70,16 @@ class PageRows:
         return self.rows.get(key, [])
 
 
-def _where(model, key: str, ta_request_id: int, actor: User):
+def _where(model, key: str, ta_request_id, kinds: tuple[str, ...]):
     query = bundle.model_select(model).where(model.ta_request_id == ta_request_id)
     if key == "message":
-        query = query.where(Message.kind.in_(visible_kinds(actor)))
+        query = query.where(Message.kind.in_(kinds))
     if key == "survey":
         query = query.where(SurveySubmission.purpose == "post_request")
     return query
 
 
-def _topics(link, link_column, ta_request_id_column, ta_request_id: int):
+def _topics(link, link_column, ta_request_id_column, ta_request_id):
     return (
         bundle.model_select(Topic)
         .add_columns(link_column.label("link_id"))
@@ -80,7 +88,7 @@ def _topics(link, link_column, ta_request_id_column, ta_request_id: int):
     )
 
 
-def _told(ta_request_id: int):
+def _told(ta_request_id):
     return (
         select(
             Notification.id,
@@ -93,31 +101,47 @@ def _told(ta_request_id: int):
         )
         .join_from(Notification, User, User.id == Notification.user_id)
         .outerjoin_from(Notification, EmailOutbox, EmailOutbox.notification_id == Notification.id)
-        .outerjoin_from(Notification, NotificationPreference, NotificationPreference.user_id == Notification.user_id)
+        .outerjoin_from(
+            Notification, NotificationPreference, NotificationPreference.user_id == Notification.user_id
+        )
         .where(Notification.ta_request_id == ta_request_id)
     )
+
+
+_BUNDLES: dict[tuple, bundle.Bundle] = {}
+
+
+def _bundle(staff: bool, kinds: tuple[str, ...], dialect) -> bundle.Bundle:
+    """The page's statement for one side (staff or requester), built once per process."""
+    key = (staff, kinds, dialect.name)
+    if key not in _BUNDLES:
+        pieces = dict(_SHARED, **(_STAFF if staff else {}))
+        rid = bindparam("ta_request_id", type_=Integer)
+        branches = {key: _where(model, key, rid, kinds) for key, (model, _, _) in pieces.items()}
+        branches["topic"] = _topics(
+            ta_request_topic, ta_request_topic.c.ta_request_id, ta_request_topic.c.ta_request_id, rid
+        )
+        people = [
+            select(getattr(model, fk)).where(model.ta_request_id == rid)
+            for model, links, _ in pieces.values()
+            for fk in links.values()
+        ]
+        branches["user"] = bundle.model_select(User, only=_USER_COLUMNS).where(User.id.in_(union(*people)))
+        if staff:
+            branches["activity_topic"] = _topics(
+                ta_activity_topic, ta_activity_topic.c.ta_activity_id, TAActivity.ta_request_id, rid
+            ).join_from(ta_activity_topic, TAActivity, TAActivity.id == ta_activity_topic.c.ta_activity_id)
+            branches["told"] = _told(rid)
+        _BUNDLES[key] = bundle.Bundle(branches, dialect)
+    return _BUNDLES[key]
 
 
 def load_page_rows(ta_request: TARequest, actor: User) -> PageRows:
     """One statement for all of the page's lists; see the module's docstring."""
     pieces = dict(_SHARED, **(_STAFF if actor.is_staff_side else {}))
     rid = ta_request.id
-    branches = {key: _where(model, key, rid, actor) for key, (model, _, _) in pieces.items()}
-    branches["topic"] = _topics(
-        ta_request_topic, ta_request_topic.c.ta_request_id, ta_request_topic.c.ta_request_id, rid
-    )
-    people = [
-        select(getattr(model, fk)).where(model.ta_request_id == rid)
-        for model, links, _ in pieces.values()
-        for fk in links.values()
-    ]
-    branches["user"] = bundle.model_select(User, only=_USER_COLUMNS).where(User.id.in_(union(*people)))
-    if actor.is_staff_side:
-        branches["activity_topic"] = _topics(
-            ta_activity_topic, ta_activity_topic.c.ta_activity_id, TAActivity.ta_request_id, rid
-        ).join_from(ta_activity_topic, TAActivity, TAActivity.id == ta_activity_topic.c.ta_activity_id)
-        branches["told"] = _told(rid)
-    raw = bundle.load(branches)
+    loader = _bundle(actor.is_staff_side, tuple(visible_kinds(actor)), db.session.get_bind().dialect)
+    raw = loader.load(ta_request_id=rid)
     users = {u.id: u for u in bundle.instances(User, raw["user"])}
     page = PageRows()
     for key, (model, links, order) in pieces.items():

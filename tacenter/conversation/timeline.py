@@ -1,7 +1,7 @@
 """One timeline for the request page: stage changes, assignments, edits of the request, replies,
 notes, files, activities, TA plan changes and the survey, in time order, each with who was told
-and how. Read in one statement (conversation.page_rows) whatever the size, and only what `actor` may see: internal
-notes, assignments, activities and who was notified are staff-only.
+and how. Read in one statement (conversation.page_rows) whatever the size, and only what
+`actor` may see: internal notes, assignments, activities and who was notified are staff-only.
 """
 
 from __future__ import annotations
