@@ -1,7 +1,8 @@
 """Everything the request page shows of one request's history and record, in one statement
 (tacenter/bundle.py): stage changes, edits, files, messages, plan changes, the plan, the survey
 answer, the request's topics and the people named; for the staff side also assignments,
-activities with their topics and history, who was notified, and reminders.
+activities with their topics and history, who was notified, reminders, and the survey answer's
+items (conversation/page_survey.py).
 
 What `actor` may not see is not read at all: internal notes, assignments, activities,
 notifications and reminders are staff-only, exactly as in the queries they replace.
@@ -17,6 +18,7 @@ from sqlalchemy import Integer, bindparam, select, union
 from tacenter import bundle
 from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
+from tacenter.conversation import page_survey
 from tacenter.conversation.models import Message
 from tacenter.conversation.queries import visible_kinds
 from tacenter.delivery.models import (
@@ -27,7 +29,6 @@ from tacenter.delivery.models import (
     TAActivity,
     ta_activity_topic,
 )
-from tacenter.delivery.queries import survey_for
 from tacenter.extensions import db
 from tacenter.files.models import Attachment
 from tacenter.intake.models import RequestChange, TARequest, ta_request_topic
@@ -132,6 +133,7 @@ def _bundle(staff: bool, kinds: tuple[str, ...], dialect) -> bundle.Bundle:
                 ta_activity_topic, ta_activity_topic.c.ta_activity_id, TAActivity.ta_request_id, rid
             ).join_from(ta_activity_topic, TAActivity, TAActivity.id == ta_activity_topic.c.ta_activity_id)
             branches["told"] = _told(rid)
+            branches.update(page_survey.branches(rid))
         _BUNDLES[key] = bundle.Bundle(branches, dialect)
     return _BUNDLES[key]
 
@@ -156,11 +158,9 @@ def load_page_rows(ta_request: TARequest, actor: User) -> PageRows:
             (t["created_at"], t["kind"], t["name"], t["emailed"], t["digest_pending"], t["email_mode"])
             for t in sorted(raw["told"], key=lambda t: t["id"])
         ]
-    # Staff read the answers' summary, the one list kept out of the bundle: a second statement
-    # (and the survey's own eager loads) only on a request whose requester answered it.
     page.survey = next(iter(page["survey"]), None)
-    if page.survey is not None and actor.is_staff_side:
-        page.survey = survey_for(rid)
+    if page.survey is not None and actor.is_staff_side:  # the staff read its answers' summary
+        page.survey = page_survey.assemble(page.survey, raw)
     goals = {g.id: g for g in page["goal"]}
     bundle.link(page["step"], "goal", "goal_id", goals)
     return page
