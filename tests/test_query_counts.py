@@ -124,3 +124,33 @@ def test_pages_send_the_pinned_number_of_statements(app, client, auth):
         auth.logout()
     dialect = db.engine.dialect.name
     assert counts == {key: pin[dialect] if isinstance(pin, dict) else pin for key, pin in PINNED.items()}
+
+
+def test_request_page_reads_a_full_record_in_three_statements(app, client, auth):
+    """An answered, closed request with activities, as each side sees it: the sign-in lookup,
+    the request, and one UNION ALL (conversation/page_rows.py), however much it holds."""
+    from tacenter.delivery.models import TAActivity
+    from tacenter.surveys.models import SurveySubmission
+
+    seed_demo(request_count=60)
+    answered = (
+        select(TARequest)
+        .join(SurveySubmission, SurveySubmission.ta_request_id == TARequest.id)
+        .where(SurveySubmission.purpose == "post_request")
+        .where(TARequest.id.in_(select(TAActivity.ta_request_id)))
+        .order_by(TARequest.id)
+    )
+    ta_request = db.session.scalars(answered).first()
+    assert ta_request is not None
+    for role, shown in (("staff", "Quality: "), ("requester", "answered the satisfaction survey")):
+        query = select(User).where(User.role == role).order_by(User.id)
+        if role == "requester":
+            query = query.where(User.organization_id == ta_request.organization_id)
+        auth.login(db.session.scalar(query), password="demo-password")
+        client.get(f"/requests/{ta_request.reference}")  # the first fills the process's copies
+        with StatementCounter(db.engine) as counter:
+            response = client.get(f"/requests/{ta_request.reference}")
+        assert response.status_code == 200
+        assert shown in response.get_data(as_text=True)
+        assert counter.count == 3, (role, counter.statements)
+        auth.logout()
