@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Numeric, Select, func, literal_column, union_all
-from sqlalchemy.orm import attributes, class_mapper
+from sqlalchemy.orm import attributes, class_mapper, make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
 
 from tacenter.extensions import db
@@ -99,6 +99,14 @@ def instances(model, rows: list[dict]) -> list:
             attributes.set_committed_value(obj, name, value)
         made.append(obj)
     return made
+
+
+def persistent(objects: list) -> list:
+    """`objects` as the session's own, clean (no SQL): for hanging on a persistent object, which
+    a later add or flush may cascade to."""
+    for obj in objects:
+        make_transient_to_detached(obj)
+    return [db.session.merge(obj, load=False) for obj in objects]
 
 
 def set_list(obj, relationship: str, values: list) -> None:

@@ -10,6 +10,7 @@ from flask import current_app, render_template
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
+from tacenter import bundle
 from tacenter.catalog.queries import topic_choices
 from tacenter.conversation.forms import NoteForm, ReplyForm
 from tacenter.conversation.page_rows import load_page_rows
@@ -69,7 +70,7 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
     plan_refused = forms.get("goal_form") or forms.get("step_form")
     rows = load_page_rows(ta_request, actor)
     if "topics" not in ta_request.__dict__:  # the view read the request without them
-        set_committed_value(ta_request, "topics", rows["topic"])
+        set_committed_value(ta_request, "topics", bundle.persistent(rows["topic"]))
     activities = [a for a in rows["activity"] if a.deleted_at is None]
     goals, steps, survey = rows["goal"], rows["step"], rows.survey
     survey_open = (
