@@ -31,9 +31,10 @@ from tacenter.workflow.forms import AssignForm, StageForm
 
 def _stage_forms(ta_request, stage_form, assign_form):
     transitions = services.allowed_transitions(ta_request, current_user)
-    stage_form = stage_form or StageForm(formdata=None, version=ta_request.version)
-    stage_form.target.choices = options([(t.target.value, t.action) for t in transitions])
-    stage_form.version.data = ta_request.version
+    if transitions:  # no move to offer (a requester, a finished request): no form to build
+        stage_form = stage_form or StageForm(formdata=None, version=ta_request.version)
+        stage_form.target.choices = options([(t.target.value, t.action) for t in transitions])
+        stage_form.version.data = ta_request.version
     if current_user.role_enum in (Role.LEAD, Role.ADMIN):
         assign_form = assign_form or AssignForm(formdata=None, assignee_id=ta_request.assignee_id)
         assign_form.assignee_id.choices = options([(u.id, u.name) for u in assignment.assignable_staff()])
