@@ -79,6 +79,9 @@ def test_query_count_does_not_grow_with_the_data(app, client, auth, role):
 # process's copy, and the header's unread count and the catalog version from the sign-in lookup.
 PINNED = {
     ("requester", "GET", "/requests/new"): 1,
+    # The request page: the sign-in lookup, the request, and everything else in one UNION ALL
+    # (conversation/page_rows.py), a survey answer's items included.
+    ("requester", "GET", "/requests/<ref>"): 3,
     # The session, the leads with their email modes; then Core INSERTs: the request with its
     # reference (no UPDATE), its topic, its first stage, the notices and the emails, each one
     # statement (intake/writing.py, notifications/bulk.py). Topics and webhook subscriptions come
@@ -89,7 +92,7 @@ PINNED = {
     # Its requests and the covered colleagues' are one query; the event table loads no topics.
     ("staff", "GET", "/caseload"): 4,
     ("staff", "GET", "/events"): 3,
-    ("staff", "GET", "/requests/<ref>"): 16,
+    ("staff", "GET", "/requests/<ref>"): 3,
     # Routing's fits in one UNION ALL; the routable staff and the picker in one query.
     ("lead", "GET", "/triage"): 6,
     # Served from the worker's snapshots: the session and the snapshot row, nothing else.
@@ -109,7 +112,10 @@ def test_pages_send_the_pinned_number_of_statements(app, client, auth):
     for role in dict.fromkeys(role for role, _, _ in PINNED):
         user = db.session.scalar(select(User).where(User.role == role).order_by(User.id))
         auth.login(user, password="demo-password")
-        reference = db.session.scalar(select(TARequest.reference).order_by(TARequest.id.desc()))
+        newest = select(TARequest.reference).order_by(TARequest.id.desc())
+        if role == "requester":  # a request of their own organization
+            newest = newest.where(TARequest.organization_id == user.organization_id)
+        reference = db.session.scalar(newest)
         for pinned_role, method, path in PINNED:
             if pinned_role != role:
                 continue
@@ -131,3 +137,33 @@ def test_pages_send_the_pinned_number_of_statements(app, client, auth):
         auth.logout()
     dialect = db.engine.dialect.name
     assert counts == {key: pin[dialect] if isinstance(pin, dict) else pin for key, pin in PINNED.items()}
+
+
+def test_request_page_reads_a_full_record_in_three_statements(app, client, auth):
+    """An answered, closed request with activities, as each side sees it: the sign-in lookup,
+    the request, and one UNION ALL (conversation/page_rows.py), however much it holds."""
+    from tacenter.delivery.models import TAActivity
+    from tacenter.surveys.models import SurveySubmission
+
+    seed_demo(request_count=60)
+    answered = (
+        select(TARequest)
+        .join(SurveySubmission, SurveySubmission.ta_request_id == TARequest.id)
+        .where(SurveySubmission.purpose == "post_request")
+        .where(TARequest.id.in_(select(TAActivity.ta_request_id)))
+        .order_by(TARequest.id)
+    )
+    ta_request = db.session.scalars(answered).first()
+    assert ta_request is not None
+    for role, shown in (("staff", "Quality: "), ("requester", "answered the satisfaction survey")):
+        query = select(User).where(User.role == role).order_by(User.id)
+        if role == "requester":
+            query = query.where(User.organization_id == ta_request.organization_id)
+        auth.login(db.session.scalar(query), password="demo-password")
+        client.get(f"/requests/{ta_request.reference}")  # the first fills the process's copies
+        with StatementCounter(db.engine) as counter:
+            response = client.get(f"/requests/{ta_request.reference}")
+        assert response.status_code == 200
+        assert shown in response.get_data(as_text=True)
+        assert counter.count == 3, (role, counter.statements)
+        auth.logout()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
+from tacenter import bundle
 from tacenter.catalog.queries import topic_choices
 from tacenter.conversation.forms import NoteForm, ReplyForm
+from tacenter.conversation.page_rows import load_page_rows
 from tacenter.conversation.services import WRITERS
 from tacenter.conversation.timeline import timeline
 from tacenter.delivery import queries as delivery
@@ -20,7 +23,6 @@ from tacenter.files.forms import AttachForm
 from tacenter.formkit import options
 from tacenter.intake.editing import may_edit
 from tacenter.mailin.tokens import reply_address
-from tacenter.reminders.queries import reminder_history
 from tacenter.timeliness.queries import assess_requests
 from tacenter.vocab import Role, Tier
 from tacenter.workflow import assignment, rules, services
@@ -29,9 +31,10 @@ from tacenter.workflow.forms import AssignForm, StageForm
 
 def _stage_forms(ta_request, stage_form, assign_form):
     transitions = services.allowed_transitions(ta_request, current_user)
-    stage_form = stage_form or StageForm(formdata=None, version=ta_request.version)
-    stage_form.target.choices = options([(t.target.value, t.action) for t in transitions])
-    stage_form.version.data = ta_request.version
+    if transitions:  # no move to offer (a requester, a finished request): no form to build
+        stage_form = stage_form or StageForm(formdata=None, version=ta_request.version)
+        stage_form.target.choices = options([(t.target.value, t.action) for t in transitions])
+        stage_form.version.data = ta_request.version
     if current_user.role_enum in (Role.LEAD, Role.ADMIN):
         assign_form = assign_form or AssignForm(formdata=None, assignee_id=ta_request.assignee_id)
         assign_form.assignee_id.choices = options([(u.id, u.name) for u in assignment.assignable_staff()])
@@ -66,9 +69,11 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
     # Forms to change the TA record only while it is open; a refused one is shown with its reason.
     worker = may_work(ta_request, actor) and not locked
     plan_refused = forms.get("goal_form") or forms.get("step_form")
-    activities = delivery.activities_for(ta_request.id) if actor.is_staff_side else []
-    goals, steps = delivery.plan_for(ta_request.id)
-    survey = delivery.survey_for(ta_request.id)
+    rows = load_page_rows(ta_request, actor)
+    if "topics" not in ta_request.__dict__:  # the view read the request without them
+        set_committed_value(ta_request, "topics", bundle.persistent(rows["topic"]))
+    activities = [a for a in rows["activity"] if a.deleted_at is None]
+    goals, steps, survey = rows["goal"], rows["step"], rows.survey
     survey_open = (
         actor.role_enum == Role.REQUESTER and ta_request.stage == rules.Stage.CLOSED and survey is None
     )
@@ -79,7 +84,7 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         stage_form=stage_form,
         stage_targets=targets,
         assign_form=assign_form,
-        entries=timeline(ta_request, actor, survey=survey),
+        entries=timeline(ta_request, actor, rows),
         # A refused form is always shown again, with its message and what was typed.
         reply_form=forms.get("reply_form") or (ReplyForm(formdata=None) if writer and open_request else None),
         note_form=forms.get("note_form")
@@ -104,5 +109,5 @@ def render_request_page(ta_request, *, status: int = 200, **forms):
         survey=survey,
         survey_form=survey_open,
         timeliness=assess_requests([ta_request])[ta_request.id] if actor.is_staff_side else None,
-        reminders=reminder_history(ta_request.id) if actor.is_staff_side else [],
+        reminders=rows["reminder"],
     ), status

@@ -1,7 +1,7 @@
 """One timeline for the request page: stage changes, assignments, edits of the request, replies,
 notes, files, activities, TA plan changes and the survey, in time order, each with who was told
-and how. A fixed number of queries whatever the size, and only what `actor` may see: internal
-notes, assignments, activities and who was notified are staff-only.
+and how. Read in one statement (conversation.page_rows) whatever the size, and only what
+`actor` may see: internal notes, assignments, activities and who was notified are staff-only.
 """
 
 from __future__ import annotations
@@ -12,17 +12,10 @@ from datetime import datetime
 from itertools import groupby
 from types import SimpleNamespace
 
-from sqlalchemy import select
-
 from tacenter.accounts.models import User
-from tacenter.conversation.queries import messages_for
-from tacenter.delivery.models import ActivityHistory, PlanChange
-from tacenter.delivery.queries import survey_for
-from tacenter.extensions import db
-from tacenter.files.models import Attachment
+from tacenter.conversation.page_rows import PageRows, load_page_rows
 from tacenter.intake.models import RequestChange, TARequest
-from tacenter.notifications.models import EmailMode, EmailOutbox, Notification, NotificationPreference
-from tacenter.workflow.queries import assignment_history, stage_history
+from tacenter.notifications.models import EmailMode
 from tacenter.workflow.rules import Stage
 
 
@@ -51,15 +44,12 @@ _TELLS_OF = {
 }
 
 
-def _edits(ta_request: TARequest) -> list[Entry]:
+def _edits(changes: list[RequestChange]) -> list[Entry]:
     """Each save of the edit form, with its changed fields (field, old value, new value)."""
-    rows = db.session.scalars(
-        select(RequestChange).where(RequestChange.ta_request_id == ta_request.id).order_by(RequestChange.id)
-    )
     return [
-        Entry(when, "edit", SimpleNamespace(actor=changes[0].actor, changes=changes))
-        for (when, _), group in groupby(rows, key=lambda c: (c.created_at, c.actor_id))
-        for changes in [list(group)]
+        Entry(when, "edit", SimpleNamespace(actor=group[0].actor, changes=group))
+        for (when, _), rows in groupby(changes, key=lambda c: (c.created_at, c.actor_id))
+        for group in [list(rows)]
     ]
 
 
@@ -71,28 +61,13 @@ def _how(email_sent: bool, digest_pending: bool, mode: str | None) -> str:
     return "in-app only"
 
 
-def _notifications(ta_request: TARequest) -> dict[datetime, list[tuple[str, str, str]]]:
+def _notifications(told: list) -> dict[datetime, list[tuple[str, str, str]]]:
     """{moment: [(kind, name, how)]}: the notifications of this request, by when they were made
     (in the same transaction as their event, with the same injected time)."""
-    rows = db.session.execute(
-        select(
-            Notification.created_at,
-            Notification.kind,
-            User.name,
-            EmailOutbox.id.is_not(None),
-            Notification.digest_pending,
-            NotificationPreference.email_mode,
-        )
-        .join(User, User.id == Notification.user_id)
-        .outerjoin(EmailOutbox, EmailOutbox.notification_id == Notification.id)
-        .outerjoin(NotificationPreference, NotificationPreference.user_id == Notification.user_id)
-        .where(Notification.ta_request_id == ta_request.id)
-        .order_by(Notification.id)
-    )
-    told = defaultdict(list)
-    for when, kind, name, emailed, pending, mode in rows:
-        told[when].append((kind, name, _how(emailed, pending, mode)))
-    return told
+    by_moment = defaultdict(list)
+    for when, kind, name, emailed, pending, mode in told:
+        by_moment[when].append((kind, name, _how(emailed, pending, mode)))
+    return by_moment
 
 
 def _attach_notifications(entries: list[Entry], told: dict) -> None:
@@ -115,39 +90,26 @@ def _mark_questions(entries: list[Entry]) -> None:
             e.hide_note = (e.when, e.item.actor_id) in replies
 
 
-def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
-    """`survey`: the request's survey response (or None) when the caller has read it already."""
+def timeline(ta_request: TARequest, actor: User, rows: PageRows | None = None) -> list[Entry]:
+    """`rows`: the page's rows (conversation.page_rows) when the caller has read them already."""
     staff = actor.is_staff_side
-    entries = [Entry(c.created_at, "stage", c) for c in stage_history(ta_request)]
-    entries += _edits(ta_request)
-    attachments = list(
-        db.session.scalars(
-            select(Attachment).where(Attachment.ta_request_id == ta_request.id).order_by(Attachment.id)
-        )
-    )
+    rows = rows if rows is not None else load_page_rows(ta_request, actor)
+    entries = [Entry(c.created_at, "stage", c) for c in rows["stage"]]
+    entries += _edits(rows["edit"])
     by_message = defaultdict(list)
-    for attachment in attachments:
+    for attachment in rows["file"]:
         if attachment.message_id is None:
             entries.append(Entry(attachment.created_at, "file", attachment))
         else:
             by_message[attachment.message_id].append(attachment)
-    for message in messages_for(ta_request.id, actor):
+    for message in rows["message"]:
         entries.append(Entry(message.created_at, message.kind, message, by_message.get(message.id, [])))
-    entries += [
-        Entry(p.created_at, "plan", p)
-        for p in db.session.scalars(select(PlanChange).where(PlanChange.ta_request_id == ta_request.id))
-    ]
+    entries += [Entry(p.created_at, "plan", p) for p in rows["plan"]]
     if staff:
-        entries += [Entry(a.assigned_at, "assignment", a) for a in assignment_history(ta_request)]
-        entries += [
-            Entry(h.created_at, "activity", h)
-            for h in db.session.scalars(
-                select(ActivityHistory).where(ActivityHistory.ta_request_id == ta_request.id)
-            )
-        ]
-    survey = survey_for(ta_request.id) if survey is ... else survey
-    if survey is not None:
-        entries.append(Entry(survey.submitted_at, "survey", survey))
+        entries += [Entry(a.assigned_at, "assignment", a) for a in rows["assignment"]]
+        entries += [Entry(h.created_at, "activity", h) for h in rows["activity_history"]]
+    if rows.survey is not None:
+        entries.append(Entry(rows.survey.submitted_at, "survey", rows.survey))
     order = {"stage": 0, "assignment": 1}
     entries.sort(key=lambda e: (e.when, order.get(e.kind, 2)))
     _mark_questions(entries)
@@ -155,5 +117,5 @@ def timeline(ta_request: TARequest, actor: User, *, survey=...) -> list[Entry]:
     if closes and ta_request.stage == Stage.CLOSED:  # a reopen clears the outcome it replaces
         closes[-1].outcome = (ta_request.goal_met or "", ta_request.outcome_summary or "")
     if staff:
-        _attach_notifications(entries, _notifications(ta_request))
+        _attach_notifications(entries, _notifications(rows.told))
     return entries

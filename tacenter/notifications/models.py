@@ -18,6 +18,8 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notification_user_unread", "user_id", "read_at"),
         Index("ix_notification_user_digest", "user_id", "digest_pending"),
+        # The request page's "who was told" reads a request's notifications and their emails.
+        Index("ix_notification_request", "ta_request_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +72,10 @@ class EmailOutbox(db.Model):
     """
 
     __tablename__ = "email_outbox"
-    __table_args__ = (Index("ix_email_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_email_outbox_due", "status", "next_attempt_at"),
+        Index("ix_email_outbox_notification", "notification_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))

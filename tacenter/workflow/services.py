@@ -36,9 +36,12 @@ from tacenter.workflow import rules
 from tacenter.workflow.models import StageChange
 
 
-def get_visible_request(reference: str, *, actor: User) -> TARequest:
-    """The request with this reference if `actor` may see it; NotFound otherwise."""
-    ta_request = db.session.scalar(visible_requests(actor).where(TARequest.reference == reference))
+def get_visible_request(reference: str, *, actor: User, options=()) -> TARequest:
+    """The request with this reference if `actor` may see it; NotFound otherwise.
+
+    `options`: loader options for the caller's page (the request page reads the topics itself)."""
+    query = visible_requests(actor).where(TARequest.reference == reference).options(*options)
+    ta_request = db.session.scalar(query)
     if ta_request is None:
         raise NotFound(_l("There is no request with that reference that you can see."))
     return ta_request

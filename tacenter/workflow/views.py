@@ -6,11 +6,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from tacenter.accounts.permissions import signed_in, staff_side
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.intake.models import TARequest
 from tacenter.workflow import assignment, services
 from tacenter.workflow.blueprint import bp
 from tacenter.workflow.forms import AssignForm, StageForm
@@ -26,7 +28,11 @@ def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):
 @bp.route("/requests/<reference>")
 @signed_in
 def detail(reference: str):
-    return _render_detail(services.get_visible_request(reference, actor=current_user))
+    # The page reads the topics with the rest of its rows (conversation.page_rows), in one statement.
+    ta_request = services.get_visible_request(
+        reference, actor=current_user, options=(lazyload(TARequest.topics),)
+    )
+    return _render_detail(ta_request)
 
 
 def _version(form) -> int | None:
