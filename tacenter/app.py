@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, get_config
+from tacenter.i18n import lazy_gettext as _l
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -7,10 +7,11 @@ forbidden object is reported as not found so that ids do not leak.
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from tacenter.i18n import lazy_gettext as _l
 
 # Seconds a client is asked to wait when the database is unreachable (a restart, a failover).
 RETRY_AFTER_SECONDS = 5

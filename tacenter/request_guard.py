@@ -9,7 +9,8 @@ once, here, instead of field by field.
 from __future__ import annotations
 
 from flask import Flask, abort, request
-from flask_babel import lazy_gettext as _l
+
+from tacenter.i18n import lazy_gettext as _l
 
 NUL = "\x00"
 MESSAGE = _l("The request contained a character that is not allowed (a NUL byte). Nothing was saved.")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import enum
 
-# Lazy: a label property builds its whole table and translates only the entry it returns.
-from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
+
+# Lazy: a label property builds its whole table and translates only the entry it returns.
+from tacenter.i18n import lazy_gettext as _
 
 
 class Role(enum.StrEnum):

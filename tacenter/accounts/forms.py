@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tacenter.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from tacenter.formkit import options
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import STATE_CHOICES, OrgType, choices
 
 

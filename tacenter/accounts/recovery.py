@@ -10,7 +10,6 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from tacenter.accounts import passwords
@@ -20,6 +19,7 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.notifications.services import queue_email
 
 INVALID_LINK = _l("This link to set a new password is not valid. It may have expired or been used already.")

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from tacenter.accounts import passwords, session_scalars
@@ -16,6 +15,7 @@ from tacenter.audit.services import Action, current_address, record_event, recor
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.i18n import supported
 from tacenter.vocab import STATES, OrgType, Role
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from tacenter.accounts.models import LoginSession, User
@@ -13,6 +12,7 @@ from tacenter.accounts.services import token_hash
 from tacenter.audit.services import Action, record_event
 from tacenter.errors import NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import Role
 
 # First match wins: Edge and Opera also say "Chrome", Chrome also says "Safari".

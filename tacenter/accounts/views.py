@@ -10,7 +10,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from tacenter.accounts import recovery, services, sessions, signin
@@ -26,6 +25,7 @@ from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter, login_manager
 from tacenter.i18n import current_language, supported
+from tacenter.i18n import gettext as _
 from tacenter.redirects import safe_next
 from tacenter.sso.services import refuse_password, sso_providers, sso_required_for
 from tacenter.sso.views import SSO_ID_TOKEN, SSO_PROVIDER, end_session_url

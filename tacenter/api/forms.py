@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from tacenter.formkit import options
+from tacenter.i18n import lazy_gettext as _l
 
 
 class TokenForm(FlaskForm):

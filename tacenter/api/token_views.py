@@ -4,7 +4,6 @@ list of every token."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -12,6 +11,7 @@ from tacenter.api import tokens
 from tacenter.api.forms import RevokeForm, TokenForm
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotFound
+from tacenter.i18n import gettext as _
 from tacenter.vocab import Role
 
 bp = Blueprint("api_tokens", __name__)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from tacenter.accounts.models import User
@@ -19,6 +18,7 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import Role
 
 PREFIX = "tac_"

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tacenter.formkit import PrefixedForm
+from tacenter.i18n import lazy_gettext as _l
 
 
 class ReplyForm(PrefixedForm):

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import format_number
-from flask_babel import lazy_gettext as _l
 
 from tacenter.accounts.models import User
 from tacenter.conversation.markup import render
@@ -20,6 +19,7 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
 from tacenter.files import services as files
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import signed_in, staff_side
@@ -11,6 +10,7 @@ from tacenter.conversation.page import render_request_page
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.files.views import uploads_from_request
+from tacenter.i18n import gettext as _
 from tacenter.workflow.services import get_visible_request
 
 bp = Blueprint("conversation", __name__)

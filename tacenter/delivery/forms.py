@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tacenter.formkit import PrefixedForm, options
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.forms import CheckboxesField
 from tacenter.vocab import DeliveryMode, PlanStatus, choices
 

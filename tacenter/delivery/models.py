@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +10,7 @@ from tacenter.accounts.models import User
 from tacenter.catalog.models import Topic
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
+from tacenter.i18n import gettext
 from tacenter.vocab import PlanStatus
 
 PLAN_ACTIONS = ("goal_added", "step_added", "step_status")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from tacenter.delivery.models import ActivityHistory, TAActivity
 from tacenter.delivery.queries import survey_for
 from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.surveys.answers import submit

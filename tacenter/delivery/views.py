@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, staff_side
@@ -10,6 +9,7 @@ from tacenter.delivery import plans, queries, services
 from tacenter.delivery.forms import ActivityForm, GoalForm, StepForm, StepStatusForm
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import gettext as _
 from tacenter.surveys.defaults import POST_REQUEST
 from tacenter.surveys.instruments import current_version
 from tacenter.vocab import Role

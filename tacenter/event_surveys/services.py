@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +24,7 @@ from tacenter.errors import Conflict, DomainError, NotFound
 from tacenter.extensions import db
 from tacenter.group_ta.models import Event, EventAttendance
 from tacenter.group_ta.vocab import EventStatus
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.surveys.answers import submit
 from tacenter.surveys.defaults import POST_EVENT
 from tacenter.surveys.models import SurveySubmission

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField
 
 from tacenter.formkit import PrefixedForm
+from tacenter.i18n import lazy_gettext as _l
 
 
 class AttachForm(PrefixedForm):

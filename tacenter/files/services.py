@@ -17,7 +17,6 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from tacenter.accounts.models import User
 from tacenter.audit.services import Action, record_event_now
@@ -25,6 +24,7 @@ from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.files.models import Attachment
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.vocab import Role
 from tacenter.workflow.services import get_visible_request

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import signed_in
@@ -10,6 +9,7 @@ from tacenter.extensions import db
 from tacenter.files import services
 from tacenter.files.download import file_response
 from tacenter.files.forms import AttachForm
+from tacenter.i18n import gettext as _
 from tacenter.workflow.services import get_visible_request
 
 bp = Blueprint("files", __name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import gettext as _
+from tacenter.i18n import gettext as _
 
 
 class EventType(enum.StrEnum):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app, request, url_for
-from flask_babel import gettext as _
 
+from tacenter.i18n import gettext as _
 from tacenter.vocab import Role
 
 

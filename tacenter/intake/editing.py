@@ -8,7 +8,6 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.db import utcnow
 from tacenter.errors import InvalidTransition, NotAllowed
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.history import FIELD_LABELS
 from tacenter.intake.models import RequestChange, TARequest
 from tacenter.intake.services import RequestDraft, _check

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tacenter.formkit import options
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import STATE_CHOICES, DeliveryMode, Tier, Urgency, choices
 
 

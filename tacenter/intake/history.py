@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-
-from tacenter.i18n import format_day
+from tacenter.i18n import format_day, gettext
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import STATES, DeliveryMode, Tier, Urgency
 
 FIELD_LABELS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from tacenter.catalog.queries import active_ids
 from tacenter.db import commit_keeping_loaded, utcnow
 from tacenter.errors import DomainError, NotAllowed
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import may_submit
 from tacenter.intake.writing import insert_request

@@ -8,7 +8,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -16,6 +15,7 @@ from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
+from tacenter.i18n import gettext as _
 from tacenter.intake import editing, services, table
 from tacenter.intake.forms import EditRequestForm, RequestForm
 from tacenter.intake.models import TARequest

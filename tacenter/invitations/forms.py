@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from tacenter.accounts.forms import PasswordMixin
 from tacenter.formkit import options
 from tacenter.i18n import NATIVE_NAMES
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import Role, choices
 
 

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.i18n import supported
 from tacenter.invitations.models import Invitation
 from tacenter.notifications.services import queue_email

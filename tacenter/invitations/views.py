@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
 from tacenter.i18n import current_language, supported
+from tacenter.i18n import gettext as _
 from tacenter.invitations import services
 from tacenter.invitations.forms import AcceptForm, InviteForm
 from tacenter.vocab import Role

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import Optional
 
 from tacenter.formkit import options
 from tacenter.i18n import NATIVE_NAMES
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.notifications.models import EmailMode
 from tacenter.vocab import choices
 

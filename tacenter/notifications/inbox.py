@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
 from tacenter.accounts import session_scalars
@@ -12,6 +11,7 @@ from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.notifications.models import EmailMode, Notification, NotificationPreference
 
 

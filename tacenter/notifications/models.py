@@ -3,12 +3,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.i18n import gettext as _
 
 
 class Notification(db.Model):

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext, refresh
+from flask_babel import refresh
 from flask_login import current_user
 
 from tacenter.accounts import session_scalars
@@ -10,7 +9,8 @@ from tacenter.accounts.permissions import require_roles, signed_in
 from tacenter.accounts.services import choose_language
 from tacenter.errors import DomainError
 from tacenter.extensions import db
-from tacenter.i18n import current_language
+from tacenter.i18n import current_language, ngettext
+from tacenter.i18n import gettext as _
 from tacenter.notifications import inbox
 from tacenter.notifications.forms import PreferenceForm
 from tacenter.notifications.mail import read_sink

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
@@ -23,6 +22,7 @@ from tacenter.files.models import Attachment
 from tacenter.files.services import Upload, audited_download, check_uploads, store_files
 from tacenter.group_ta.models import Event
 from tacenter.group_ta.permissions import visible_events
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.outcomes.models import FollowUp

@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 
 
 class FollowUp(db.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from tacenter.errors import Conflict, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.files.services import clean_filename
 from tacenter.group_ta.models import Event
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.outcomes.evidence import check_evidence, store_evidence

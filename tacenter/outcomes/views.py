@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
@@ -16,6 +15,7 @@ from tacenter.extensions import db
 from tacenter.files.download import file_response
 from tacenter.files.services import Upload
 from tacenter.group_ta.services import get_visible_event
+from tacenter.i18n import gettext as _
 from tacenter.outcomes import evidence, objectives, services
 from tacenter.outcomes.models import OBJECTIVE_LABELS
 from tacenter.surveys.defaults import FOLLOW_UP

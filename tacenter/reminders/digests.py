@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.i18n import recipient_locale
 from tacenter.intake.models import TARequest
 from tacenter.notifications.models import Notification

@@ -12,7 +12,6 @@ from collections import Counter
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +20,7 @@ from tacenter.accounts.models import User
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.notifications.models import EmailMode
 from tacenter.notifications.services import active_leads, email_modes, notify

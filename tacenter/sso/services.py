@@ -8,7 +8,6 @@ is a requester (SSO is for staff-side users, whose roles only an admin grants).
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
@@ -19,6 +18,7 @@ from tacenter.center.services import center_settings
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.sso.models import SsoIdentity
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from joserfc.errors import JoseError
 from requests import RequestException
 
 from tacenter.accounts import signin
 from tacenter.accounts.permissions import public
+from tacenter.i18n import gettext as _
 from tacenter.redirects import safe_next
 from tacenter.sso import services
 from tacenter.sso.client import client_for, configured_issuer

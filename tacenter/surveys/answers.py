@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-
 from tacenter.extensions import db
+from tacenter.i18n import gettext as _
 from tacenter.surveys import defaults
 from tacenter.surveys.instruments import ensure_version
 from tacenter.surveys.models import InstrumentVersion, SurveyAnswer, SurveyItem, SurveySubmission

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts import signin
 from tacenter.accounts.permissions import public
+from tacenter.i18n import gettext as _
 from tacenter.redirects import safe_next
 from tacenter.sso.services import sso_required_for
 from tacenter.twofactor import passkeys

@@ -11,7 +11,6 @@ import json
 from urllib.parse import urlsplit
 
 from flask import current_app, session
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from webauthn import (
     generate_authentication_options,
@@ -34,6 +33,7 @@ from tacenter.audit.services import Action, record_event
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.twofactor.models import Passkey
 from tacenter.twofactor.services import is_enrolled, replace_recovery_codes
 

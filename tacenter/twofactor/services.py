@@ -12,7 +12,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, or_, select, update
 
 from tacenter.accounts.models import LoginSession, User
@@ -22,6 +21,7 @@ from tacenter.center.services import center_settings
 from tacenter.db import utcnow
 from tacenter.errors import DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.twofactor import crypto
 from tacenter.twofactor.models import Passkey, RecoveryCode, TotpCredential
 from tacenter.vocab import Role

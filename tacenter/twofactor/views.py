@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tacenter.accounts import signin
 from tacenter.accounts.permissions import public, signed_in
 from tacenter.errors import DomainError
 from tacenter.extensions import limiter
+from tacenter.i18n import gettext as _
 from tacenter.qr import qr_svg
 from tacenter.redirects import safe_next
 from tacenter.twofactor import crypto, passkeys, services

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tacenter.accounts.models import User
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 
 # Notes the system writes into a request's history, stored in English and read in the
 # reader's language (what people type stays as they typed it).

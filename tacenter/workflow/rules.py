@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.vocab import Role
 
 

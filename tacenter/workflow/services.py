@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import insert, select
 from sqlalchemy.orm.attributes import flag_modified
@@ -25,6 +24,7 @@ from tacenter.errors import (
     NotFound,
 )
 from tacenter.extensions import db
+from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.notifications.models import Notification
