@@ -13,15 +13,11 @@ def markup_on_model_data(request_row):
 
 
 def sql_fstring(session, name):
-    return session.execute(
-        text(f"SELECT * FROM users WHERE name = '{name}'")
-    )  # expect: tacenter-sql-text-fstring
+    return session.execute(text(f"SELECT * FROM users WHERE name = '{name}'"))  # expect: tacenter-sql-text-fstring
 
 
 def sql_format(session, name):
-    return session.execute(
-        text("SELECT * FROM users WHERE name = '{}'".format(name))
-    )  # expect: tacenter-sql-text-fstring
+    return session.execute(text("SELECT * FROM users WHERE name = '{}'".format(name)))  # expect: tacenter-sql-text-fstring
 
 
 @csrf.exempt  # expect: tacenter-csrf-exempt
