@@ -235,6 +235,7 @@ def run(kind: str, args) -> list[dict]:
         "SECRET_KEY": secrets.token_hex(32),
         "REDIS_URL": args.redis_url,
         "LOGIN_LIMIT": "100000 per minute",
+        "API_RATE_LIMIT": "1000000/minute",  # one token makes every API call of the run
         "PATH": f"{BIN}:{os.environ['PATH']}",
     }
     rows: list[dict] = []
