@@ -47,6 +47,9 @@ def verdict(row: dict, s: dict) -> str:
         misses += (
             [f"SQL {row['queries']} > {1 + EXTRA_QUERIES}"] if row["queries"] > 1 + EXTRA_QUERIES else []
         )
+    pages = [p for p, _ in row["rounds"]]
+    if any(p["bad"] + p["socket_errors"] > 0.01 * max(p["ok"], 1) for p in pages):
+        misses.append("error answers")  # a fast refusal is not a fast page
     return "met" if not misses else "not met: " + ", ".join(misses)
 
 
