@@ -90,10 +90,27 @@ def import_preview(app, email: str, rows: int = 2_000) -> int:
         return start_import("organizations", "roster.csv", upload, actor=find_user_by_email(email)).id
 
 
+def rekey_second_factors(app) -> None:
+    """The demo's authenticator secrets, encrypted with this run's SECRET_KEY: a template kept
+    from an earlier run (--keep-template) holds them under that run's key."""
+    from sqlalchemy import delete, select
+
+    from tacenter.accounts.models import User
+    from tacenter.demo.identity import seed_two_factor
+    from tacenter.extensions import db
+    from tacenter.twofactor.models import TotpCredential
+
+    with app.app_context():
+        demo = select(User.id).where(User.email.like("%@demo.tacenter.org"))
+        db.session.execute(delete(TotpCredential).where(TotpCredential.user_id.in_(demo)))
+        seed_two_factor()  # commits
+
+
 if __name__ == "__main__":
     from tacenter import create_app
 
     app, wanted = create_app(), json.loads(sys.argv[1])
+    rekey_second_factors(app)
     found = {"sessions": sessions(app, wanted["sessions"]), "tokens": api_tokens(app, wanted["tokens"])}
     if wanted.get("import_by"):
         found["import_job"] = import_preview(app, wanted["import_by"])
