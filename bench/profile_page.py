@@ -19,7 +19,7 @@ import urllib.parse
 
 from pyinstrument import Profiler
 
-from bench.pages import SUBMIT_FORM
+from bench.prepare import SUBMIT_FORM
 from bench.signin import sign_in
 from tacenter import create_app
 from tacenter.db import StatementCounter
