@@ -41,6 +41,15 @@ class TARequest(TimestampMixin, db.Model):
             sqlite_where=text(OPEN_PREDICATE),
             postgresql_where=text(OPEN_PREDICATE),
         ),
+        # The open requests by needed-by date: the "due this week" and "overdue" views filter
+        # and sort on it, and scanned every request without it.
+        Index(
+            "ix_ta_request_open_needed_by",
+            "needed_by",
+            "id",
+            sqlite_where=text(OPEN_PREDICATE),
+            postgresql_where=text(OPEN_PREDICATE),
+        ),
     )
 
     @classmethod
