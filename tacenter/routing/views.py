@@ -28,11 +28,8 @@ def _version(value) -> int | None:
 
 def _render_triage(problem: str | None = None, status: int = 200):
     settings = engine.settings_for_reading()
-    page = db.paginate(
-        triage_queries.triage_query(current_user),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+    page = triage_queries.triage_page(
+        current_user, request.args.get("page", 1, type=int) or 1, current_app.config["PAGE_SIZE"]
     )
     why_none: dict[int, list[str]] = {}
     routable, staff = triage_queries.triage_staff(settings)
@@ -49,6 +46,7 @@ def _render_triage(problem: str | None = None, status: int = 200):
     return render_template(
         "routing/triage.html",
         page=page,
+        topic_names=triage_queries.topic_names([r.id for r in page.items]),
         suggestions={rid: candidates[:3] for rid, candidates in ranked.items()},
         why_none=why_none,
         bulk=bulk,
