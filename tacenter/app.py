@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -174,6 +175,9 @@ def register_template_helpers(app: Flask) -> None:
     from tacenter.formkit import option_tags
 
     app.add_template_global(option_tags)
+    from tacenter.home.layout_parts import kept_part
+
+    app.add_template_global(kept_part)
 
     from tacenter.home.navigation import nav_items
     from tacenter.i18n import locale_id
@@ -195,9 +199,11 @@ def register_template_helpers(app: Flask) -> None:
         return Markup('<span class="usa-tag tag tag-{}">{}</span>').format(value, stage_label(value))
 
     @app.template_filter("stage_tag")
-    def stage_tag(value: str | None) -> Markup:
+    @pass_context
+    def stage_tag(context, value: str | None) -> Markup:
         """macros.stage_tag's markup, made once per stage and language (a list has one a row)."""
-        return _stage_tag(value, locale_id())
+        locale = context.get("page_locale")
+        return _stage_tag(value, str(locale) if locale else locale_id())
 
 
 def register_commands(app: Flask) -> None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import render_template
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -63,7 +63,6 @@ def _option_tags(pairs: tuple[tuple[str, str], ...], selected: frozenset[str]) -
     )
 
 
-SELECTS = ("SelectField", "SelectMultipleField")
 KEPT_MAX = 512  # rendered forms kept per process; emptied when full (free text makes many states)
 _kept: dict[tuple, Markup] = {}
 
@@ -72,20 +71,24 @@ def field_state(form, exclude: tuple[str, ...] = ()) -> tuple:
     """All that a form's rendered fields depend on besides their definitions and choices: each
     field's value as written (a select's data decides its selected options), and its errors."""
     return tuple(
-        (f.name, repr(f.data) if f.type in SELECTS else f._value(), tuple(str(e) for e in f.errors))
+        (f.name, repr(f.data) if isinstance(f, SelectFieldBase) else f._value(), tuple(map(str, f.errors)))
         for f in form
         if f.name not in exclude
     )
 
 
-def kept_fields(template: str, form, *, scope: tuple | None, exclude: tuple[str, ...] = ()) -> Markup:
-    """`template` rendered with `form`, kept per `scope` (what its choices depend on, e.g. the
-    catalog version and the language) and field state: a filter form of some 150 options is
-    written once, not on every view. No scope (nothing to key the choices on): rendered afresh."""
-    key = None if scope is None else (template, scope, field_state(form, exclude))
+def kept_fields(
+    template: str, form, *, scope: tuple | None, exclude: tuple[str, ...] = (), **context
+) -> Markup:
+    """`template` rendered with `form` (and `context`), kept per `scope` (what its choices depend
+    on, e.g. the catalog version and the language), field state and context: a filter form of
+    some 150 options is written once, not on every view. No scope (nothing to key the choices
+    on): rendered afresh."""
+    state = (field_state(form, exclude), tuple(sorted(context.items())))
+    key = None if scope is None else (template, scope, state)
     html = _kept.get(key) if key is not None else None
     if html is None:
-        html = Markup(render_template(template, form=form))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
+        html = Markup(render_template(template, form=form, **context))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
         if key is not None:
             if len(_kept) >= KEPT_MAX:
                 _kept.clear()

@@ -161,23 +161,39 @@ def _clock(hour: int, minute: int, locale) -> str:
     return format_time(time(hour, minute), "h:mm a", locale=locale)
 
 
-def format_day(value: date | None) -> str:
+def format_day(value: date | None, language: str | None = None, locale=None) -> str:
     if value is None:
         return ""
-    language = current_language()
-    return _day(value, language, locale_in_force() or language)
+    language = language or current_language()
+    return _day(value, language, locale or locale_in_force() or language)
 
 
-def format_when(value: datetime | None) -> str:
+def format_when(
+    value: datetime | None, language: str | None = None, locale=None, zone: str | None = None
+) -> str:
     if value is None:
         return ""
-    zone = current_app.config["CENTER_TIMEZONE"]
+    zone = zone or current_app.config["CENTER_TIMEZONE"]
     local = value.astimezone(ZoneInfo(zone))
-    language = current_language()
-    locale = locale_in_force() or language
+    language = language or current_language()
+    locale = locale or locale_in_force() or language
     clock = f"{_clock(local.hour, local.minute, locale)} {_zone_name(zone, local, language, locale)}"
     day = _day(local.date(), language, locale)
     return f"{day} {clock}" if language == "en" else f"{day}, {clock}"
+
+
+# The template filters read the page's language from the render's context (the context processor
+# below sets it once) instead of asking Flask-Babel on every row; where a macro has no page
+# context, they ask as format_when does.
+@pass_context
+def _when_filter(context, value: datetime | None) -> str:
+    return format_when(value, context.get("current_language"), context.get("page_locale"),
+                       context.get("center_timezone"))  # fmt: skip
+
+
+@pass_context
+def _day_filter(context, value: date | None) -> str:
+    return format_day(value, context.get("current_language"), context.get("page_locale"))
 
 
 _ZONE_NAMES: dict[tuple, str] = {}
@@ -200,8 +216,8 @@ def init_app(app: Flask) -> None:
         lambda singular, plural, n: translations().ungettext(singular, plural, n),
         newstyle=True,
     )
-    app.add_template_filter(format_when, "when")
-    app.add_template_filter(format_day, "day")
+    app.add_template_filter(_when_filter, "when")
+    app.add_template_filter(_day_filter, "day")
     app.add_template_global(localized)
 
     @app.context_processor
@@ -210,6 +226,8 @@ def init_app(app: Flask) -> None:
         catalog = translations()
         return {
             "current_language": code,
+            "page_locale": locale_in_force() or code,
+            "center_timezone": current_app.config["CENTER_TIMEZONE"],
             "other_languages": [(c, NATIVE_NAMES.get(c, c)) for c in languages() if c != code],
             # The page's catalog, found once per render rather than once per string.
             "gettext": _template_gettext(catalog),

@@ -22,6 +22,8 @@ COLUMNS = (
     TARequest.tier, TARequest.urgency, TARequest.assignee_id, TARequest.submitted_at,
     TARequest.needed_by, TARequest.first_response_at, TARequest.assigned_at, TARequest.delivered_at,
     TARequest.finished_at, TARequest.waiting_since, TARequest.waiting_days,
+    # Kept when each milestone was met: timeliness reads them rather than counting business days.
+    TARequest.days_to_first_response, TARequest.days_to_assignment, TARequest.days_to_delivery,
 )  # fmt: skip
 
 

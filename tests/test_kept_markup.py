@@ -1,0 +1,81 @@
+"""Markup kept per process (tacenter/home/layout_parts.py, formkit.kept_fields on the request
+form) still shows each reader their own language, organization and catalog."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from flask import render_template_string
+
+from tacenter.catalog.models import Topic
+from tacenter.extensions import db
+from tacenter.registry.grant_admin import GrantValues, save_grant
+from tests.conftest import Auth
+from tests.factories import OrganizationFactory, ProgramFactory, RequesterFactory, UserFactory
+
+SPANISH_FOOTER = "Centro de Asistencia Técnica IECMH: asistencia técnica en salud mental infantil"
+ENGLISH_FOOTER = "IECMH TA Center: technical assistance for infant and early childhood mental health."
+
+
+def _selected_state(html: str) -> str:
+    select = re.search(r'<select[^>]*name="state".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="([^"]+)" selected', select).group(1)
+
+
+def _signed_in(app, *users):
+    """A client per user, all signed in before any page is read (a sign-in writes the user row,
+    which is part of the catalog copy: reading between sign-ins would never reuse the markup)."""
+    clients = []
+    for user in users:
+        clients.append(app.test_client())
+        Auth(clients[-1]).login(user)
+    return clients
+
+
+def _form(client) -> str:
+    return client.get("/requests/new").get_data(as_text=True)
+
+
+def test_each_requester_sees_their_own_state_grants_and_the_current_topics(app):
+    admin = UserFactory(role="admin")
+    program = ProgramFactory(name="Project LAUNCH")
+    navajo_nation = OrganizationFactory(name="Navajo Nation Early Childhood", state="AZ")
+    hopi_tribe = OrganizationFactory(name="Hopi Tribe Early Childhood", state="AZ")  # same state
+    ohio = OrganizationFactory(name="Ohio Department of Health", state="OH")  # no grant
+    for org, number in ((navajo_nation, "SM-24-001"), (hopi_tribe, "SM-24-777")):
+        save_grant(org.id, GrantValues(program.id, number, date(2024, 10, 1), date(2029, 9, 29)), actor=admin)
+    db.session.commit()
+    navajo, hopi, buckeye = _signed_in(
+        app, *(RequesterFactory(organization=org) for org in (navajo_nation, hopi_tribe, ohio))
+    )
+
+    first = _form(navajo)
+    assert _selected_state(first) == "AZ" and "SM-24-001" in first
+    second = _form(hopi)
+    assert _selected_state(second) == "AZ" and "SM-24-777" in second and "SM-24-001" not in second
+    third = _form(buckeye)
+    assert _selected_state(third) == "OH" and 'name="grant_id"' not in third
+    assert "SM-24-001" in _form(navajo) and "SM-24-777" not in _form(navajo)
+
+    db.session.add(Topic(name="Dyadic Medicaid billing"))  # a catalog edit reaches the kept form
+    db.session.commit()
+    assert "Dyadic Medicaid billing" in _form(buckeye)
+
+
+def test_the_kept_layout_speaks_each_readers_language(app):
+    spanish, english = _signed_in(app, RequesterFactory(locale="es"), RequesterFactory(locale="en"))
+    for client, footer, banner in (
+        (spanish, SPANISH_FOOTER, "Los sitios web oficiales usan .gov"),
+        (english, ENGLISH_FOOTER, "Official websites use .gov"),
+        (spanish, SPANISH_FOOTER, "Los sitios web oficiales usan .gov"),
+    ):
+        html = _form(client)
+        assert footer in html and banner in html
+        assert html.count("uswds.min.js") == 1  # the footer's script, once
+
+
+def test_a_layout_part_outside_the_list_is_refused(app):
+    with app.test_request_context("/"), pytest.raises(ValueError, match="not a kept layout part"):
+        render_template_string('{{ kept_part("intake/new.html") }}')
