@@ -70,7 +70,11 @@ def settings_for_reading() -> RoutingSettings:
 def settings_values() -> dict:
     """The settings' values from the process's copy (read them, never change them)."""
     columns = [column.key for column in RoutingSettings.__table__.columns]
-    return cached("routing_settings", lambda: {key: getattr(current_settings(), key) for key in columns})
+    def read() -> dict:
+        settings = current_settings()  # one read, not one per column
+        return {key: getattr(settings, key) for key in columns}
+
+    return cached("routing_settings", read)
 
 
 def load_params(settings: RoutingSettings) -> dict[str, float]:
