@@ -202,8 +202,7 @@ def register_template_helpers(app: Flask) -> None:
     @pass_context
     def stage_tag(context, value: str | None) -> Markup:
         """macros.stage_tag's markup, made once per stage and language (a list has one a row)."""
-        locale = context.get("page_locale")
-        return _stage_tag(value, str(locale) if locale else locale_id())
+        return _stage_tag(value, context.get("page_locale_id") or locale_id())
 
 
 def register_commands(app: Flask) -> None:

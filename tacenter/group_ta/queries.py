@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.cache import cached
@@ -34,6 +34,11 @@ PAGE = 100
 # and the owner stay unloaded, and reading them by mistake raises.
 TABLE_OPTIONS = (
     joinedload(Event.collaborative).load_only(Collaborative.name, raiseload=True),
+    # The table names each facilitator: their name only, not whole users with their organizations.
+    selectinload(Event.facilitators)
+    .joinedload(EventFacilitator.user)
+    .load_only(User.name, raiseload=True)
+    .raiseload("*"),
     raiseload(Event.topics),
     raiseload(Event.owner),
 )

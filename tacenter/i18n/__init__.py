@@ -65,7 +65,7 @@ class PageRequest(Request):
 
     @property
     def wtforms_translations(self) -> support.Translations:
-        code = str(locale_in_force())
+        code = locale_id()
         if code not in _WTFORMS:
             _WTFORMS[code] = support.Translations.load(messages_path(), [code], domain="wtforms")
         return _WTFORMS[code]
@@ -122,7 +122,15 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 def locale_id() -> str:
     """The page's locale as a key for what is kept per language (e.g. 'es')."""
     locale = locale_in_force()
-    return str(locale) if locale else default_language()
+    if not locale:
+        return default_language()
+    try:
+        return _LOCALE_IDS[locale]
+    except KeyError:  # Babel builds a Locale's identifier on every str(): kept once per locale
+        return _LOCALE_IDS.setdefault(locale, str(locale))
+
+
+_LOCALE_IDS: dict = {}
 
 
 def current_language() -> str:
@@ -201,7 +209,7 @@ _ZONE_NAMES: dict[tuple, str] = {}
 
 def _zone_name(zone: str, local: datetime, language: str, locale) -> str:
     """The zone's name at this time's offset ("EST" or "EDT"; "(hora oriental)")."""
-    key = (zone, local.utcoffset(), language, str(locale))
+    key = (zone, local.utcoffset(), language, locale)  # a Locale hashes cheaply; str() does not
     if key not in _ZONE_NAMES:
         _ZONE_NAMES[key] = format_time(local, _ZONE_PATTERNS.get(language, "(vvvv)"), locale=locale)
     return _ZONE_NAMES[key]
@@ -227,6 +235,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_language": code,
             "page_locale": locale_in_force() or code,
+            "page_locale_id": locale_id(),
             "center_timezone": current_app.config["CENTER_TIMEZONE"],
             "other_languages": [(c, NATIVE_NAMES.get(c, c)) for c in languages() if c != code],
             # The page's catalog, found once per render rather than once per string.

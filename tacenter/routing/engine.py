@@ -70,6 +70,7 @@ def settings_for_reading() -> RoutingSettings:
 def settings_values() -> dict:
     """The settings' values from the process's copy (read them, never change them)."""
     columns = [column.key for column in RoutingSettings.__table__.columns]
+
     def read() -> dict:
         settings = current_settings()  # one read, not one per column
         return {key: getattr(settings, key) for key in columns}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, Integer, bindparam, cast, func, select, union_all
-from sqlalchemy.orm import aliased, load_only, raiseload
+from sqlalchemy import Date, Integer, Row, bindparam, cast, func, select, union_all
+from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
 from tacenter.delivery.models import TAActivity
@@ -66,13 +66,15 @@ def staff_options(settings: RoutingSettings) -> list[tuple[int, str]]:
 
 @dataclass
 class Caseload:
-    requests: list[TARequest]
-    by_stage: dict[str, list[TARequest]] = field(default_factory=dict)
-    needing_action: list[TARequest] = field(default_factory=list)
-    due_soon: list[TARequest] = field(default_factory=list)
-    stalled: list[TARequest] = field(default_factory=list)
+    """Rows of _CASELOAD_COLUMNS (a request's table columns and its assignee's name)."""
+
+    requests: list[Row]
+    by_stage: dict[str, list[Row]] = field(default_factory=dict)
+    needing_action: list[Row] = field(default_factory=list)
+    due_soon: list[Row] = field(default_factory=list)
+    stalled: list[Row] = field(default_factory=list)
     # (name of the colleague away, their request): what needs action while this person covers.
-    covering: list[tuple[str, TARequest]] = field(default_factory=list)
+    covering: list[tuple[str, Row]] = field(default_factory=list)
 
 
 # Built once (statements cost more to build than to run): the person, and the colleagues away on
@@ -82,32 +84,29 @@ _COVERED = covers_query(bindparam("cover_day", type_=Date), backup_id=_CASELOAD_
 # A join, not an IN: SQLite then reads each person's open requests by the (stage, assignee)
 # index, where with IN it walked every open request to skip a sort of a few dozen rows.
 _WHO = union_all(select(cast(_CASELOAD_USER, Integer).label("user_id")), select(_COVERED.c[0])).subquery()
-# What the caseload tables show; anything else read by mistake raises.
+# What the caseload tables show, as plain rows (no ORM objects: a caseload is dozens of them).
 _CASELOAD_COLUMNS = (
-    load_only(
-        TARequest.reference, TARequest.title, TARequest.stage, TARequest.needed_by, TARequest.updated_at,
-        TARequest.version, TARequest.assignee_id, TARequest.submitted_at, raiseload=True,
-    ),
-    raiseload("*"),
+    TARequest.id, TARequest.reference, TARequest.title, TARequest.stage, TARequest.needed_by,
+    TARequest.updated_at, TARequest.version, TARequest.assignee_id, TARequest.submitted_at,
+    User.name.label("assignee_name"),
 )  # fmt: skip
 
 
-def _open_of(user_id: int, actor: User, *, today: date) -> list[tuple[TARequest, str]]:
+def _open_of(user_id: int, actor: User, *, today: date) -> list:
     """Open requests of `user_id` and of the colleagues away `today` whom they cover, each with
     its assignee's name, in one query."""
     query = (
         visible_requests(actor)
-        .add_columns(User.name)
+        .with_only_columns(*_CASELOAD_COLUMNS)
         .join(_WHO, _WHO.c.user_id == TARequest.assignee_id)
         .join(User, User.id == TARequest.assignee_id)
         .where(TARequest.is_open())
         .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
-        .options(*_CASELOAD_COLUMNS)
     )
     return list(db.session.execute(query, {"caseload_user": user_id, "cover_day": today}))
 
 
-def _sort(rows: list[TARequest], *, now: datetime, stalled_days: int) -> Caseload:
+def _sort(rows: list[Row], *, now: datetime, stalled_days: int) -> Caseload:
     result = Caseload(requests=rows)
     soon = now.date() + timedelta(days=DUE_SOON_DAYS)
     stale_before = now - timedelta(days=stalled_days)
@@ -128,10 +127,10 @@ def caseload(user_id: int, *, actor: User, now: datetime, stalled_days: int) -> 
     """A person's open requests, sorted into what needs them, and what needs action on the
     caseloads of colleagues away today whom they back up: one query."""
     rows = _open_of(user_id, actor, today=now.date())
-    result = _sort([r for r, _ in rows if r.assignee_id == user_id], now=now, stalled_days=stalled_days)
-    away_names = {r.assignee_id: name for r, name in rows if r.assignee_id != user_id}
+    result = _sort([r for r in rows if r.assignee_id == user_id], now=now, stalled_days=stalled_days)
+    away_names = {r.assignee_id: r.assignee_name for r in rows if r.assignee_id != user_id}
     if away_names:
-        theirs = _sort([r for r, _ in rows if r.assignee_id != user_id], now=now, stalled_days=stalled_days)
+        theirs = _sort([r for r in rows if r.assignee_id != user_id], now=now, stalled_days=stalled_days)
         needing = {r.id: r for r in theirs.needing_action + theirs.due_soon + theirs.stalled}
         result.covering = [(away_names[r.assignee_id], r) for r in theirs.requests if r.id in needing]
     return result
