@@ -175,9 +175,10 @@ def register_template_helpers(app: Flask) -> None:
     from tacenter.formkit import option_tags
 
     app.add_template_global(option_tags)
-    from tacenter.home.layout_parts import kept_part
+    from tacenter.home.layout_parts import kept_part, kept_url
 
     app.add_template_global(kept_part)
+    app.add_template_global(kept_url)
 
     from tacenter.home.navigation import nav_items
     from tacenter.i18n import locale_id

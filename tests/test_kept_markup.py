@@ -79,3 +79,12 @@ def test_the_kept_layout_speaks_each_readers_language(app):
 def test_a_layout_part_outside_the_list_is_refused(app):
     with app.test_request_context("/"), pytest.raises(ValueError, match="not a kept layout part"):
         render_template_string('{{ kept_part("intake/new.html") }}')
+
+
+def test_kept_links_follow_the_script_root_the_app_is_served_under(app):
+    (client,) = _signed_in(app, RequesterFactory())
+    mounted = client.get("/requests/new", base_url="http://localhost/ta").get_data(as_text=True)
+    assert 'href="/ta/requests"' in mounted and 'action="/ta/logout"' in mounted
+    assert 'href="/ta/static/css/app.css"' in mounted
+    at_root = _form(client)
+    assert 'href="/requests"' in at_root and 'action="/logout"' in at_root and "/ta/" not in at_root

@@ -9,7 +9,7 @@ CSRF tokens stay in base.html). With templates reloading (debug), parts are rend
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from tacenter.i18n import locale_id
@@ -27,4 +27,15 @@ def kept_part(name: str) -> Markup:
     key = (name, locale_id(), request.script_root)
     if key not in kept:
         kept[key] = Markup(render_template(name))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (our own template's output)
+    return kept[key]
+
+
+def kept_url(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values), kept per process and script root: the layout's links (the
+    logo, the navigation, notifications, sign-out, the language switch) are the same paths on
+    every page, and each url_for costs a routing-map build."""
+    kept = current_app.extensions.setdefault("layout_urls", {})
+    key = (endpoint, tuple(sorted(values.items())), request.script_root)
+    if key not in kept:
+        kept[key] = url_for(endpoint, **values)
     return kept[key]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 
+from tacenter.home.layout_parts import kept_url
 from tacenter.i18n import gettext as _
 from tacenter.vocab import Role
 
@@ -20,7 +21,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint, **self.args)
+        return kept_url(self.endpoint, **self.args)
 
     @property
     def current(self) -> bool:
