@@ -93,8 +93,9 @@ PINNED = {
     ("staff", "GET", "/caseload"): 4,
     ("staff", "GET", "/events"): 3,
     ("staff", "GET", "/requests/<ref>"): 3,
-    # Routing's fits in one UNION ALL; the routable staff and the picker in one query.
-    ("lead", "GET", "/triage"): 6,
+    # The session; the page's rows with their total; the routable staff and the picker in one
+    # query; routing's fits and the rows' topics by name in one UNION ALL.
+    ("lead", "GET", "/triage"): 4,
     # Served from the worker's snapshots: the session and the snapshot row, nothing else.
     ("leadership", "GET", "/reports/"): 2,
     ("leadership", "GET", "/reports/dashboard.json"): 2,

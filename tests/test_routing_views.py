@@ -94,6 +94,23 @@ def test_lead_assigns_from_triage_in_one_action(client, auth):
     assert "was assigned to Ana Expert" in after and "Nothing is waiting for triage" in after
 
 
+def test_triage_counts_what_waits_and_names_each_requests_topics_in_order(client, auth):
+    """The total comes with the page's rows (and apart, past the last page); the topics with
+    routing's fits."""
+    from tacenter.intake.services import submit_request
+    from tests.factories import draft
+
+    workforce, financing = TopicFactory(name="Workforce"), TopicFactory(name="Financing")
+    requester = RequesterFactory()
+    for n in range(3):
+        submit_request(draft([workforce.id, financing.id]), submission_token=f"t-{n}", actor=requester)
+    auth.login(UserFactory(role="lead"))
+    first = client.get("/triage").get_data(as_text=True)
+    assert "3 requests waiting." in first and first.count("Financing, Workforce") == 3
+    past_the_end = client.get("/triage?page=9").get_data(as_text=True)
+    assert "3 requests waiting." in past_the_end
+
+
 def test_assigning_a_request_someone_else_just_took_is_a_409_naming_them(client, auth):
     ana, ben = UserFactory(name="Ana"), UserFactory(name="Ben")
     ta_request = submit(RequesterFactory())

@@ -8,38 +8,25 @@ support, absences, and the last-assignment tie-break. The statements are built o
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Date,
     Integer,
-    String,
     bindparam,
     case,
     func,
-    literal,
     literal_column,
-    null,
     select,
-    union_all,
 )
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import User
 from tacenter.catalog.cache import cached
-from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.catalog.models import GrantProgram
 from tacenter.extensions import db
-from tacenter.intake.models import TARequest, ta_request_topic
-from tacenter.routing.models import (
-    DEFAULTS,
-    RoutingSettings,
-    StaffAbsence,
-    StaffExpertise,
-    StaffProfile,
-    StaffState,
-    staff_program,
-)
+from tacenter.intake.models import TARequest
+from tacenter.routing.fits import IDS, fits_of
+from tacenter.routing.models import DEFAULTS, RoutingSettings, StaffProfile
 from tacenter.routing.scoring import (
     Candidate,
     Fit,
@@ -141,7 +128,6 @@ def _staff_statement():
     )
 
 
-IDS = bindparam("ids", expanding=True)
 STAFF = _staff_statement()
 REQUESTS = (
     select(
@@ -157,29 +143,6 @@ REQUESTS = (
     .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     .where(TARequest.id.in_(IDS))
 )
-# The fits of a page of requests, one statement: each branch is one factor (kind, request id,
-# user id, level, topic name, absence start, absence end), padded with typed NULLs.
-_NO_DATE = null().cast(Date)
-_NO_TEXT = null().cast(String)
-FITS = union_all(
-    select(
-        literal("topic"), ta_request_topic.c.ta_request_id, StaffExpertise.user_id, StaffExpertise.level,
-        Topic.name, _NO_DATE, _NO_DATE,
-    )
-    .join(StaffExpertise, StaffExpertise.topic_id == ta_request_topic.c.topic_id)
-    .join(Topic, Topic.id == ta_request_topic.c.topic_id)
-    .where(ta_request_topic.c.ta_request_id.in_(IDS)),
-    select(literal("state"), TARequest.id, StaffState.user_id, _NO_TEXT, _NO_TEXT, _NO_DATE, _NO_DATE)
-    .join(StaffState, StaffState.state == TARequest.state)
-    .where(TARequest.id.in_(IDS)),
-    select(literal("program"), TARequest.id, staff_program.c.user_id, _NO_TEXT, _NO_TEXT, _NO_DATE, _NO_DATE)
-    .join(staff_program, staff_program.c.program_id == TARequest.program_id)
-    .where(TARequest.id.in_(IDS)),
-    select(
-        literal("away"), null().cast(Integer), StaffAbsence.user_id, _NO_TEXT, _NO_TEXT,
-        StaffAbsence.starts_on, StaffAbsence.ends_on,
-    ).where(StaffAbsence.ends_on >= bindparam("first_day"), StaffAbsence.starts_on <= bindparam("last_day")),
-)  # fmt: skip
 # An index probe per person (ix_assignment_assignee_time), only for the people asked about.
 LAST_ASSIGNED = select(
     User.id,
@@ -200,31 +163,6 @@ def staff_facts(settings: RoutingSettings) -> list[StaffFacts]:
 
 def request_facts(request_ids: list[int]) -> list[RequestFacts]:
     return [RequestFacts(*row) for row in db.session.execute(REQUESTS, {"ids": request_ids})]
-
-
-def _fits(requests: list[RequestFacts], today: date) -> dict[tuple[int, int], Fit]:
-    """(request id, user id) -> Fit, from one query (a branch per factor)."""
-    last_day = max([r.needed_by or today for r in requests] + [today])
-    params = {"ids": [r.id for r in requests], "first_day": today, "last_day": last_day}
-    fits: dict[tuple[int, int], Fit] = defaultdict(Fit)
-    absences = []
-    for kind, request_id, user_id, level, name, starts, ends in db.session.execute(FITS, params):
-        if kind == "topic":
-            fits[request_id, user_id].topics.append((level, name))
-        elif kind == "state":
-            fits[request_id, user_id].covers_state = True
-        elif kind == "program":
-            fits[request_id, user_id].supports_program = True
-        else:
-            absences.append((user_id, starts, ends))
-    for request in requests:
-        on = request.needed_by or today
-        for user_id, starts, ends in absences:
-            if starts <= on <= ends:
-                fits[request.id, user_id].away = (starts, ends)
-            if starts <= today <= ends:
-                fits[request.id, user_id].away_today = (starts, ends)
-    return fits
 
 
 def last_assigned(user_ids: set[int]) -> dict[int, datetime]:
@@ -261,17 +199,19 @@ def rank_many(
     why_none: dict[int, list[str]] | None = None,
     requests: list[RequestFacts] | None = None,
     staff: list[StaffFacts] | None = None,
+    topic_names: dict[int, list[str]] | None = None,
 ) -> dict[int, list[Candidate]]:
     """Ranked candidates for each request: a fixed number of queries for any number of requests.
 
     Pass a dict as `why_none` to get, for each request no one is eligible for, why not; pass the
-    requests' facts and the staff's when the page has read them already (triage)."""
+    requests' facts and the staff's when the page has read them already (triage), and a dict as
+    `topic_names` to get each request's topics by name with the fits (triage lists them)."""
     if not request_ids:
         return {}
     settings = settings or current_settings()
     requests = request_facts(request_ids) if requests is None else requests
     staff = staff_facts(settings) if staff is None else staff
-    fits = _fits(requests, today)
+    fits = fits_of(requests, today, topic_names)
     # When a topic match is required, people without one are skipped unless we must explain.
     skip_unmatched = settings.require_topic and not include_ineligible
     rules = Rules.of(settings)

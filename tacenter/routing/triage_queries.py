@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import Organization, User
-from tacenter.catalog.models import GrantProgram, Topic
+from tacenter.catalog.models import GrantProgram
 from tacenter.extensions import db
-from tacenter.intake.models import TARequest, ta_request_topic
+from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
 from tacenter.intake.table import RowPagination
 from tacenter.routing import engine, queries
@@ -25,12 +25,6 @@ TRIAGE_COLUMNS = (
     Organization.name.label("organization_name"), Organization.status.label("organization_status"),
     GrantProgram.name.label("program_name"),
 )  # fmt: skip
-TOPIC_NAMES = (
-    select(ta_request_topic.c.ta_request_id, Topic.name)
-    .join(Topic, Topic.id == ta_request_topic.c.topic_id)
-    .where(ta_request_topic.c.ta_request_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Topic.name)
-)
 
 
 def triage_query(actor: User):
@@ -44,25 +38,36 @@ def triage_query(actor: User):
     )
 
 
-def triage_page(actor: User, page: int, per_page: int) -> RowPagination:
-    """One page of triage rows (TRIAGE_COLUMNS) and the total, in two queries."""
+class CountedRows(RowPagination):
+    """A page of rows with the total in the same statement (a `total` column on every row);
+    only a page past the end (no row to carry it) counts apart."""
+
+    def _query_items(self) -> list:
+        rows = super()._query_items()
+        self._total = rows[0].total if rows else (0 if self.page == 1 else None)
+        return rows
+
+    def _query_count(self) -> int:
+        return self._total if self._total is not None else super()._query_count()
+
+
+def _total_of(query):
+    """How many rows `query` selects, as an uncorrelated scalar subquery of ids only: the
+    database computes it once per statement (count(*) OVER () would build every joined row)."""
+    ids = query.with_only_columns(TARequest.id).order_by(None).subquery()
+    return select(func.count()).select_from(ids).scalar_subquery()
+
+
+def triage_page(actor: User, page: int, per_page: int) -> CountedRows:
+    """One page of triage rows (TRIAGE_COLUMNS) and the total, in one query."""
     query = triage_query(actor)
     rows = (
-        query.with_only_columns(*TRIAGE_COLUMNS)
+        query.with_only_columns(*TRIAGE_COLUMNS, _total_of(query).label("total"))
         .join(Organization, Organization.id == TARequest.organization_id)
         .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     )
-    return RowPagination(select=rows, base=query, session=db.session(), page=page, per_page=per_page,
-                         error_out=False)  # fmt: skip
-
-
-def topic_names(request_ids: list[int]) -> dict[int, str]:
-    """Each request's topics, by name, joined for the table: one query."""
-    names: dict[int, list[str]] = {}
-    if request_ids:
-        for request_id, name in db.session.execute(TOPIC_NAMES, {"ids": request_ids}):
-            names.setdefault(request_id, []).append(name)
-    return {request_id: ", ".join(found) for request_id, found in names.items()}
+    return CountedRows(select=rows, base=query, session=db.session(), page=page, per_page=per_page,
+                       error_out=False)  # fmt: skip
 
 
 LOADS = engine.loads_subquery()

@@ -32,6 +32,7 @@ def _render_triage(problem: str | None = None, status: int = 200):
         current_user, request.args.get("page", 1, type=int) or 1, current_app.config["PAGE_SIZE"]
     )
     why_none: dict[int, list[str]] = {}
+    topics: dict[int, list[str]] = {}  # each request's topics by name, read with the fits
     routable, staff = triage_queries.triage_staff(settings)
     ranked = engine.rank_many(
         [r.id for r in page.items],
@@ -40,13 +41,14 @@ def _render_triage(problem: str | None = None, status: int = 200):
         why_none=why_none,
         requests=[triage_queries.request_facts(r) for r in page.items],
         staff=routable,
+        topic_names=topics,
     )
     bulk = BulkAssignForm(formdata=None)
     bulk.assignee_id.choices = options([("", "Each to its top suggestion")] + staff)
     return render_template(
         "routing/triage.html",
         page=page,
-        topic_names=triage_queries.topic_names([r.id for r in page.items]),
+        topic_names={request_id: ", ".join(sorted(names)) for request_id, names in topics.items()},
         suggestions={rid: candidates[:3] for rid, candidates in ranked.items()},
         why_none=why_none,
         bulk=bulk,
