@@ -87,8 +87,9 @@ PINNED = {
     # statement (intake/writing.py, notifications/bulk.py). Topics and webhook subscriptions come
     # from the process's copy.
     ("requester", "POST", "/requests/new"): 7,
-    ("staff", "GET", "/queue"): 4,
-    ("staff", "GET", "/queue?due=week&sort=needed_by"): 4,
+    # The session, the page's rows with their total (intake/table.py), the saved views.
+    ("staff", "GET", "/queue"): 3,
+    ("staff", "GET", "/queue?due=week&sort=needed_by"): 3,
     # Its requests and the covered colleagues' are one query; the event table loads no topics.
     ("staff", "GET", "/caseload"): 4,
     ("staff", "GET", "/events"): 3,

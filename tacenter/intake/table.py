@@ -46,20 +46,32 @@ def table_rows(query: Select) -> Select:
 
 
 class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination, with whole rows as items (it keeps the first column)."""
+    """Flask-SQLAlchemy's pagination, with whole rows as items (it keeps the first column) and
+    the total read with them: the select carries a `total` column (with_total), so a page and
+    its count are one statement; only a page past the end (no row to carry it) counts apart."""
 
     def _query_items(self) -> list:
         query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(query))
+        rows = list(self._query_args["session"].execute(query))
+        self._total = rows[0].total if rows else (0 if self.page == 1 else None)
+        return rows
 
     def _query_count(self) -> int:
-        return count_requests(self._query_args["base"])
+        return self._total if self._total is not None else count_requests(self._query_args["base"])
+
+
+def with_total(rows: Select, query: Select) -> Select:
+    """`rows` with a `total` column: how many requests `query` selects, as an uncorrelated
+    scalar subquery of ids only, which the database computes once per statement (count(*)
+    OVER () would build every joined row first)."""
+    ids = query.with_only_columns(TARequest.id).order_by(None).subquery()
+    return rows.add_columns(select(func.count()).select_from(ids).scalar_subquery().label("total"))
 
 
 def paginate(query: Select, *, page: int | None = None) -> RowPagination:
-    """One page of table rows and the total, in two queries."""
+    """One page of table rows and the total, in one query."""
     return RowPagination(
-        select=table_rows(query),
+        select=with_total(table_rows(query), query),
         base=query,
         session=db.session(),
         page=page,

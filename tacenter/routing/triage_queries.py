@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from tacenter.accounts.models import Organization, User
@@ -10,7 +10,7 @@ from tacenter.catalog.models import GrantProgram
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import visible_requests
-from tacenter.intake.table import RowPagination
+from tacenter.intake.table import RowPagination, with_total
 from tacenter.routing import engine, queries
 from tacenter.routing.models import RoutingSettings, StaffProfile
 from tacenter.routing.scoring import RequestFacts, StaffFacts
@@ -38,36 +38,18 @@ def triage_query(actor: User):
     )
 
 
-class CountedRows(RowPagination):
-    """A page of rows with the total in the same statement (a `total` column on every row);
-    only a page past the end (no row to carry it) counts apart."""
-
-    def _query_items(self) -> list:
-        rows = super()._query_items()
-        self._total = rows[0].total if rows else (0 if self.page == 1 else None)
-        return rows
-
-    def _query_count(self) -> int:
-        return self._total if self._total is not None else super()._query_count()
-
-
-def _total_of(query):
-    """How many rows `query` selects, as an uncorrelated scalar subquery of ids only: the
-    database computes it once per statement (count(*) OVER () would build every joined row)."""
-    ids = query.with_only_columns(TARequest.id).order_by(None).subquery()
-    return select(func.count()).select_from(ids).scalar_subquery()
-
-
-def triage_page(actor: User, page: int, per_page: int) -> CountedRows:
+def triage_page(actor: User, page: int, per_page: int) -> RowPagination:
     """One page of triage rows (TRIAGE_COLUMNS) and the total, in one query."""
     query = triage_query(actor)
     rows = (
-        query.with_only_columns(*TRIAGE_COLUMNS, _total_of(query).label("total"))
+        query.with_only_columns(*TRIAGE_COLUMNS)
         .join(Organization, Organization.id == TARequest.organization_id)
         .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     )
-    return CountedRows(select=rows, base=query, session=db.session(), page=page, per_page=per_page,
-                       error_out=False)  # fmt: skip
+    return RowPagination(
+        select=with_total(rows, query), base=query, session=db.session(), page=page, per_page=per_page,
+        error_out=False,
+    )  # fmt: skip
 
 
 LOADS = engine.loads_subquery()
