@@ -249,3 +249,18 @@ def test_my_upcoming_events_are_on_the_caseload(people, client, auth):
     auth.login(people["staff"][0])
     html = client.get("/caseload").get_data(as_text=True)
     assert "My upcoming events" in html and "Home visiting training" in html
+
+
+def test_the_events_list_names_each_events_facilitators_alphabetically_and_its_cohort(people, client, auth):
+    zoe, ana = UserFactory(role="staff", name="Zoe Ortiz"), UserFactory(role="staff", name="Ana Bell")
+    cohort = collaboratives.create_collaborative(
+        collaboratives.CollaborativeValues("Financing policy cohort", zoe.id, date(2025, 10, 1),
+                                           date(2026, 9, 30), people["topic"].id),
+        actor=people["lead"],
+    )  # fmt: skip
+    session = values([zoe, ana], title="Cohort session 1", collaborative_id=cohort.id, tier="intensive")
+    services.create_event(session, actor=people["lead"])
+    auth.login(people["lead"])
+    html = client.get("/events").get_data(as_text=True)
+    row = html[html.index("Cohort session 1") :].split("</tr>")[0]
+    assert "Financing policy cohort" in row and "<td>Ana Bell, Zoe Ortiz</td>" in row

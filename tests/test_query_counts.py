@@ -90,9 +90,10 @@ PINNED = {
     # The session, the page's rows with their total (intake/table.py), the saved views.
     ("staff", "GET", "/queue"): 3,
     ("staff", "GET", "/queue?due=week&sort=needed_by"): 3,
-    # Its requests and the covered colleagues' are one query; the event table loads no topics.
-    ("staff", "GET", "/caseload"): 4,
-    ("staff", "GET", "/events"): 3,
+    # Its requests and the covered colleagues' are one query; the event table's rows carry their
+    # facilitators' names (group_ta/event_rows.py).
+    ("staff", "GET", "/caseload"): 3,
+    ("staff", "GET", "/events"): 2,
     ("staff", "GET", "/requests/<ref>"): 3,
     # The session; the page's rows with their total; the routable staff and the picker in one
     # query; routing's fits and the rows' topics by name in one UNION ALL.

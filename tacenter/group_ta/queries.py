@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.cache import cached
 from tacenter.catalog.models import Topic
 from tacenter.extensions import db
+from tacenter.group_ta.event_rows import EventRow, event_rows
 from tacenter.group_ta.models import (
     Collaborative,
     CollaborativeMember,
@@ -29,19 +29,6 @@ from tacenter.outcomes.models import ObjectiveStatus, PlanObjective
 from tacenter.vocab import STAFF_SIDE
 
 PAGE = 100
-# What the event tables show (group_ta/_event_table.html, my_events.html): the collaborative's
-# name and the facilitators (their own statement, as the relationship loads them); the topics
-# and the owner stay unloaded, and reading them by mistake raises.
-TABLE_OPTIONS = (
-    joinedload(Event.collaborative).load_only(Collaborative.name, raiseload=True),
-    # The table names each facilitator: their name only, not whole users with their organizations.
-    selectinload(Event.facilitators)
-    .joinedload(EventFacilitator.user)
-    .load_only(User.name, raiseload=True)
-    .raiseload("*"),
-    raiseload(Event.topics),
-    raiseload(Event.owner),
-)
 
 
 @dataclass(frozen=True)
@@ -53,12 +40,10 @@ class EventFilters:
     end: date | None = None
 
 
-def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE, table: bool = False) -> list[Event]:
-    """The events `actor` may see, filtered, newest first (at most `limit`); `table`: only what
-    the event tables show."""
+def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE, table: bool = False) -> list:
+    """The events `actor` may see, filtered, newest first (at most `limit`): ORM events, or with
+    `table` the event tables' rows (event_rows.EventRow)."""
     query = visible_events(actor)
-    if table:
-        query = query.options(*TABLE_OPTIONS)
     if filters.event_type:
         query = query.where(Event.event_type == filters.event_type)
     if filters.topic is not None:
@@ -75,20 +60,18 @@ def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE, table: 
         query = query.where(Event.event_date >= filters.start)
     if filters.end:
         query = query.where(Event.event_date <= filters.end)
-    return list(db.session.scalars(query.order_by(Event.event_date.desc(), Event.id.desc()).limit(limit)))
+    query = query.order_by(Event.event_date.desc(), Event.id.desc()).limit(limit)
+    return event_rows(query) if table else list(db.session.scalars(query))
 
 
-def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[Event]:
-    """The events a staff member facilitates from today on, soonest first."""
+def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[EventRow]:
+    """The events a staff member facilitates from today on, soonest first (table rows)."""
     mine = select(EventFacilitator.event_id).where(EventFacilitator.user_id == user.id)
-    return list(
-        db.session.scalars(
-            select(Event)
-            .options(*TABLE_OPTIONS)
-            .where(Event.id.in_(mine), Event.event_date >= today, Event.status == "planned")
-            .order_by(Event.event_date, Event.start_time, Event.id)
-            .limit(limit)
-        )
+    return event_rows(
+        select(Event)
+        .where(Event.id.in_(mine), Event.event_date >= today, Event.status == "planned")
+        .order_by(Event.event_date, Event.start_time, Event.id)
+        .limit(limit)
     )
 
 
