@@ -88,3 +88,14 @@ def test_kept_links_follow_the_script_root_the_app_is_served_under(app):
     assert 'href="/ta/static/css/app.css"' in mounted
     at_root = _form(client)
     assert 'href="/requests"' in at_root and 'action="/logout"' in at_root and "/ta/" not in at_root
+
+
+def test_the_events_filters_show_a_topic_added_after_they_were_kept(app):
+    (client,) = _signed_in(app, UserFactory(role="staff"))
+    assert "Perinatal mental health" not in client.get("/events").get_data(as_text=True)
+    db.session.add(Topic(name="Perinatal mental health"))
+    db.session.commit()
+    assert "Perinatal mental health" in client.get("/events").get_data(as_text=True)  # same filters
+    page = client.get("/events?type=training").get_data(as_text=True)
+    assert "Perinatal mental health" in page and 'value="training" selected' in page
+    assert 'value="training" selected' not in client.get("/events").get_data(as_text=True)
