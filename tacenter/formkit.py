@@ -10,6 +10,9 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
 
+from tacenter.catalog.cache import current_version
+from tacenter.i18n import locale_id
+
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
@@ -78,14 +81,15 @@ def field_state(form, exclude: tuple[str, ...] = ()) -> tuple:
 
 
 def kept_fields(
-    template: str, form, *, scope: tuple | None, exclude: tuple[str, ...] = (), **context
+    template: str, form, *, scope: tuple = (), exclude: tuple[str, ...] = (), **context
 ) -> Markup:
-    """`template` rendered with `form` (and `context`), kept per `scope` (what its choices depend
-    on, e.g. the catalog version and the language), field state and context: a filter form of
-    some 150 options is written once, not on every view. No scope (nothing to key the choices
-    on): rendered afresh."""
+    """`template` rendered with `form` (and `context`), kept per catalog version, language,
+    `scope` (anything else its choices depend on, e.g. an organization's grants), field state
+    and context: a filter form of some 150 options is written once, not on every view. Without a
+    catalog version (nothing to key the choices on) it is rendered afresh."""
+    version = current_version()
     state = (field_state(form, exclude), tuple(sorted(context.items())))
-    key = None if scope is None else (template, scope, state)
+    key = None if version is None else (template, version, locale_id(), scope, state)
     html = _kept.get(key) if key is not None else None
     if html is None:
         html = Markup(render_template(template, form=form, **context))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)

@@ -13,8 +13,7 @@ from sqlalchemy import Select, func, select
 from tacenter.accounts.models import User
 from tacenter.extensions import db
 from tacenter.group_ta.models import Collaborative, Event, EventFacilitator
-from tacenter.group_ta.vocab import EventMode, EventStatus, EventType
-from tacenter.vocab import Tier
+from tacenter.group_ta.vocab import EventLabels
 
 # Between names in the aggregate: the ASCII unit separator, which no one types in a name (one that
 # held it would only be split in this list's display).
@@ -34,7 +33,7 @@ _COLUMNS = (
 
 
 @dataclass(frozen=True)
-class EventRow:
+class EventRow(EventLabels):
     id: int
     title: str
     event_date: date
@@ -44,11 +43,6 @@ class EventRow:
     status: str
     collaborative_name: str | None
     facilitators: str  # their names, alphabetical, joined with ", "
-
-    type_label = property(lambda self: EventType(self.event_type).label)
-    tier_label = property(lambda self: Tier(self.tier).label)
-    mode_label = property(lambda self: EventMode(self.mode).label)
-    status_label = property(lambda self: EventStatus(self.status).label)
 
 
 def event_rows(query: Select) -> list[EventRow]:

@@ -23,8 +23,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import Topic
 from tacenter.db import TimestampMixin, utcnow
 from tacenter.extensions import db
-from tacenter.group_ta.vocab import LANGUAGES, EventMode, EventStatus, EventType
-from tacenter.vocab import Tier
+from tacenter.group_ta.vocab import LANGUAGES, EventLabels, EventMode, EventStatus
 
 event_topic = Table(
     "event_topic",
@@ -34,7 +33,7 @@ event_topic = Table(
 )
 
 
-class Event(TimestampMixin, db.Model):
+class Event(EventLabels, TimestampMixin, db.Model):
     """A training, TA session or meeting delivered to a group of organizations."""
 
     __tablename__ = "event"
@@ -74,22 +73,6 @@ class Event(TimestampMixin, db.Model):
         lazy="selectin", cascade="all, delete-orphan", back_populates="event"
     )
     collaborative: Mapped[Collaborative | None] = relationship(lazy="joined")
-
-    @property
-    def type_label(self) -> str:
-        return EventType(self.event_type).label
-
-    @property
-    def tier_label(self) -> str:
-        return Tier(self.tier).label
-
-    @property
-    def mode_label(self) -> str:
-        return EventMode(self.mode).label
-
-    @property
-    def status_label(self) -> str:
-        return EventStatus(self.status).label
 
     @property
     def language_label(self) -> str:

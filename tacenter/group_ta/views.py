@@ -9,7 +9,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
-from tacenter.catalog.cache import current_version
 from tacenter.db import utcnow
 from tacenter.errors import DomainError
 from tacenter.event_surveys import services as event_surveys
@@ -20,7 +19,6 @@ from tacenter.group_ta import ics, materials, permissions, queries, services
 from tacenter.group_ta.blueprint import bp
 from tacenter.group_ta.forms import AttendanceForm, EventFilterForm, EventForm, MaterialForm, StatusForm
 from tacenter.group_ta.models import Collaborative
-from tacenter.i18n import locale_id
 from tacenter.qr import qr_svg
 from tacenter.timeliness.business_days import local_date
 from tacenter.vocab import Role
@@ -54,13 +52,11 @@ def event_list():
         end=form.end.data if not form.end.errors else None,
     )
     events = queries.events_for(current_user, filters, table=True)
-    # The filters' markup (some 60 options) is kept per catalog version, language and state.
-    version = current_version()
-    scope = None if version is None else (version, locale_id())
     return render_template(
         "group_ta/events.html",
         events=events,
-        filter_fields=kept_fields("group_ta/_event_filters.html", form, scope=scope),
+        # The filters' markup (some 60 options) is kept per catalog version, language and state.
+        filter_fields=kept_fields("group_ta/_event_filters.html", form),
         may_plan=permissions.may_create_event(current_user),
     )
 

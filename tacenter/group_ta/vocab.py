@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from tacenter.i18n import gettext as _
+from tacenter.vocab import Tier
 
 
 class EventType(enum.StrEnum):
@@ -49,6 +50,29 @@ STATUS_MOVES = {
 }
 
 LANGUAGES = {"en": "English", "es": "Spanish", "both": "English and Spanish"}
+
+
+class EventLabels:
+    """An event's coded values in words, for the model and for the event tables' plain rows
+    (event_rows.EventRow): anything with event_type, tier, mode and status."""
+
+    @property
+    def type_label(self) -> str:
+        return EventType(self.event_type).label
+
+    @property
+    def tier_label(self) -> str:
+        return Tier(self.tier).label
+
+    @property
+    def mode_label(self) -> str:
+        return EventMode(self.mode).label
+
+    @property
+    def status_label(self) -> str:
+        return EventStatus(self.status).label
+
+
 # The tiers an event may have: one-off events are universal or targeted; a collaborative's
 # sessions are intensive (a collaborative is sustained, individualized TA).
 ONE_OFF_TIERS = ("universal", "targeted")

@@ -20,22 +20,27 @@ PARTS = ("layout/_assets.html", "layout/_banner.html", "layout/_footer.html")
 def kept_part(name: str) -> Markup:
     if name not in PARTS:
         raise ValueError(f"{name} is not a kept layout part")
-    app = current_app._get_current_object()
-    if app.jinja_env.auto_reload:
+
+    def render() -> Markup:
         return Markup(render_template(name))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (our own template's output)
-    kept = app.extensions.setdefault("layout_parts", {})
-    key = (name, locale_id(), request.script_root)
-    if key not in kept:
-        kept[key] = Markup(render_template(name))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (our own template's output)
-    return kept[key]
+
+    if current_app.jinja_env.auto_reload:
+        return render()
+    return _kept("layout_parts", (name, locale_id()), render)
 
 
 def kept_url(endpoint: str, **values) -> str:
     """url_for(endpoint, **values), kept per process and script root: the layout's links (the
     logo, the navigation, notifications, sign-out, the language switch) are the same paths on
     every page, and each url_for costs a routing-map build."""
-    kept = current_app.extensions.setdefault("layout_urls", {})
-    key = (endpoint, tuple(sorted(values.items())), request.script_root)
+    key = (endpoint, tuple(sorted(values.items())))
+    return _kept("layout_urls", key, lambda: url_for(endpoint, **values))
+
+
+def _kept(store: str, key: tuple, make):
+    """`make()`, kept in this app's `store` per `key` and the script root the app is served under."""
+    kept = current_app.extensions.setdefault(store, {})
+    key = (*key, request.script_root)
     if key not in kept:
-        kept[key] = url_for(endpoint, **values)
+        kept[key] = make()
     return kept[key]

@@ -11,13 +11,11 @@ from flask import (
 from flask_login import current_user
 
 from tacenter.accounts.permissions import require_roles, signed_in
-from tacenter.catalog.cache import current_version
 from tacenter.catalog.queries import program_choices, topic_choices
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import kept_fields, options
 from tacenter.i18n import gettext as _
-from tacenter.i18n import locale_id
 from tacenter.intake import editing, services, table
 from tacenter.intake.forms import EditRequestForm, RequestForm
 from tacenter.intake.models import TARequest
@@ -79,10 +77,8 @@ def new_request():
     if request.method == "GET" and not request.args.get("from_mail"):
         # A new form differs between readers only by language, the catalog, the organization's
         # grants and state: its markup (eleven fields, ~90 options) is kept per those.
-        version = current_version()
-        scope = None if version is None else (version, locale_id(), tuple(grants))
-        fields = kept_fields("intake/_request_fields.html", form, scope=scope, exclude=("submission_token",),
-                             has_grants=bool(grants))  # fmt: skip
+        fields = kept_fields("intake/_request_fields.html", form, scope=tuple(grants),
+                             exclude=("submission_token",), has_grants=bool(grants))  # fmt: skip
     return render_template("intake/new.html", form=form, has_grants=bool(grants), fields=fields)
 
 

@@ -93,9 +93,7 @@ def read(args: MultiDict) -> ReadFilters:
 
 def render_fields(form: QueueFilterForm):
     """The filter fields' HTML: their choices depend on the catalog version and the language."""
-    version = current_version()
-    scope = None if version is None else (version, locale_id())
-    return kept_fields("workflow/_queue_filters.html", form, scope=scope, exclude=("page",))
+    return kept_fields("workflow/_queue_filters.html", form, exclude=("page",))
 
 
 def filters_of(form: QueueFilterForm) -> QueueFilters:
