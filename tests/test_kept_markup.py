@@ -4,7 +4,7 @@ form) still shows each reader their own language, organization and catalog."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import render_template_string
@@ -99,3 +99,17 @@ def test_the_events_filters_show_a_topic_added_after_they_were_kept(app):
     page = client.get("/events?type=training").get_data(as_text=True)
     assert "Perinatal mental health" in page and 'value="training" selected' in page
     assert 'value="training" selected' not in client.get("/events").get_data(as_text=True)
+
+
+def test_the_report_filters_follow_the_readers_choice_the_staff_and_the_fiscal_year(app, monkeypatch):
+    (client,) = _signed_in(app, UserFactory(role="leadership"))
+    first = client.get("/reports/volume?period=fy2026").get_data(as_text=True)
+    assert 'value="fy2026" selected' in first and "Marisol Quintero" not in first
+    UserFactory(role="staff", name="Marisol Quintero")
+    db.session.commit()
+    page = client.get("/reports/declined?period=fy2025").get_data(as_text=True)
+    assert "Marisol Quintero" in page and 'value="fy2025" selected' in page
+    assert 'value="fy2026" selected' not in page and 'value="fy2028"' not in page
+    # A new fiscal year brings its choices, though nothing else about the form changed.
+    monkeypatch.setattr("tacenter.reports.views.utcnow", lambda: datetime(2027, 10, 2, 12, tzinfo=UTC))
+    assert 'value="fy2028"' in client.get("/reports/declined?period=fy2025").get_data(as_text=True)

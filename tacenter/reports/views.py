@@ -9,6 +9,7 @@ from markupsafe import Markup
 from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.db import utcnow
+from tacenter.formkit import kept_fields
 from tacenter.reports import exports, kept_views, registry
 from tacenter.reports.choices import filter_options
 from tacenter.reports.filters import ReportFilters
@@ -40,11 +41,13 @@ def _freshness(served) -> dict:
 
 
 def _page_context(filters: ReportFilters) -> dict:
-    tz = current_app.config["CENTER_TIMEZONE"]
+    today = _today()
     form = ReportFilterForm(request.args, period=filters.period.key)
-    form.set_choices(period_choices(local_date(utcnow(), tz)), filter_options())
+    form.set_choices(period_choices(today), filter_options())
     form.validate()  # unknown values were already dropped by ReportFilters; this shows why
-    return {"filters": filters, "form": form, "args": filters.query_args()}
+    # The period choices are labelled by fiscal year, so they are kept per day as well.
+    fields = kept_fields("reports/_filter_fields.html", form, scope=(today,))
+    return {"filters": filters, "form": form, "filter_fields": fields, "args": filters.query_args()}
 
 
 @bp.route("/")
