@@ -6,7 +6,6 @@ No queries and no network here: create_app must be cheap and side-effect free.
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g
@@ -175,6 +174,9 @@ def register_template_helpers(app: Flask) -> None:
     from tacenter.formkit import option_tags
 
     app.add_template_global(option_tags)
+    from tacenter.intake.row_markup import request_rows
+
+    app.add_template_global(request_rows)
     from tacenter.home.layout_parts import kept_part, kept_url
 
     app.add_template_global(kept_part)
@@ -182,28 +184,19 @@ def register_template_helpers(app: Flask) -> None:
 
     from tacenter.home.navigation import nav_items
     from tacenter.i18n import locale_id
-    from tacenter.workflow.rules import LABELS, Stage
+    from tacenter.workflow.stage_tags import stage_label, stage_tag
 
     @app.context_processor
     def _navigation():
         return {"nav_items": lambda: nav_items(current_user)}
 
-    @app.template_filter("stage_label")
-    def stage_label(value: str | None) -> str:
-        try:
-            return str(LABELS[Stage(value)])
-        except ValueError:
-            return value or ""
-
-    @lru_cache(maxsize=256)
-    def _stage_tag(value: str | None, _locale: str) -> Markup:
-        return Markup('<span class="usa-tag tag tag-{}">{}</span>').format(value, stage_label(value))
+    app.add_template_filter(stage_label, "stage_label")
 
     @app.template_filter("stage_tag")
     @pass_context
-    def stage_tag(context, value: str | None) -> Markup:
+    def _stage_tag(context, value: str | None) -> Markup:
         """macros.stage_tag's markup, made once per stage and language (a list has one a row)."""
-        return _stage_tag(value, context.get("page_locale_id") or locale_id())
+        return stage_tag(value, context.get("page_locale_id") or locale_id())
 
 
 def register_commands(app: Flask) -> None:

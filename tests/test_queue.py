@@ -45,6 +45,22 @@ def test_queue_shows_each_requests_organization_tier_and_needed_by(client, auth)
     assert "Navajo Nation Head Start" in row and "Intensive" in row and "Mar 9, 2027" in row
 
 
+def test_rows_escape_what_people_typed_and_speak_the_readers_language(client, auth):
+    """The rows are written in Python (intake/row_markup.py), not by Jinja's autoescape."""
+    org = OrganizationFactory(name='Tribal Council <img src=x onerror="alert(1)">')
+    requester = RequesterFactory(organization=org, locale="es")
+    caseload_request(None, stage="submitted", requester=requester, title="<script>alert('t')</script> & plan")
+    auth.login(UserFactory(role="staff", name="<b>Sam</b>"))
+    row = client.get("/queue").get_data(as_text=True).split("<tbody>")[1]
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; plan" in row and "<script>" not in row
+    assert "Tribal Council &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in row and "<img" not in row
+    assert "<td>Unassigned</td>" in row and 'tag-submitted">Submitted</span>' in row
+    auth.logout()
+    auth.login(requester)
+    mine = client.get("/requests").get_data(as_text=True).split("<tbody>")[1]
+    assert "&lt;script&gt;" in mine and "<td>Sin asignar</td>" in mine and ">Enviada</span>" in mine
+
+
 def test_a_saved_view_keeps_the_filters_and_applying_it_filters_the_queue(client, auth):
     staff = UserFactory(role="staff")
     ohio = caseload_request(None, stage="submitted", state="OH", urgency="urgent", title="Ohio urgent")

@@ -22,12 +22,9 @@ from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
 from tacenter.intake import table
 from tacenter.timeliness.queries import assess_requests
-from tacenter.vocab import Tier, choices
 from tacenter.workflow import queries, queue_export, queue_filters, saved_views
 from tacenter.workflow.blueprint import bp
 from tacenter.workflow.forms import SaveViewForm
-
-TIER_LABELS = dict(choices(Tier))
 
 
 def _queue_args(args: dict[str, str]) -> dict[str, str]:
@@ -48,7 +45,6 @@ def _render_queue(save_form: SaveViewForm | None = None, status: int = 200):
         filter_fields=read.fields_html,
         page=page,
         timeliness=assess_requests(page.items),
-        tier_labels={value: str(label) for value, label in TIER_LABELS.items()},  # translated once
         current=current,
         shared_views=shared,
         own_views=own,
