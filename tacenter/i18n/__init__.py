@@ -181,10 +181,15 @@ def format_when(
 ) -> str:
     if value is None:
         return ""
-    zone = zone or current_app.config["CENTER_TIMEZONE"]
-    local = value.astimezone(ZoneInfo(zone))
     language = language or current_language()
-    locale = locale or locale_in_force() or language
+    return _when(value, language, locale or locale_in_force() or language,
+                 zone or current_app.config["CENTER_TIMEZONE"])  # fmt: skip
+
+
+# A list page shows the same rows' times on every view: each is kept, as its day and clock are.
+@lru_cache(maxsize=8192)
+def _when(value: datetime, language: str, locale, zone: str) -> str:
+    local = value.astimezone(ZoneInfo(zone))
     clock = f"{_clock(local.hour, local.minute, locale)} {_zone_name(zone, local, language, locale)}"
     day = _day(local.date(), language, locale)
     return f"{day} {clock}" if language == "en" else f"{day}, {clock}"
