@@ -171,9 +171,10 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
-    from tacenter.formkit import option_tags
+    from tacenter.formkit import kept_form_fields, option_tags
 
     app.add_template_global(option_tags)
+    app.add_template_global(kept_form_fields)
     from tacenter.intake.row_markup import request_rows
 
     app.add_template_global(request_rows)

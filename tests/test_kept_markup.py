@@ -13,7 +13,13 @@ from tacenter.catalog.models import Topic
 from tacenter.extensions import db
 from tacenter.registry.grant_admin import GrantValues, save_grant
 from tests.conftest import Auth
-from tests.factories import OrganizationFactory, ProgramFactory, RequesterFactory, UserFactory
+from tests.factories import (
+    OrganizationFactory,
+    ProgramFactory,
+    RequesterFactory,
+    UserFactory,
+    request_in_progress,
+)
 
 SPANISH_FOOTER = "Centro de Asistencia Técnica IECMH: asistencia técnica en salud mental infantil"
 ENGLISH_FOOTER = "IECMH TA Center: technical assistance for infant and early childhood mental health."
@@ -113,3 +119,31 @@ def test_the_report_filters_follow_the_readers_choice_the_staff_and_the_fiscal_y
     # A new fiscal year brings its choices, though nothing else about the form changed.
     monkeypatch.setattr("tacenter.reports.views.utcnow", lambda: datetime(2027, 10, 2, 12, tzinfo=UTC))
     assert 'value="fy2028"' in client.get("/reports/declined?period=fy2025").get_data(as_text=True)
+
+
+def test_a_request_pages_kept_fields_offer_its_own_goals_and_show_a_refused_note(app):
+    from tacenter.delivery.plans import add_goal
+
+    staff = UserFactory(role="staff")
+    first, *_ = request_in_progress(staff=staff, tier="intensive")
+    second, *_ = request_in_progress(staff=staff, tier="intensive")
+    add_goal(first.reference, "Medicaid pays for dyadic sessions", actor=staff)
+    add_goal(second.reference, "Home visitors trained in reflective practice", actor=staff)
+    db.session.commit()
+    (client,) = _signed_in(app, staff)
+
+    def goal_options(reference: str) -> str:
+        html = client.get(f"/requests/{reference}").get_data(as_text=True)
+        return re.search(r'<select[^>]*name="step-goal_id".*?</select>', html, re.S).group(0)
+
+    assert "Medicaid pays" in goal_options(first.reference)
+    assert "Home visitors" in goal_options(second.reference) and "Medicaid" not in goal_options(
+        second.reference
+    )
+    # A refused form comes back with its message and what was typed, then empty again.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/requests/{first.reference}").text)[
+        1
+    ]
+    refused = client.post(f"/requests/{first.reference}/notes", data={"csrf_token": token, "note-body": " "})
+    assert refused.status_code == 400 and "usa-input--error" in refused.get_data(as_text=True)
+    assert "usa-input--error" not in client.get(f"/requests/{first.reference}").get_data(as_text=True)
