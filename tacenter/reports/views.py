@@ -125,10 +125,17 @@ def report(kind: str):
             mimetype=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
+
+    def render_table():
+        return Markup(render_template("reports/_table.html", table=table))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
+
     return render_template(
         "reports/report.html",
         kind=report_kind,
         table=table,
+        # A long table (every declined request of the year) is written once per snapshot.
+        table_html=kept_views.rendered(served, "report table " + request.full_path, render_table)
+        or render_table(),
         reports=registry.REPORTS,
         rows=rows or report_kind.default_rows,
         columns=columns,
