@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from tacenter import i18n, jobs, models  # noqa: F401  (models: every table, for Alembic)
+    from tacenter import i18n, jobs, models, transactions  # noqa: F401  (models: every table, for Alembic)
     from tacenter.db import render_migration_type
     from tacenter.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    transactions.init_app(app, db)  # after db.init_app: its teardown must run before the session's
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     limiter.init_app(app)
