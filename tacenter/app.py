@@ -179,6 +179,12 @@ def register_template_helpers(app: Flask) -> None:
     from tacenter.intake.row_markup import request_rows
 
     app.add_template_global(request_rows)
+    from tacenter.routing.triage_rows import triage_rows
+
+    app.add_template_global(triage_rows)
+    from tacenter.home.pagination import pagination_links
+
+    app.add_template_global(pagination_links)
     from tacenter.home.layout_parts import kept_part, kept_url
 
     app.add_template_global(kept_part)

@@ -217,3 +217,33 @@ def test_downloaded_cells_cannot_run_as_formulas(client, auth):
     sheet = load_workbook(io.BytesIO(client.get("/queue/requests.xlsx").data)).active
     cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     assert [c.value[0] for c in cells] == ["'", "'"] and {c.data_type for c in cells} == {"s"}
+
+
+def test_assigned_to_me_lists_each_readers_own_requests(client, auth):
+    """The queue's statement is kept per reader and filters (workflow.queries.kept_queue_page):
+    the same link must never show one person's caseload to another."""
+    ana, ben = UserFactory(role="staff"), UserFactory(role="staff")
+    anas, bens = caseload_request(ana, title="Ana's work"), caseload_request(ben, title="Ben's work")
+    for reader, own in ((ana, anas), (ben, bens), (ana, anas)):
+        auth.login(reader)
+        assert _references(client.get("/queue?assignee=me").get_data(as_text=True)) == [own.reference]
+        auth.logout()
+
+
+def test_page_links_keep_the_filters_mark_the_page_and_speak_the_readers_language(app, client, auth):
+    """The links are kept per list URL, page and language (home/pagination.py)."""
+    requester = RequesterFactory(locale="es")
+    for n in range(app.config["PAGE_SIZE"] + 1):
+        caseload_request(None, stage="submitted", state="NM", requester=requester, title=f"Plan {n}")
+    auth.login(UserFactory(role="staff"))
+    first, second = (client.get(f"/queue?state=NM&page={n}").get_data(as_text=True) for n in (1, 2))
+    nav = second[second.index('<nav aria-label="Pagination"') :]
+    assert 'href="/queue?state=NM&amp;page=2" class="usa-pagination__button usa-current"' in nav
+    assert 'rel="prev"' in nav and 'rel="next"' not in nav
+    assert 'rel="next"' in first and 'href="/queue?state=NM&amp;page=2"' in first
+    for reader, words in ((RequesterFactory(organization=requester.organization), ('"Page 2"', ">Previous<")),
+                          (requester, ('"Página 2"', ">Anterior<"))):  # fmt: skip
+        auth.logout()
+        auth.login(reader)
+        mine = client.get("/requests?page=2").get_data(as_text=True)
+        assert f'aria-label={words[0]} aria-current="page"' in mine and words[1] in mine

@@ -328,3 +328,22 @@ def test_a_backup_sees_what_needs_action_on_the_caseload_of_a_colleague_away(cli
     covering = html.split("<h2>Covering for colleagues away</h2>")[1].split("<h2>")[0]
     assert not_started.reference in covering and "covering for Ana Away" in covering
     assert "Moving along nicely" not in covering
+
+
+def test_triage_rows_escape_what_people_typed(client, auth):
+    """The rows are written in Python (routing/triage_rows.py), not by Jinja's autoescape."""
+    from tests.factories import OrganizationFactory
+
+    topic = TopicFactory(name="Financing")
+    staff_profile(UserFactory(name="<i>Ana</i>"), primary=[topic], states=["NM"])
+    org = OrganizationFactory(name='Council <img src=x onerror="alert(1)">', status="pending")
+    ta_request = submit(RequesterFactory(organization=org), topic=topic)
+    ta_request.title = "<script>alert('t')</script> & plan"
+    db.session.commit()
+    auth.login(UserFactory(role="lead"))
+    html = client.get("/triage").get_data(as_text=True)
+    row = html.split("<tbody>")[1]
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; plan" in row and "<script>" not in row
+    assert "Council &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in row and "<img" not in row
+    assert "Assign to &lt;i&gt;Ana&lt;/i&gt;" in row and "Pending organization" in row
+    assert f'value="{ta_request.reference}@{ta_request.version}"' in row

@@ -68,10 +68,16 @@ def with_total(rows: Select, query: Select) -> Select:
     return rows.add_columns(select(func.count()).select_from(ids).scalar_subquery().label("total"))
 
 
-def paginate(query: Select, *, page: int | None = None) -> RowPagination:
-    """One page of table rows and the total, in one query."""
+def page_select(query: Select) -> Select:
+    """The statement `paginate` reads a page of `query` with: its table rows and total."""
+    return with_total(table_rows(query), query)
+
+
+def paginate(query: Select, *, page: int | None = None, rows: Select | None = None) -> RowPagination:
+    """One page of table rows and the total, in one query. `rows` is `page_select(query)` where
+    the caller keeps it (the queue does, per filters)."""
     return RowPagination(
-        select=with_total(table_rows(query), query),
+        select=rows if rows is not None else page_select(query),
         base=query,
         session=db.session(),
         page=page,

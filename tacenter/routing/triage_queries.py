@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -9,7 +11,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.models import GrantProgram
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
-from tacenter.intake.permissions import visible_requests
+from tacenter.intake.permissions import requests_in_scope
 from tacenter.intake.table import RowPagination, with_total
 from tacenter.routing import engine, queries
 from tacenter.routing.models import RoutingSettings, StaffProfile
@@ -27,10 +29,10 @@ TRIAGE_COLUMNS = (
 )  # fmt: skip
 
 
-def triage_query(actor: User):
+def triage_query(role: str, organization_id: int | None, active: bool):
     """Unassigned open requests, oldest first, through the same scoping as every list."""
     return (
-        visible_requests(actor)
+        requests_in_scope(role, organization_id, active)
         # is_open() adds nothing logically; it lets the planner walk the open-requests index.
         .where(TARequest.is_open(), TARequest.stage.in_([s.value for s in UNASSIGNED]))
         .where(TARequest.assignee_id.is_(None))
@@ -38,18 +40,25 @@ def triage_query(actor: User):
     )
 
 
-def triage_page(actor: User, page: int, per_page: int) -> RowPagination:
-    """One page of triage rows (TRIAGE_COLUMNS) and the total, in one query."""
-    query = triage_query(actor)
+@lru_cache(maxsize=64)
+def _triage_selects(role: str, organization_id: int | None, active: bool) -> tuple:
+    """The triage statement and its page's, per reader's scope (all that visible_requests reads
+    of them): built once, not on every view (building them was a tenth of the page)."""
+    query = triage_query(role, organization_id, active)
     rows = (
         query.with_only_columns(*TRIAGE_COLUMNS)
         .join(Organization, Organization.id == TARequest.organization_id)
         .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     )
+    return query, with_total(rows, query)
+
+
+def triage_page(actor: User, page: int, per_page: int) -> RowPagination:
+    """One page of triage rows (TRIAGE_COLUMNS) and the total, in one query."""
+    query, rows = _triage_selects(actor.role, actor.organization_id, actor.active)
     return RowPagination(
-        select=with_total(rows, query), base=query, session=db.session(), page=page, per_page=per_page,
-        error_out=False,
-    )  # fmt: skip
+        select=rows, base=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
 
 
 LOADS = engine.loads_subquery()

@@ -6,7 +6,7 @@ reaches the ORM unchecked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from tacenter.db import utcnow
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.intake.permissions import visible_requests
+from tacenter.intake.table import page_select
 from tacenter.vocab import STATES, OrgType, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
@@ -131,6 +132,28 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
     if filters.q.strip():
         query = query.where(_matches_words(filters.q.strip()[:200]))
     return query.order_by(*SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["oldest"]))
+
+
+KEPT_MAX = 512  # statements kept per process, emptied when full (free-text searches make many)
+_kept: dict[tuple, tuple[Select, Select]] = {}
+
+
+def kept_queue_page(actor: User, filters: QueueFilters) -> tuple[Select, Select]:
+    """`queue_query(actor, filters)` and its page statement (table.page_select), built once per
+    reader's scope and filters: building a select of a dozen clauses, its joins and its total
+    cost the queue more than its SQL did. The key holds all the statement depends on: who reads
+    (visible_requests, "assigned to me"), the filters, the center's day and time zone."""
+    tz = current_app.config["CENTER_TIMEZONE"]
+    key = (actor.id, actor.role, actor.organization_id, actor.active, astuple(filters), tz,
+           _center_today() if filters.due else None)  # fmt: skip
+    kept = _kept.get(key)
+    if kept is None:
+        query = queue_query(actor, filters)
+        kept = (query, page_select(query))
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        _kept[key] = kept
+    return kept
 
 
 def _matches_words(words: str):

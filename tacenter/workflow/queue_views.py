@@ -35,7 +35,8 @@ def _queue_args(args: dict[str, str]) -> dict[str, str]:
 def _render_queue(save_form: SaveViewForm | None = None, status: int = 200):
     read = queue_filters.read(request.args)
     current = dict(read.current)
-    page = table.paginate(queries.queue_query(current_user, read.filters), page=read.page)
+    query, rows = queries.kept_queue_page(current_user, read.filters)
+    page = table.paginate(query, page=read.page, rows=rows)
     choices_ = queue_filters.QueueChoices.load()
     shared = [(v.name, queue_filters.clean_args(v.filters, choices_)) for v in saved_views.SHARED_VIEWS]
     own = [(v, queue_filters.clean_args(v.filters, choices_)) for v in saved_views.views_of(current_user)]
