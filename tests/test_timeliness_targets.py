@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tacenter.timeliness import services
 from tacenter.timeliness.queries import targets_table
-from tacenter.timeliness.targets import DEFAULTS, Standing, Target, assess
+from tacenter.timeliness.targets import DEFAULTS, Standing, Target, assess, assess_kept
 from tests.factories import UserFactory
 
 TZ = "America/New_York"
@@ -133,3 +135,31 @@ def test_admin_edits_a_target_on_the_settings_page_and_bad_input_is_kept(client,
 def test_staff_cannot_open_the_target_settings(client, auth):
     auth.login(UserFactory(role="staff"))
     assert client.get("/admin/timeliness").status_code == 403
+
+
+_moment = st.datetimes(
+    min_value=datetime(2025, 12, 20), max_value=datetime(2027, 1, 10), timezones=st.just(UTC)
+)
+_maybe = st.none() | _moment
+
+
+@given(
+    facts=st.fixed_dictionaries({
+        "submitted_at": _moment, "first_response_at": _maybe, "assigned_at": _maybe, "delivered_at": _maybe,
+        "finished_at": _maybe, "waiting_since": _maybe, "waiting_days": st.integers(0, 20),
+        "needed_by": st.none() | st.dates(date(2026, 1, 1), date(2027, 1, 1)),
+        "days_to_first_response": st.none() | st.integers(0, 9),
+        "days_to_delivery": st.none() | st.integers(0, 40),
+    }),
+    now=_moment,
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+)  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_a_kept_assessment_is_the_assessment_at_any_moment_of_the_day(facts, now, later):
+    """Lists read assess_kept (kept per facts, target and local day): it must answer as assess
+    does for every moment, the next days included, and whatever milestone changed."""
+    ta_request = SimpleNamespace(**facts)
+    for moment in (now, now + later):
+        assert assess_kept(ta_request, TARGET, now=moment, tz=TZ) == assess(
+            ta_request, TARGET, now=moment, tz=TZ
+        )

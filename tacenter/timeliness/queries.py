@@ -15,7 +15,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.timeliness.business_days import business_days_between
 from tacenter.timeliness.models import TimelinessTarget
-from tacenter.timeliness.targets import DEFAULTS, Assessment, Target, assess
+from tacenter.timeliness.targets import DEFAULTS, Assessment, Target, assess_kept
 
 DAYS_TAKEN = {
     "first_response_days": TARequest.days_to_first_response,
@@ -49,7 +49,7 @@ def assess_requests(ta_requests, *, now: datetime | None = None) -> dict[int, As
     now = now or utcnow()
     table = targets_table()
     tz = current_app.config["CENTER_TIMEZONE"]
-    return {r.id: assess(r, target_for(r, table), now=now, tz=tz) for r in ta_requests}
+    return {r.id: assess_kept(r, target_for(r, table), now=now, tz=tz) for r in ta_requests}
 
 
 def target_days(name: str, table: dict | None = None) -> ColumnElement:

@@ -16,8 +16,11 @@ days spent waiting (finished waits in `waiting_days`, the current one from
 from __future__ import annotations
 
 import enum
+from collections import namedtuple
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from tacenter.timeliness.business_days import (
     add_business_days,
@@ -173,3 +176,25 @@ def assess(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
     open_standings = [m.standing for m in milestones if m.standing in _ORDER]
     standing = min(open_standings, key=_ORDER.index) if open_standings else Standing.FINISHED
     return Assessment(milestones, standing)
+
+
+# What assess reads of a request. It reads `now` only as the center's local date (business
+# days count dates), so an assessment is the same all day long for the same facts.
+_FACTS = (
+    "submitted_at", "finished_at", "waiting_since", "waiting_days", "first_response_at", "assigned_at",
+    "delivered_at", "needed_by", "days_to_first_response", "days_to_assignment", "days_to_delivery",
+)  # fmt: skip
+_Facts = namedtuple("_Facts", _FACTS)
+
+
+def assess_kept(ta_request, target: Target, *, now: datetime, tz: str) -> Assessment:
+    """assess(), kept per request facts, target and local day: a list shows the same rows'
+    standings on every view, and each assessment cost more than writing its row."""
+    facts = _Facts(*(getattr(ta_request, name, None) for name in _FACTS))
+    return _assess_on(facts, target, local_date(now, tz), tz)
+
+
+@lru_cache(maxsize=8192)
+def _assess_on(facts: _Facts, target: Target, today: date, tz: str) -> Assessment:
+    noon = datetime.combine(today, time(12), ZoneInfo(tz))  # any moment of that local day
+    return assess(facts, target, now=noon, tz=tz)
