@@ -2,6 +2,7 @@
 
     DATABASE_URL=... .venv/bin/python -m bench.profile_page /queue --as staff@demo.tacenter.org [-n 200]
     DATABASE_URL=... .venv/bin/python -m bench.profile_page /requests/new --post --as requester@...
+    DATABASE_URL=... .venv/bin/python -m bench.profile_page /api/v1/requests --token --as staff@...
 
 Runs against a seeded database (bench/pages.py --keep leaves one), signs in with the demo
 password, warms up, then serves the page n times through the Flask test client and prints
@@ -20,7 +21,7 @@ import urllib.parse
 from pyinstrument import Profiler
 
 from bench.prepare import SUBMIT_FORM
-from bench.signin import sign_in
+from bench.signin import api_tokens, sign_in
 from tacenter import create_app
 from tacenter.db import StatementCounter
 from tacenter.extensions import db
@@ -33,12 +34,15 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--as", dest="email", default="staff@demo.tacenter.org")
     parser.add_argument("--post", action="store_true", help="submit the request form (a new token each time)")
+    parser.add_argument("--token", action="store_true", help="an API path: a read-only token, not a session")
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--tree", action="store_true", help="print the pyinstrument call tree")
     args = parser.parse_args()
 
     app = create_app()
     client = app.test_client()
+    if args.token:  # the JSON API reads a bearer token, as the bench sends it
+        client.environ_base["HTTP_AUTHORIZATION"] = api_tokens(app, [args.email])[args.email]["cookie"]
     sign_in(client, args.email)  # with the second factor where the role needs one
     csrf = TOKEN.search(client.get("/requests/new").get_data(as_text=True)).group(1)
     # Each POST flashes a message into the cookie session and its redirect is never followed:

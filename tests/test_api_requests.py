@@ -119,3 +119,29 @@ def test_staff_move_assign_reply_note_and_log_an_activity(client):
     req_h = bearer(token_for(requester))
     assert client.post(f"/api/v1/requests/{ref}/notes", json={"body": "x"}, headers=req_h).status_code == 403
     assert "Internal" not in client.get(f"/api/v1/requests/{ref}", headers=req_h).get_data(as_text=True)
+
+
+def test_each_listed_request_reads_as_its_own_answer_does(client):
+    """The list serializes plain rows (api/request_rows.py), the single answer the request itself:
+    the same JSON, related records, topics in order and empty ones included."""
+    from tacenter.catalog.models import GrantProgram
+    from tacenter.intake.services import submit_request
+    from tests.factories import caseload_request, draft
+
+    program = GrantProgram(name="Project LAUNCH")
+    db.session.add(program)
+    db.session.commit()
+    requester = RequesterFactory()
+    topics = [TopicFactory(name=name) for name in ("Workforce", "Financing", "Home visiting")]
+    submit_request(draft([t.id for t in topics], program_id=program.id, needed_by=None),
+                   submission_token="api-list-1", actor=requester)  # fmt: skip
+    caseload_request(UserFactory(name="Ana <Specialist>"), requester=requester, title="On Ana's caseload")
+    headers = bearer(token_for(UserFactory(role="staff")))
+    listed = client.get("/api/v1/requests?sort=oldest", headers=headers).get_json()["items"]
+    assert len(listed) == 2
+    for item in listed:
+        assert item == client.get(f"/api/v1/requests/{item['reference']}", headers=headers).get_json()
+    first, second = listed
+    assert [t["name"] for t in first["topics"]] == ["Financing", "Home visiting", "Workforce"]
+    assert first["program"]["name"] == "Project LAUNCH" and first["assignee"] is None
+    assert second["assignee"]["name"] == "Ana <Specialist>" and second["topics"] == []

@@ -14,10 +14,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from tacenter.accounts.models import Organization, User
-from tacenter.api import paging
+from tacenter.api import paging, request_rows
 from tacenter.api.access import allow, anyone
 from tacenter.api.schemas import (
     RequestCreateSchema,
@@ -26,10 +24,8 @@ from tacenter.api.schemas import (
     RequestPageSchema,
     RequestSchema,
 )
-from tacenter.catalog.models import GrantProgram, Topic
 from tacenter.extensions import db
 from tacenter.intake.editing import RequestEdit, edit_request
-from tacenter.intake.models import TARequest
 from tacenter.intake.services import RequestDraft, submit_request
 from tacenter.vocab import Role
 from tacenter.workflow.queries import QueueFilters, queue_query
@@ -38,15 +34,6 @@ from tacenter.workflow.services import get_visible_request
 bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests", description="TA requests")
 
 FILTERS = tuple(f.name for f in dataclasses.fields(QueueFilters))
-# What RequestSchema reads of the related records: each one's id and name (a Ref), not whole
-# users with their organizations joined (a page of 25 built seven ORM objects per request).
-PAGE_LOADS = (
-    joinedload(TARequest.organization).load_only(Organization.id, Organization.name, raiseload=True),
-    joinedload(TARequest.requester).load_only(User.id, User.name, raiseload=True).raiseload("*"),
-    joinedload(TARequest.assignee).load_only(User.id, User.name, raiseload=True).raiseload("*"),
-    joinedload(TARequest.program).load_only(GrantProgram.id, GrantProgram.name, raiseload=True),
-    selectinload(TARequest.topics).load_only(Topic.id, Topic.name, raiseload=True),
-)
 
 
 @bp.route("")
@@ -68,7 +55,7 @@ def list_requests(cursor: str | None = None, limit: int = 25, **args):
             query = paging.after(query, filters.sort, cursor)
         except paging.BadCursor as error:
             abort(422, message=str(error), errors={"query": {"cursor": [str(error)]}})
-    rows = list(db.session.scalars(query.options(*PAGE_LOADS).limit(limit + 1)).unique())
+    rows = request_rows.page_rows(query, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": rows, "next_cursor": paging.encode(filters.sort, rows[-1]) if more and rows else None}
