@@ -235,3 +235,16 @@ def test_importing_and_exporting_records_are_each_audited_once(client, auth, cen
         ("records_exported", admin.id),
         ("records_imported", admin.id),
     ]
+
+
+def test_each_preview_lists_its_own_files_problems_every_time_it_is_opened(client, auth, center):
+    """A checked preview's problems are kept per job (records/views.py): never another job's."""
+    auth.login(UserFactory(role="admin"))
+    pages = {}
+    for topic in ("Astrology", "Numerology"):
+        response = _admin_upload(auth, (HEADER + "\n" + _request_line(topics=topic)).encode())
+        pages[topic] = response.location
+    for _ in range(2):
+        for topic, other in (("Astrology", "Numerology"), ("Numerology", "Astrology")):
+            page = client.get(pages[topic]).get_data(as_text=True)
+            assert topic in page and other not in page and "Problems by row" in page

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from tacenter.accounts.permissions import require_roles
@@ -32,7 +33,7 @@ from tacenter.records.columns import KINDS
 from tacenter.records.export import write_archive
 from tacenter.records.forms import CommitForm, ImportForm
 from tacenter.records.mine import write_own_data
-from tacenter.records.models import ImportJob, ImportRowError
+from tacenter.records.models import ImportJob, ImportRowError, JobStatus
 from tacenter.vocab import Role
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -80,17 +81,39 @@ def imports():
     return render_template("records/imports.html", form=form, jobs=list(jobs), kinds=KINDS), status
 
 
+KEPT_PROBLEMS = 64  # previews' problem tables kept per app, emptied when full
+
+
+def _problems(job: ImportJob) -> Markup:
+    """The problems table of `job`'s preview. Once the check is done its problems never change
+    (they are written with the CHECKED status, and a job is checked once): the table is read and
+    written once per job, not on every view of a preview an admin reloads while fixing the file."""
+
+    def render() -> Markup:
+        # Plain rows, not ORM objects: a preview lists up to 500 problems and reads three columns.
+        errors = db.session.execute(
+            select(ImportRowError.row_number, ImportRowError.column, ImportRowError.message)
+            .where(ImportRowError.job_id == job.id)
+            .order_by(ImportRowError.row_number, ImportRowError.id).limit(SHOWN_ERRORS)
+        )  # fmt: skip
+        return Markup(render_template("records/_problems.html", job=job, errors=list(errors)))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
+
+    if job.status in (services.QUEUED, JobStatus.CHECKING.value):
+        return render()
+    kept = current_app.extensions.setdefault("import_problems", {})
+    key = (job.id, job.stored_name, job.updated_at, job.error_count)
+    if key not in kept:
+        if len(kept) >= KEPT_PROBLEMS:
+            kept.clear()
+        kept[key] = render()
+    return kept[key]
+
+
 @bp.route("/imports/<int:job_id>")
 @admin_only
 def job(job_id: int):
     found = _job(job_id)
-    # Plain rows, not ORM objects: a preview lists up to 500 problems and reads three columns.
-    errors = db.session.execute(
-        select(ImportRowError.row_number, ImportRowError.column, ImportRowError.message)
-        .where(ImportRowError.job_id == job_id)
-        .order_by(ImportRowError.row_number, ImportRowError.id).limit(SHOWN_ERRORS)
-    )  # fmt: skip
-    return render_template("records/job.html", job=found, errors=list(errors), form=CommitForm(),
+    return render_template("records/job.html", job=found, problems=_problems(found), form=CommitForm(),
                            shown=SHOWN_ERRORS, kind=KINDS[found.kind])  # fmt: skip
 
 
