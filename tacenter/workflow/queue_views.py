@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from tacenter.accounts import session_scalars
 from tacenter.accounts.permissions import staff_side
 from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
@@ -25,6 +26,11 @@ from tacenter.timeliness.queries import assess_requests
 from tacenter.workflow import queries, queue_export, queue_filters, saved_views
 from tacenter.workflow.blueprint import bp
 from tacenter.workflow.forms import SaveViewForm
+
+
+@bp.record_once
+def _count_with_the_session(_state) -> None:
+    session_scalars.register("saved_views", saved_views.owned_count_column)
 
 
 def _queue_args(args: dict[str, str]) -> dict[str, str]:

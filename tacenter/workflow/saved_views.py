@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask_login import current_user
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from tacenter.accounts import session_scalars
 from tacenter.accounts.models import User
 from tacenter.errors import Conflict, DomainError, NotAllowed, NotFound
 from tacenter.extensions import db
@@ -46,8 +48,16 @@ def _check_staff_side(actor: User) -> None:
         raise NotAllowed("Saved views are for the queue, which only TA center staff see.")
 
 
+def owned_count_column(user_id):
+    """How many saved views a user has, as a scalar subquery of their id: read with the sign-in
+    session (accounts/session_scalars.py), so the queue of someone with none reads no views."""
+    return select(func.count()).where(SavedView.owner_id == user_id).scalar_subquery()
+
+
 def views_of(actor: User) -> list[SavedView]:
-    """`actor`'s own saved views, by name (one query)."""
+    """`actor`'s own saved views, by name (one query, none when the sign-in lookup counted none)."""
+    if session_scalars.read("saved_views") == 0 and actor == current_user:
+        return []
     return list(
         db.session.scalars(
             select(SavedView).where(SavedView.owner_id == actor.id).order_by(SavedView.name, SavedView.id)
@@ -73,6 +83,7 @@ def save_view(name: str, filters: dict[str, str], *, actor: User) -> tuple[Saved
         view = SavedView(owner_id=actor.id, name=name)
         db.session.add(view)
     view.filters = kept
+    session_scalars.forget("saved_views")
     try:
         db.session.commit()
     except IntegrityError:
@@ -89,5 +100,6 @@ def delete_view(view_id: int, *, actor: User) -> str:
         raise NotFound("There is no saved view with that id.")
     name = view.name
     db.session.delete(view)
+    session_scalars.forget("saved_views")
     db.session.commit()
     return name
