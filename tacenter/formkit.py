@@ -106,9 +106,22 @@ def kept_form_fields(form, *names: str) -> Markup:
     request's own goals or a stage's next steps are never taken from another page). Each field
     through WTForms' widgets costs some 0.15 ms: a request page shows up to twenty."""
     fields = [form[name] for name in names]
-    choices = tuple(
-        tuple((str(value), str(label), repr(kw)) for value, label, _, kw in f.iter_choices())
-        for f in fields
-        if isinstance(f, SelectFieldBase)
-    )
+    choices = tuple(_choices_key(f) for f in fields if isinstance(f, SelectFieldBase))
     return kept_fields("_form_fields.html", form, scope=choices, names=names)
+
+
+def _choices_key(field) -> tuple:
+    """What a select offers, as a key: its choices as given (the selection is in field_state).
+    Read from `choices` rather than iter_choices, which coerces and compares every option to
+    the data: a staff picker of forty people on every view of triage and a request page."""
+    if isinstance(field.choices, dict):  # option groups: as WTForms lists them
+        return tuple((str(c.value), str(c.label), repr(c.render_kw)) for c in field.iter_choices())
+    key = []
+    for choice in field.choices or ():
+        if isinstance(choice, SelectChoice):
+            key.append((str(choice.value), str(choice.label), repr(choice.render_kw), choice.optgroup))
+        elif isinstance(choice, tuple | list):
+            key.append(tuple(map(str, choice)))
+        else:
+            key.append(str(choice))
+    return tuple(key)

@@ -42,7 +42,7 @@ def request_rows(context, rows, request_path: str, *, queue_columns=False, timel
         if queue_columns:
             needed = _text(format_day(r.needed_by, language, locale)) if r.needed_by else ""
             urgent = words.urgent if r.urgency == "urgent" else ""
-            cells.append(f"<td>{_tier_label(r.tier, lang_id)}</td><td>{needed}{urgent}</td>")
+            cells.append(f"<td>{tier_label(r.tier, lang_id)}</td><td>{needed}{urgent}</td>")
         assignee = _text(r.assignee_name) if r.assignee_name else words.unassigned
         submitted = _text(format_when(r.submitted_at, language, locale, zone))
         cells.append(f"<td>{assignee}</td><td>{submitted}</td>")
@@ -73,7 +73,8 @@ def _words(lang_id: str) -> _Words:
 
 
 @lru_cache(maxsize=64)
-def _tier_label(tier: str | None, lang_id: str) -> str:
+def tier_label(tier: str | None, lang_id: str) -> str:
+    """A tier's label in a language, escaped (kept per process: every row shows one)."""
     try:
         return _text(Tier(tier).label)
     except ValueError:

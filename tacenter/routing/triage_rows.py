@@ -13,11 +13,12 @@ from urllib.parse import quote
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from tacenter.i18n import format_when
+from tacenter.i18n import format_when, locale_id
+from tacenter.intake.row_markup import tier_label
 
 
 @pass_context
-def triage_rows(context, rows, *, suggestions, why_none, topic_names, tier_labels) -> Markup:
+def triage_rows(context, rows, *, suggestions, why_none, topic_names) -> Markup:
     """The <tr> of each triage row. `suggestions` maps a request id to its best candidates
     (engine.rank_many, three at most), `why_none` to the reasons no one is eligible."""
     from flask import url_for  # at render time: the app's routes
@@ -26,14 +27,14 @@ def triage_rows(context, rows, *, suggestions, why_none, topic_names, tier_label
     assign_path = _text(url_for("routing.assign", reference="REFERENCE"))
     csrf = _text(context["csrf_token"]())
     language, locale = context.get("current_language"), context.get("page_locale")
-    zone = context.get("center_timezone")
+    zone, lang_id = context.get("center_timezone"), context.get("page_locale_id") or locale_id()
     out = []
     for r in rows:
         ref, quoted = _text(r.reference), quote(r.reference, safe="/")
         picked = f"{ref}@{r.version}"
         pending = (' <span class="usa-tag bg-gold text-ink">Pending organization</span>'
                    if r.organization_status == "pending" else "")  # fmt: skip
-        facts = [_text(r.organization_name), _text(r.state), _text(tier_labels.get(r.tier, r.tier)),
+        facts = [_text(r.organization_name), _text(r.state), tier_label(r.tier, lang_id),
                  _text(topic_names.get(r.id, ""))]  # fmt: skip
         if r.program_name:
             facts.append(_text(r.program_name))

@@ -16,7 +16,6 @@ from tacenter.routing import engine, queries, services, triage_queries
 from tacenter.routing.blueprint import LEADS, WORKERS, bp
 from tacenter.routing.forms import AssignForm, BulkAssignForm, ReassignForm, TeamPeriodForm
 from tacenter.timeliness.business_days import local_date
-from tacenter.vocab import Tier, choices
 from tacenter.workflow import assignment
 from tacenter.workflow import services as workflow
 from tacenter.workflow.rules import LABELS
@@ -54,7 +53,6 @@ def _render_triage(problem: str | None = None, status: int = 200):
         bulk=bulk,
         problem=problem,
         mode_label=settings.mode_label,
-        tier_labels={value: str(label) for value, label in choices(Tier)},  # translated once, not a row
     ), status
 
 
