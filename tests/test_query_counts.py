@@ -87,9 +87,10 @@ PINNED = {
     # statement (intake/writing.py, notifications/bulk.py). Topics and webhook subscriptions come
     # from the process's copy.
     ("requester", "POST", "/requests/new"): 7,
-    # The session, the page's rows with their total (intake/table.py), the saved views.
-    ("staff", "GET", "/queue"): 3,
-    ("staff", "GET", "/queue?due=week&sort=needed_by"): 3,
+    # The session, the page's rows with their total (intake/table.py); the saved views only for
+    # someone who has some (the session's lookup counts them: workflow/saved_views.py).
+    ("staff", "GET", "/queue"): 2,
+    ("staff", "GET", "/queue?due=week&sort=needed_by"): 2,
     # Its requests and the covered colleagues' are one query; the event table's rows carry their
     # facilitators' names (group_ta/event_rows.py).
     ("staff", "GET", "/caseload"): 3,
