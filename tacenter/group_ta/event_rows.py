@@ -45,12 +45,18 @@ class EventRow(EventLabels):
     facilitators: str  # their names, alphabetical, joined with ", "
 
 
-def event_rows(query: Select) -> list[EventRow]:
-    """The events `query` (a select of Event with its filters, order and limit) finds, as rows."""
-    statement = query.with_only_columns(*_COLUMNS).outerjoin(
-        Collaborative, Collaborative.id == Event.collaborative_id
-    )
-    return [EventRow(*row[:-1], _names(row.facilitator_names)) for row in db.session.execute(statement)]
+def rows_statement(query: Select) -> Select:
+    """`query` (a select of Event with its filters, order and limit) reading the rows' columns."""
+    rows = query.with_only_columns(*_COLUMNS)
+    return rows.outerjoin(Collaborative, Collaborative.id == Event.collaborative_id)
+
+
+def event_rows(query: Select, params: dict | None = None) -> list[EventRow]:
+    """The events `query` finds, as rows; `query` may be a rows_statement already (one kept with
+    bound parameters, `params`)."""
+    statement = query if params is not None else rows_statement(query)
+    found = db.session.execute(statement, params or {})
+    return [EventRow(*row[:-1], _names(row.facilitator_names)) for row in found]
 
 
 def _names(joined: str | None) -> str:

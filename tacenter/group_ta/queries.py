@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from tacenter.accounts.models import Organization, User
 from tacenter.catalog.cache import cached
 from tacenter.catalog.models import Topic
 from tacenter.extensions import db
-from tacenter.group_ta.event_rows import EventRow, event_rows
+from tacenter.group_ta.event_rows import EventRow, event_rows, rows_statement
 from tacenter.group_ta.models import (
     Collaborative,
     CollaborativeMember,
@@ -64,15 +65,21 @@ def events_for(actor: User, filters: EventFilters, *, limit: int = PAGE, table: 
     return event_rows(query) if table else list(db.session.scalars(query))
 
 
-def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[EventRow]:
-    """The events a staff member facilitates from today on, soonest first (table rows)."""
-    mine = select(EventFacilitator.event_id).where(EventFacilitator.user_id == user.id)
-    return event_rows(
+@lru_cache(maxsize=8)
+def _upcoming_statement(limit: int):
+    """upcoming_for's statement, built once (every caseload view runs it): bind `user_id`, `today`."""
+    mine = select(EventFacilitator.event_id).where(EventFacilitator.user_id == bindparam("user_id"))
+    return rows_statement(
         select(Event)
-        .where(Event.id.in_(mine), Event.event_date >= today, Event.status == "planned")
+        .where(Event.id.in_(mine), Event.event_date >= bindparam("today"), Event.status == "planned")
         .order_by(Event.event_date, Event.start_time, Event.id)
         .limit(limit)
     )
+
+
+def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[EventRow]:
+    """The events a staff member facilitates from today on, soonest first (table rows)."""
+    return event_rows(_upcoming_statement(limit), {"user_id": user.id, "today": today})
 
 
 def attendance_of(event_id: int) -> list[EventAttendance]:

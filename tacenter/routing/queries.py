@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import Date, Integer, Row, bindparam, cast, func, select, union_all
 from sqlalchemy.orm import aliased
@@ -12,7 +13,7 @@ from tacenter.accounts.models import User
 from tacenter.delivery.models import TAActivity
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
-from tacenter.intake.permissions import visible_requests
+from tacenter.intake.permissions import requests_in_scope
 from tacenter.routing import engine
 from tacenter.routing.cover import covers_query
 from tacenter.routing.models import RoutingSettings, StaffAbsence, StaffProfile
@@ -92,17 +93,23 @@ _CASELOAD_COLUMNS = (
 )  # fmt: skip
 
 
-def _open_of(user_id: int, actor: User, *, today: date) -> list:
-    """Open requests of `user_id` and of the colleagues away `today` whom they cover, each with
-    its assignee's name, in one query."""
-    query = (
-        visible_requests(actor)
+@lru_cache(maxsize=64)
+def _open_statement(role: str, organization_id: int | None, active: bool):
+    """The caseload's statement per reader's scope (visible_requests): built once, not per view."""
+    return (
+        requests_in_scope(role, organization_id, active)
         .with_only_columns(*_CASELOAD_COLUMNS)
         .join(_WHO, _WHO.c.user_id == TARequest.assignee_id)
         .join(User, User.id == TARequest.assignee_id)
         .where(TARequest.is_open())
         .order_by(TARequest.submitted_at.asc(), TARequest.id.asc())
     )
+
+
+def _open_of(user_id: int, actor: User, *, today: date) -> list:
+    """Open requests of `user_id` and of the colleagues away `today` whom they cover, each with
+    its assignee's name, in one query."""
+    query = _open_statement(actor.role, actor.organization_id, actor.active)
     return list(db.session.execute(query, {"caseload_user": user_id, "cover_day": today}))
 
 
