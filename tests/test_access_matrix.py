@@ -185,10 +185,16 @@ def test_the_matrix_catches_a_request_leaking_to_another_organization(app, monke
     from sqlalchemy import select
 
     from tacenter.intake.models import TARequest
+    from tacenter.workflow import services
 
-    monkeypatch.setattr("tacenter.workflow.services.visible_requests", lambda actor: select(TARequest))
+    # The request page's statement is kept per reader's scope: broken, and never kept after.
+    monkeypatch.setattr(services, "requests_in_scope", lambda role, org_id, active: select(TARequest))
+    services._by_reference.cache_clear()
     world = build_world()
-    failures, _ = run_matrix(app, world, routes(app), only={"workflow.detail", "workflow.change_stage"})
+    try:
+        failures, _ = run_matrix(app, world, routes(app), only={"workflow.detail", "workflow.change_stage"})
+    finally:
+        services._by_reference.cache_clear()
     leaks = [f for f in failures if "as requester (other organization's object)" in f]
     assert any("GET" in f and "shows another organization's request" in f for f in leaks), failures
     assert any(f.startswith("POST") and "expected not found" in f for f in leaks), failures

@@ -8,25 +8,21 @@ rules.TRANSITIONS, recorded as a StageChange, guarded by the request's version
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from tacenter.accounts.models import User
 from tacenter.db import utcnow
-from tacenter.errors import (
-    Conflict,
-    DomainError,
-    InvalidTransition,
-    NotAllowed,
-    NotFound,
-)
+from tacenter.errors import Conflict, DomainError, InvalidTransition, NotAllowed, NotFound
 from tacenter.extensions import db
 from tacenter.i18n import lazy_gettext as _l
 from tacenter.intake.models import TARequest
-from tacenter.intake.permissions import visible_requests
+from tacenter.intake.permissions import requests_in_scope
 from tacenter.notifications.models import Notification
 from tacenter.notifications.services import notify
 from tacenter.timeliness import milestones
@@ -35,13 +31,22 @@ from tacenter.webhooks.events import EventType, emit
 from tacenter.workflow import rules
 from tacenter.workflow.models import StageChange
 
+_REFERENCE = bindparam("reference")
 
-def get_visible_request(reference: str, *, actor: User, options=()) -> TARequest:
-    """The request with this reference if `actor` may see it; NotFound otherwise.
 
-    `options`: loader options for the caller's page (the request page reads the topics itself)."""
-    query = visible_requests(actor).where(TARequest.reference == reference).options(*options)
-    ta_request = db.session.scalar(query)
+@lru_cache(maxsize=64)
+def _by_reference(role: str, organization_id: int | None, active: bool, lazy_topics: bool):
+    """A visible request (visible_requests) by its reference (bind `reference`), kept per scope."""
+    query = requests_in_scope(role, organization_id, active).where(TARequest.reference == _REFERENCE)
+    return query.options(lazyload(TARequest.topics)) if lazy_topics else query
+
+
+def get_visible_request(reference: str, *, actor: User, lazy_topics: bool = False) -> TARequest:
+    """The request if `actor` may see it, else NotFound (`lazy_topics`: the page reads them)."""
+    ta_request = None
+    if actor is not None and actor.is_authenticated:
+        statement = _by_reference(actor.role, actor.organization_id, actor.active, lazy_topics)
+        ta_request = db.session.scalar(statement, {"reference": reference})
     if ta_request is None:
         raise NotFound(_l("There is no request with that reference that you can see."))
     return ta_request

@@ -6,13 +6,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import lazyload
 
 from tacenter.accounts.permissions import signed_in, staff_side
 from tacenter.errors import DomainError
 from tacenter.extensions import db
 from tacenter.formkit import options
-from tacenter.intake.models import TARequest
 from tacenter.workflow import assignment, services
 from tacenter.workflow.blueprint import bp
 from tacenter.workflow.forms import AssignForm, StageForm
@@ -29,9 +27,7 @@ def _render_detail(ta_request, stage_form=None, assign_form=None, status=200):
 @signed_in
 def detail(reference: str):
     # The page reads the topics with the rest of its rows (conversation.page_rows), in one statement.
-    ta_request = services.get_visible_request(
-        reference, actor=current_user, options=(lazyload(TARequest.topics),)
-    )
+    ta_request = services.get_visible_request(reference, actor=current_user, lazy_topics=True)
     return _render_detail(ta_request)
 
 
