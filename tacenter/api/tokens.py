@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from tacenter.accounts.models import User
 from tacenter.accounts.services import token_hash
@@ -93,12 +93,15 @@ def revoke_token(token_id: int, *, actor: User, now: datetime | None = None) -> 
     return token
 
 
+_BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))  # built once: every call
+
+
 def authenticate(secret: str, *, now: datetime | None = None) -> ApiToken | None:
     """The live token with this secret whose user is active, or None. Records its last use."""
     now = now or utcnow()
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    token = db.session.scalar(_BY_HASH, {"token_hash": token_hash(secret)})
     if token is None or not token.is_live(now) or not token.user.active:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_SECONDS:
