@@ -51,10 +51,13 @@ def rows_statement(query: Select) -> Select:
     return rows.outerjoin(Collaborative, Collaborative.id == Event.collaborative_id)
 
 
-def event_rows(query: Select, params: dict | None = None) -> list[EventRow]:
-    """The events `query` finds, as rows; `query` may be a rows_statement already (one kept with
-    bound parameters, `params`)."""
-    statement = query if params is not None else rows_statement(query)
+def event_rows(query: Select) -> list[EventRow]:
+    """The events `query` finds, as rows."""
+    return read_rows(rows_statement(query))
+
+
+def read_rows(statement: Select, params: dict | None = None) -> list[EventRow]:
+    """The rows of a rows_statement (one built once binds `params`)."""
     found = db.session.execute(statement, params or {})
     return [EventRow(*row[:-1], _names(row.facilitator_names)) for row in found]
 

@@ -13,7 +13,7 @@ from tacenter.accounts.models import Organization, User
 from tacenter.catalog.cache import cached
 from tacenter.catalog.models import Topic
 from tacenter.extensions import db
-from tacenter.group_ta.event_rows import EventRow, event_rows, rows_statement
+from tacenter.group_ta.event_rows import EventRow, event_rows, read_rows, rows_statement
 from tacenter.group_ta.models import (
     Collaborative,
     CollaborativeMember,
@@ -79,7 +79,7 @@ def _upcoming_statement(limit: int):
 
 def upcoming_for(user: User, *, today: date, limit: int = 10) -> list[EventRow]:
     """The events a staff member facilitates from today on, soonest first (table rows)."""
-    return event_rows(_upcoming_statement(limit), {"user_id": user.id, "today": today})
+    return read_rows(_upcoming_statement(limit), {"user_id": user.id, "today": today})
 
 
 def attendance_of(event_id: int) -> list[EventAttendance]:

@@ -9,10 +9,11 @@ CSRF tokens stay in base.html). With templates reloading (debug), parts are rend
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from tacenter.i18n import locale_id
+from tacenter.kept import kept_in_app
 
 PARTS = ("layout/_assets.html", "layout/_banner.html", "layout/_footer.html")
 
@@ -26,7 +27,7 @@ def kept_part(name: str) -> Markup:
 
     if current_app.jinja_env.auto_reload:
         return render()
-    return _kept("layout_parts", (name, locale_id()), render)
+    return kept_in_app("layout_parts", (name, locale_id()), render)
 
 
 def kept_url(endpoint: str, **values) -> str:
@@ -34,13 +35,4 @@ def kept_url(endpoint: str, **values) -> str:
     logo, the navigation, notifications, sign-out, the language switch) are the same paths on
     every page, and each url_for costs a routing-map build."""
     key = (endpoint, tuple(sorted(values.items())))
-    return _kept("layout_urls", key, lambda: url_for(endpoint, **values))
-
-
-def _kept(store: str, key: tuple, make):
-    """`make()`, kept in this app's `store` per `key` and the script root the app is served under."""
-    kept = current_app.extensions.setdefault(store, {})
-    key = (*key, request.script_root)
-    if key not in kept:
-        kept[key] = make()
-    return kept[key]
+    return kept_in_app("layout_urls", key, lambda: url_for(endpoint, **values))

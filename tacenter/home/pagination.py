@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from markupsafe import Markup
 
 from tacenter.i18n import locale_id
+from tacenter.kept import kept_in_app
 
 KEPT_MAX = 1024  # per app, emptied when full: a list's filters make many URLs
 
@@ -25,14 +26,11 @@ def pagination_links(page, endpoint: str, args: dict) -> Markup:
     base = url_for(endpoint, **args)
     numbers = tuple(page.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1))
     key = (base, page.page, page.pages, numbers, locale_id())
-    kept = current_app.extensions.setdefault("pagination_links", {})
-    html = kept.get(key)
-    if html is None:
+
+    def render() -> Markup:
         shown = SimpleNamespace(page=page.page, has_prev=page.has_prev, prev_num=page.prev_num,
                                 has_next=page.has_next, next_num=page.next_num)  # fmt: skip
         at_page = base + ("&" if "?" in base else "?") + "page="
-        html = Markup(render_template("_pagination.html", page=shown, numbers=numbers, at_page=at_page))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
-        if len(kept) >= KEPT_MAX:
-            kept.clear()
-        kept[key] = html
-    return html
+        return Markup(render_template("_pagination.html", page=shown, numbers=numbers, at_page=at_page))  # noqa: S704  # nosec B704 # nosemgrep: tacenter-markup-on-non-literal (an autoescaped template's output)
+
+    return kept_in_app("pagination_links", key, render, limit=KEPT_MAX)

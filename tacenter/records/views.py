@@ -28,6 +28,7 @@ from tacenter.accounts.permissions import require_roles
 from tacenter.audit.services import Action, record_event_now
 from tacenter.errors import DomainError
 from tacenter.extensions import db
+from tacenter.kept import kept_in_app
 from tacenter.records import services
 from tacenter.records.columns import KINDS
 from tacenter.records.export import write_archive
@@ -100,13 +101,8 @@ def _problems(job: ImportJob) -> Markup:
 
     if job.status in (services.QUEUED, JobStatus.CHECKING.value):
         return render()
-    kept = current_app.extensions.setdefault("import_problems", {})
     key = (job.id, job.stored_name, job.updated_at, job.error_count)
-    if key not in kept:
-        if len(kept) >= KEPT_PROBLEMS:
-            kept.clear()
-        kept[key] = render()
-    return kept[key]
+    return kept_in_app("import_problems", key, render, limit=KEPT_PROBLEMS)
 
 
 @bp.route("/imports/<int:job_id>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from flask import url_for
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -21,8 +22,6 @@ from tacenter.intake.row_markup import tier_label
 def triage_rows(context, rows, *, suggestions, why_none, topic_names) -> Markup:
     """The <tr> of each triage row. `suggestions` maps a request id to its best candidates
     (engine.rank_many, three at most), `why_none` to the reasons no one is eligible."""
-    from flask import url_for  # at render time: the app's routes
-
     request_path = _text(url_for("workflow.detail", reference="_")[:-1])
     assign_path = _text(url_for("routing.assign", reference="REFERENCE"))
     csrf = _text(context["csrf_token"]())

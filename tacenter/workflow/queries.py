@@ -19,6 +19,7 @@ from tacenter.extensions import db
 from tacenter.intake.models import TARequest, ta_request_topic
 from tacenter.intake.permissions import visible_requests
 from tacenter.intake.table import page_select
+from tacenter.kept import kept_in_app
 from tacenter.vocab import STATES, OrgType, Tier, Urgency
 from tacenter.workflow.models import Assignment, StageChange
 from tacenter.workflow.rules import Stage
@@ -134,8 +135,7 @@ def queue_query(actor: User, filters: QueueFilters) -> Select[tuple[TARequest]]:
     return query.order_by(*SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["oldest"]))
 
 
-KEPT_MAX = 512  # statements kept per process, emptied when full (free-text searches make many)
-_kept: dict[tuple, tuple[Select, Select]] = {}
+KEPT_MAX = 512  # statements kept per app, emptied when full (free-text searches make many)
 
 
 def kept_queue_page(actor: User, filters: QueueFilters) -> tuple[Select, Select]:
@@ -146,14 +146,12 @@ def kept_queue_page(actor: User, filters: QueueFilters) -> tuple[Select, Select]
     tz = current_app.config["CENTER_TIMEZONE"]
     key = (actor.id, actor.role, actor.organization_id, actor.active, astuple(filters), tz,
            _center_today() if filters.due else None)  # fmt: skip
-    kept = _kept.get(key)
-    if kept is None:
+
+    def build() -> tuple[Select, Select]:
         query = queue_query(actor, filters)
-        kept = (query, page_select(query))
-        if len(_kept) >= KEPT_MAX:
-            _kept.clear()
-        _kept[key] = kept
-    return kept
+        return query, page_select(query)
+
+    return kept_in_app("queue_statements", key, build, limit=KEPT_MAX)
 
 
 def _matches_words(words: str):
