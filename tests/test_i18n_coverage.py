@@ -39,7 +39,7 @@ REQUESTER_EMAILS = {
     "invitation",
     "password_reset",
 }
-# Deliberately English: they go to TA staff, leads and leadership (README, "Languages").
+# Deliberately English: they go to TA staff, leads and leadership (docs/features.md, "Languages").
 STAFF_EMAILS = {
     "assigned",
     "reassigned",
@@ -66,7 +66,7 @@ def test_every_marked_message_has_a_reviewed_spanish_translation():
 
 def _data_of(world) -> set[str]:
     """What the center's people typed, and the names of states and territories (kept in their
-    official English form: README, "Languages"): the same in both renderings, and not English
+    official English form: docs/features.md, "Languages"): the same in both renderings, and not English
     text of ours."""
     from tacenter.accounts.models import Organization, User
     from tacenter.api.models import ApiToken
