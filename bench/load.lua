@@ -17,8 +17,9 @@ end
 
 function request()
   n = n + 1
-  -- The same User-Agent as the sign-in: a browser keeps its own, and Flask-Login's session
-  -- protection marks a session not fresh (and rewrites the cookie) when it changes.
+  -- The same User-Agent as the sign-in (bench/signin.py USER_AGENT): a browser keeps its own,
+  -- and Flask-Login's session protection marks a session not fresh (and rewrites the cookie)
+  -- when it changes.
   local headers = { ["Cookie"] = cookie, ["User-Agent"] = "tacenter-bench" }
   if cookie:sub(1, 7) == "Bearer " then -- the JSON API: a token, no cookie
     headers = { ["Authorization"] = cookie, ["User-Agent"] = "tacenter-bench" }

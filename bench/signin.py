@@ -26,6 +26,10 @@ import pyotp
 from tacenter.demo.identity import DEMO_TOTP_SECRET
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# bench/load.lua sends this User-Agent: a browser signs in and browses with its own, and
+# Flask-Login's session protection marks a session not fresh, rewriting its cookie on every
+# answer, when the agent differs from the sign-in's (the test client's own is "Werkzeug/...").
+USER_AGENT = "tacenter-bench"
 PASSWORD = "demo-password"  # noqa: S105 (the demo's published password, README)  # pragma: allowlist secret
 
 
@@ -51,6 +55,7 @@ def sessions(app, emails: list[str]) -> dict[str, dict[str, str]]:
     found = {}
     for email in emails:
         client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
         sign_in(client, email)
         token = csrf(client, "/requests")  # may start the session's CSRF secret: the cookie after it
         cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
