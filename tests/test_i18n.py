@@ -130,6 +130,19 @@ def test_dates_and_times_kept_per_process_read_as_babel_writes_them(app):
                     assert format_when(moment) == day + joint + clock
 
 
+def test_templates_gettext_formats_as_jinja_does(app):
+    """`_()` in a template skips formatting a text with no "%" and no variables: a "%%" is still
+    written "%", a variable still escaped, and a plain label is still safe markup."""
+    from flask import render_template_string
+
+    with app.test_request_context():
+        page = render_template_string(
+            '{{ _("Done: 100%%") }}|{{ _("Hello %(name)s", name="<b>") }}|{{ _("Plain") }}|'
+            '{% trans %}Half: 50%{% endtrans %}'
+        )
+    assert page == "Done: 100%|Hello &lt;b&gt;|Plain|Half: 50%"
+
+
 def test_a_page_in_one_language_renders_an_email_in_another_and_goes_on_in_its_own(app):
     """The short way to the catalogs (tacenter.i18n.translations) follows force_locale both ways."""
     from flask import render_template_string
