@@ -113,6 +113,9 @@ def run(kind: str, args) -> list[dict]:
         "SECRET_KEY": secrets.token_hex(32),
         "REDIS_URL": args.redis_url,
         "LOGIN_LIMIT": "100000 per minute",
+        # The roles sign in once, on the template; a run on a slow machine outlasts the 30
+        # idle minutes between a role's sign-in and its pages (leadership's come last).
+        "SESSION_IDLE_MINUTES": "1440",
         "API_RATE_LIMIT": "1000000/minute",  # one token makes every API call of the run
         "PATH": f"{BIN}:{os.environ['PATH']}",
     }
