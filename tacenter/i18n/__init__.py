@@ -13,7 +13,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import flask_babel
-from babel import support
+from babel import Locale, support
 from babel.dates import format_date, format_time
 from flask import Flask, Request, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
@@ -41,7 +41,14 @@ def supported(code: str | None) -> str | None:
     return code if code in languages() else None
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    """The page's language, as one Locale per language for the life of the process: Flask-Babel
+    would parse a new one on every request, and every per-language key below (catalogs, dates,
+    kept markup) would then compare Babel's Locale field by field instead of by identity."""
+    return _LOCALES[_chosen_language()]
+
+
+def _chosen_language() -> str:
     if not has_request_context():  # the worker: callers force the recipient's language
         return default_language()
     from flask_login import current_user
@@ -53,6 +60,14 @@ def select_locale() -> str:
         or request.accept_languages.best_match(languages())
         or default_language()
     )
+
+
+class _Locales(dict):
+    def __missing__(self, code: str) -> Locale:
+        return self.setdefault(code, Locale.parse(code))
+
+
+_LOCALES = _Locales()
 
 
 _WTFORMS: dict[str, support.Translations] = {}
