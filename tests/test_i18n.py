@@ -138,7 +138,7 @@ def test_templates_gettext_formats_as_jinja_does(app):
     with app.test_request_context():
         page = render_template_string(
             '{{ _("Done: 100%%") }}|{{ _("Hello %(name)s", name="<b>") }}|{{ _("Plain") }}|'
-            '{% trans %}Half: 50%{% endtrans %}'
+            "{% trans %}Half: 50%{% endtrans %}"
         )
     assert page == "Done: 100%|Hello &lt;b&gt;|Plain|Half: 50%"
 
