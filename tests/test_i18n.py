@@ -130,6 +130,22 @@ def test_dates_and_times_kept_per_process_read_as_babel_writes_them(app):
                     assert format_when(moment) == day + joint + clock
 
 
+def test_each_language_is_one_locale_for_the_process(app):
+    """Per-language keys (catalogs, dates, kept markup) are found by identity: every request in
+    a language gets the same Locale, as Flask-Babel would otherwise parse a new one each time."""
+    from babel import Locale
+
+    from tacenter.i18n import select_locale  # Flask-Babel's locale selector
+
+    seen = []
+    for language in ("en", "es", "en", "es"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            seen.append(select_locale())
+    assert [str(locale) for locale in seen] == ["en", "es", "en", "es"]
+    assert seen[0] is seen[2] and seen[1] is seen[3]
+    assert all(Locale.parse(locale) is locale for locale in seen)  # what Flask-Babel does with it
+
+
 def test_templates_gettext_formats_as_jinja_does(app):
     """`_()` in a template skips formatting a text with no "%" and no variables: a "%%" is still
     written "%", a variable still escaped, and a plain label is still safe markup."""
