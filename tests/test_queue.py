@@ -247,3 +247,35 @@ def test_page_links_keep_the_filters_mark_the_page_and_speak_the_readers_languag
         auth.login(reader)
         mine = client.get("/requests?page=2").get_data(as_text=True)
         assert f'aria-label={words[0]} aria-current="page"' in mine and words[1] in mine
+
+
+def test_each_page_of_the_queue_reads_one_kept_statement(app, client, auth):
+    """Page 1 and page 2 differ only in the execution's page_limit and page_offset (table.paged):
+    the same statement object, so SQLAlchemy's cache key is computed once, not on every view;
+    and each page still shows its own rows."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from tacenter.intake.table import PAGE_LIMIT
+
+    size = app.config["PAGE_SIZE"]
+    made = [
+        caseload_request(None, stage="submitted", state="VT", title=f"Vermont {n}") for n in range(size + 2)
+    ]
+    auth.login(UserFactory(role="staff"))
+    pages = []
+
+    def keep(state) -> None:
+        if getattr(state.statement, "_limit_clause", None) is PAGE_LIMIT:
+            pages.append(state.statement)
+
+    event.listen(Session, "do_orm_execute", keep)
+    try:
+        first, second = (
+            _references(client.get(f"/queue?state=VT&page={n}").get_data(as_text=True)) for n in (1, 2)
+        )
+    finally:
+        event.remove(Session, "do_orm_execute", keep)
+    assert len(pages) == 2 and pages[0] is pages[1]
+    assert len(first) == size and len(second) == 2
+    assert sorted(first + second) == sorted(r.reference for r in made)

@@ -12,7 +12,7 @@ from tacenter.catalog.models import GrantProgram
 from tacenter.extensions import db
 from tacenter.intake.models import TARequest
 from tacenter.intake.permissions import requests_in_scope
-from tacenter.intake.table import RowPagination, with_total
+from tacenter.intake.table import RowPagination, paged, with_total
 from tacenter.routing import engine, queries
 from tacenter.routing.models import RoutingSettings, StaffProfile
 from tacenter.routing.scoring import RequestFacts, StaffFacts
@@ -50,7 +50,7 @@ def _triage_selects(role: str, organization_id: int | None, active: bool) -> tup
         .join(Organization, Organization.id == TARequest.organization_id)
         .outerjoin(GrantProgram, GrantProgram.id == TARequest.program_id)
     )
-    return query, with_total(rows, query)
+    return query, paged(with_total(rows, query))
 
 
 def triage_page(actor: User, page: int, per_page: int) -> RowPagination:
