@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from flask import g
 from flask.testing import FlaskClient
 
@@ -22,7 +24,13 @@ PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgre
 BACKEND = os.environ.get("TACENTER_TEST_DB", "sqlite")
 
 from config import REDIS_TRANSPORT_OPTIONS, _celery_settings  # noqa: E402  (after TACENTER_INSTANCE is set)
+from tacenter.accounts import passwords  # noqa: E402
 from tests.services import REDIS_URL, SMTPSink, WorkerProcess, flush_redis  # noqa: E402
+
+# Accounts made and signed in by the suite are hashed with argon2's cheapest parameters: at the
+# app's own (passwords.PROFILE) each sign-in costs a third of a second here. test_password_policy
+# holds the app to its profile and times sign-in with it.
+passwords.use_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 
 def _database_url() -> str:

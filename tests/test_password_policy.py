@@ -27,7 +27,16 @@ def _params(password_hash: str) -> dict[str, int]:
     return {k: int(v) for k, v in re.findall(r"([mtp])=(\d+)", password_hash)}
 
 
-def test_hashes_are_argon2id_at_least_owasps_minimum():
+@pytest.fixture
+def app_profile():
+    """The app's own argon2 parameters, not the suite's cheap ones (conftest)."""
+    cheap = passwords._hasher
+    passwords.use_hasher(PasswordHasher.from_parameters(passwords.PROFILE))
+    yield
+    passwords.use_hasher(cheap)
+
+
+def test_hashes_are_argon2id_at_least_owasps_minimum(app_profile):
     """OWASP's floor for argon2id is m=19 MiB, t=2, p=1; we use RFC 9106's low-memory profile."""
     stored = passwords.hash_password("quilted marmalade lighthouse 42")
     assert stored.startswith("$argon2id$")
@@ -107,8 +116,10 @@ class CountingHasher:
 
 
 def _sign_in_paths():
-    UserFactory(email="active@example.org")
-    UserFactory(email="gone@example.org", active=False)
+    # Hashed as the app hashes now (the suite's cheap profile, or the app's own under app_profile).
+    stored = passwords.hash_password(PASSWORD)
+    UserFactory(email="active@example.org", password_hash=stored)
+    UserFactory(email="gone@example.org", active=False, password_hash=stored)
     return {
         "existing, right password": ("active@example.org", PASSWORD),
         "existing, wrong password": ("active@example.org", "not the password"),
@@ -118,7 +129,9 @@ def _sign_in_paths():
     }
 
 
-def test_every_sign_in_path_does_exactly_one_argon2_verification_at_the_same_cost(app, monkeypatch):
+def test_every_sign_in_path_does_exactly_one_argon2_verification_at_the_same_cost(
+    app, monkeypatch, app_profile
+):
     """RT CVE-2021-38562's lesson, checked deterministically: the expensive step is the same on
     every path (one argon2id verification with the same parameters, no hash)."""
     counting = CountingHasher(passwords._hasher)
@@ -135,7 +148,9 @@ def test_every_sign_in_path_does_exactly_one_argon2_verification_at_the_same_cos
 
 
 @pytest.mark.soak
-def test_sign_in_takes_the_same_time_for_existing_unknown_and_deactivated_accounts(client, monkeypatch):
+def test_sign_in_takes_the_same_time_for_existing_unknown_and_deactivated_accounts(
+    client, monkeypatch, app_profile
+):
     """quality.md S10's timing test: 100 tries each through /login; totals within 10 %."""
     from tacenter.extensions import limiter
     from tests.conftest import FIGURES
