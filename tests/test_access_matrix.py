@@ -9,15 +9,13 @@ and no GET ever does. A route without a declared rule fails the test.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
-import sqlalchemy as sa
-
 from tests.conftest import Auth
+from tests.fingerprint import database_fingerprint
 from tests.routes import (
     FOREIGN,
     FOREIGN_CANARY,
@@ -35,39 +33,8 @@ from tests.routes import (
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-# Tables that record sign-ins and access rather than domain data (a signed-in request touches
-# them, and the audit log records denied requests and downloads by design).
-NOT_DOMAIN = {"login_session", "audit_event", "audit_chain_head", "audit_archive"}
-# Columns that record use, not domain state: a token's last use is written at most once a minute
-# whatever the answer, so a long matrix run crosses that minute on a denied call now and then.
-USE_RECORDS = {"api_token": {"last_used_at"}}
 # Routes whose allowed answer is to end the session and send you to sign in.
 SIGN_OUT = {"accounts.logout"}
-
-
-def _table_digest_sql(table) -> str:
-    """PostgreSQL: the table's name, row count and an order-free sum of 64-bit row hashes."""
-    columns = [c.name for c in table.columns if c.name not in USE_RECORDS.get(table.name, ())]
-    row = "ROW(" + ", ".join(f'"{c}"' for c in columns) + ")::text"
-    return f"SELECT '{table.name}', count(*), sum(hashtextextended({row}, 0)) FROM \"{table.name}\""
-
-
-def database_fingerprint() -> str:
-    """Every domain row (it runs twice per call of the matrix: thousands of times). PostgreSQL
-    digests in one round trip; SQLite, in process, reads the rows."""
-    from tacenter.extensions import db
-
-    tables = [t for t in db.metadata.sorted_tables if t.name not in NOT_DOMAIN]
-    digest = hashlib.sha256()
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            sql = " UNION ALL ".join(_table_digest_sql(t) for t in tables)
-            return repr(sorted(conn.exec_driver_sql(sql).all()))
-        for table in tables:
-            columns = [c for c in table.columns if c.name not in USE_RECORDS.get(table.name, ())]
-            rows = sorted(repr(tuple(row)) for row in conn.execute(sa.select(*columns)))
-            digest.update(f"{table.name}:{len(rows)}:{rows}".encode())
-    return digest.hexdigest()
 
 
 def expected(route, role: str, case: str, world) -> str:

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from tests.api_world import bearer, token_for
 from tests.conftest import Auth
+from tests.fingerprint import database_fingerprint
 from tests.routes import FOREIGN, FOREIGN_CANARY, MISSING, MISSING_ID, MISSING_TEXT, OWN, build_world
-from tests.test_access_matrix import database_fingerprint
 
 ROLES = ("requester", "staff", "lead", "leadership", "admin")
 OWNED_BY_ORGANIZATION = {"reference", "org_id", "event_id"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from sqlalchemy import select
 
@@ -11,20 +9,7 @@ from tacenter.accounts.models import User
 from tacenter.demo.seed import seed_demo
 from tacenter.extensions import csrf, db
 from tacenter.intake.models import TARequest
-
-# Sign-in bookkeeping may change on any request, and the audit log records reads (downloads,
-# exports, refusals) by design; neither is the user's data.
-IGNORED_TABLES = {"login_session", "audit_event", "audit_chain_head", "audit_archive"}
-
-
-def database_fingerprint() -> dict[str, str]:
-    digest = {}
-    for table in db.metadata.sorted_tables:
-        if table.name in IGNORED_TABLES:
-            continue
-        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        digest[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return digest
+from tests.fingerprint import database_fingerprint
 
 
 def get_routes(app, reference: str) -> list[str]:
