@@ -31,18 +31,15 @@ def _plan_as_sent(statement) -> str:
     return "\n".join(str(row) for row in cursor.fetchall())
 
 
-def test_the_queue_reads_the_open_requests_index(app):
+def test_the_queue_and_its_due_views_read_the_partial_indexes_of_open_requests(app):
+    """The queue's default page reads the open requests by submission; the saved views "due this
+    week" and "overdue", which filter and sort by needed-by, read them by needed-by (without
+    ix_ta_request_open_needed_by both their statements scan every request ever made). One seed
+    for the three plans: it is most of this test's time."""
     seed_demo(request_count=3000)  # ends with ANALYZE, as after any bulk load
     staff = db.session.scalar(select(User).where(User.role == "staff"))
     page = table_rows(queue_query(staff, QueueFilters())).limit(25)
     assert "ix_ta_request_open_submitted" in _plan_as_sent(page)
-
-
-def test_due_this_week_reads_the_open_needed_by_index(app):
-    """The saved view "due this week" (and "overdue") filter and sort by needed-by: without
-    ix_ta_request_open_needed_by both its statements scan every request ever made."""
-    seed_demo(request_count=3000)
-    staff = db.session.scalar(select(User).where(User.role == "staff"))
     for due in ("week", "overdue"):
         page = table_rows(queue_query(staff, QueueFilters(due=due, sort="needed_by"))).limit(25)
         assert "ix_ta_request_open_needed_by" in _plan_as_sent(page), due
