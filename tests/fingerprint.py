@@ -21,7 +21,11 @@ def database_fingerprint() -> str:
     from tacenter.extensions import db
 
     with db.engine.connect() as conn:
-        return repr(sorted(conn.exec_driver_sql(_digest_sql(conn.dialect.name)).all()))
+        rows = conn.exec_driver_sql(_digest_sql(conn.dialect.name)).all()
+        # Committed, not rolled back: psycopg keeps the statement prepared (planning its 65
+        # subqueries was most of its time on PostgreSQL) only past a transaction's commit.
+        conn.commit()
+    return repr(sorted(rows))
 
 
 @cache

@@ -75,7 +75,20 @@ class Visitor:
         self.csrf = CSRF_RE.search(page).group(1)
 
     def still_signed_in(self) -> bool:
-        return self.user is None or not login_path_of(self.client.get("/"))
+        """Whether the server still honours this client's session, decided by the app's own
+        sign-in lookup (a page fetched after every POST was a sixth of the matrix's time)."""
+        from tacenter.accounts.services import user_for_session
+
+        if self.user is None:
+            return True
+        with self.client.session_transaction() as session:
+            user_id, token = session.get("_user_id"), session.get("sid")
+        config = self.client.application.config
+        limits = {
+            "idle_minutes": config["SESSION_IDLE_MINUTES"],
+            "absolute_hours": config["SESSION_ABSOLUTE_HOURS"],
+        }
+        return user_id is not None and user_for_session(str(user_id), token, **limits) is not None
 
 
 def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter]:
@@ -83,7 +96,7 @@ def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter
     from tacenter.extensions import db
 
     visitors = {role: Visitor(app, role, world.users.get(role)) for role in ROLES}
-    failures, tally = [], Counter()
+    failures, tally, before = [], Counter(), None
     for route in all_routes:
         if only is not None and route.endpoint not in only:
             continue
@@ -92,7 +105,8 @@ def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter
             for role, visitor in visitors.items():
                 for method in route.methods:
                     db.session.remove()
-                    before = database_fingerprint()
+                    # The last case's "after" while nothing wrote since (one digest per case).
+                    before = before or database_fingerprint()
                     if method == "GET":
                         response = visitor.client.get(url)
                     else:
@@ -115,10 +129,15 @@ def run_matrix(app, world, all_routes, *, only=None) -> tuple[list[str], Counter
                     if role == "requester" and FOREIGN_CANARY.encode() in response.get_data():
                         failures.append(f"{where}: shows another organization's request")
                     db.session.remove()
-                    if (method == "GET" or want != "allowed") and database_fingerprint() != before:
-                        failures.append(f"{where}: changed the database")
+                    after = None  # an allowed POST may change the database: read it afresh
+                    if method == "GET" or want != "allowed":
+                        after = database_fingerprint()
+                        if after != before:
+                            failures.append(f"{where}: changed the database")
+                    before = after
                     if method != "GET" and not visitor.still_signed_in():
                         visitor.sign_in()  # e.g. the sign-out route did its job
+                        before = None  # signing in records the sign-in on the account
     return failures, tally
 
 
@@ -165,6 +184,30 @@ def test_the_matrix_catches_a_request_leaking_to_another_organization(app, monke
     leaks = [f for f in failures if "as requester (other organization's object)" in f]
     assert any("GET" in f and "shows another organization's request" in f for f in leaks), failures
     assert any(f.startswith("POST") and "expected not found" in f for f in leaks), failures
+
+
+def test_the_matrix_catches_a_page_that_writes_when_read(app, monkeypatch):
+    """Guard the guard: with one digest per case, a GET that changes a domain row is still found,
+    for every visitor."""
+    from functools import wraps
+
+    from sqlalchemy import update
+
+    from tacenter.accounts.models import Organization
+    from tacenter.extensions import db
+
+    home = app.view_functions["home.index"]
+
+    @wraps(home)  # keeps its declared access rule
+    def writing_home(*args, **kwargs):
+        db.session.execute(update(Organization).values(other_states=Organization.other_states + "x"))
+        db.session.commit()
+        return home(*args, **kwargs)
+
+    monkeypatch.setitem(app.view_functions, "home.index", writing_home)
+    failures, _ = run_matrix(app, build_world(), routes(app), only={"home.index"})
+    changed = {f.split(" as ")[1].split(" ")[0] for f in failures if f.endswith("changed the database")}
+    assert changed == set(ROLES), failures  # anonymous too: the write comes before the sign-in check
 
 
 def test_a_route_without_a_declared_rule_is_reported(app):
