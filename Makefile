@@ -74,7 +74,7 @@ semgrep: $(SEMGREP_VENV)/.installed
 test: $(VENV)/.installed-test $(ASSETS) translations chromium dovecot services semgrep
 	$(BIN)/ruff check .
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL)
-	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser"
+	TACENTER_TEST_DB=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_PARALLEL) -m "not soak and not browser and not database_independent"
 
 ## make soak: the long variants (pytest marker `soak`) on both databases and the browser tests on
 ## PostgreSQL, printing the figures of quality.md (docs/security-reliability.md); SOAK_ARGS="-k r11";

@@ -24,6 +24,7 @@ import pytest
 
 from config import REDIS_TRANSPORT_OPTIONS
 
+pytestmark = pytest.mark.database_independent
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SAMPLES = REPO / "tests" / "static_samples"
