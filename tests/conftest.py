@@ -25,7 +25,10 @@ BACKEND = os.environ.get("TACENTER_TEST_DB", "sqlite")
 
 from config import REDIS_TRANSPORT_OPTIONS, _celery_settings  # noqa: E402  (after TACENTER_INSTANCE is set)
 from tacenter.accounts import passwords  # noqa: E402
+from tests.database import empty_tables  # noqa: E402
 from tests.services import REDIS_URL, SMTPSink, WorkerProcess, flush_redis  # noqa: E402
+
+pytest_plugins = ["tests.figures", "tests.sites"]
 
 # Accounts made and signed in by the suite are hashed with argon2's cheapest parameters: at the
 # app's own (passwords.PROFILE) each sign-in costs a third of a second here. test_password_policy
@@ -116,49 +119,6 @@ def app():
         db.session.remove()
         db.engine.dispose()
     _drop_pg_database()
-
-
-# PostgreSQL: the tables holding rows, and those whose id sequence was drawn from (so ids start
-# at 1 again, as after RESTART IDENTITY), in one round trip.
-_USED_SEQUENCE_TABLES = """
-SELECT t.relname FROM pg_sequences ps
-JOIN pg_class s ON s.relname = ps.sequencename AND s.relkind = 'S'
-JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = ps.schemaname
-JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')
-JOIN pg_class t ON t.oid = d.refobjid
-WHERE ps.last_value IS NOT NULL AND ps.schemaname = current_schema()
-"""
-
-
-def _dirty_pg_tables(conn, tables) -> list[str]:
-    holding = " UNION ALL ".join(
-        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
-    )
-    names = {t.name for t in tables}
-    return sorted(
-        {row[0] for row in conn.exec_driver_sql(f"{holding} UNION {_USED_SEQUENCE_TABLES}")} & names
-    )
-
-
-def empty_tables() -> None:
-    """Every table emptied (kept: the schema and alembic's version), as an empty database.
-
-    On PostgreSQL only the tables a test wrote to are truncated: TRUNCATE makes new files for
-    each table it names, about 30 ms a table on a busy disk, and a test touches a handful of 69."""
-    from tacenter.extensions import db
-
-    db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            dirty = _dirty_pg_tables(conn, tables)
-            if dirty:
-                conn.exec_driver_sql(
-                    "TRUNCATE " + ", ".join(f'"{name}"' for name in dirty) + " RESTART IDENTITY CASCADE"
-                )
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
@@ -324,84 +284,3 @@ def page_for(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-# Figures that reliability tests report (expected / delivered / duplicated); printed at the end.
-# Under pytest-xdist each worker writes its own to a file the controller prints.
-FIGURES: list[str] = []
-FIGURES_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "figures"
-
-
-def pytest_sessionstart(session):
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        for stale in FIGURES_DIR.glob("*.txt"):
-            stale.unlink()
-
-
-def pytest_sessionfinish(session):
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker and FIGURES:
-        FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-        (FIGURES_DIR / f"{worker}.txt").write_text("\n".join(FIGURES) + "\n")
-
-
-def pytest_terminal_summary(terminalreporter):
-    lines = list(FIGURES)
-    for saved in sorted(FIGURES_DIR.glob("*.txt")):
-        lines += saved.read_text().splitlines()
-    if lines:
-        terminalreporter.section("reliability figures")
-        for line in lines:
-            terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="module")
-def localhost_site(app):
-    """A module's own app served as http://localhost:<port> (BASE_URL too): a secure context,
-    as WebAuthn needs, and the relying party `localhost`."""
-    from tests.browser import LiveServer
-
-    with LiveServer() as server:
-        site = make_app(BASE_URL=server.localhost_url)
-        server.serve(site)
-        yield server
-        _dispose(site)
-
-
-# The people the tests' OpenID provider knows: the login typed at its sign-in box -> claims.
-OIDC_ACCOUNTS = {
-    "sam": {"email": "sam.staff@center.test", "email_verified": True, "name": "Sam Staff"},
-    "una": {"email": "una.unknown@elsewhere.test", "email_verified": True, "name": "Una Unknown"},
-    "vic": {"email": "vic.unverified@center.test", "email_verified": False, "name": "Vic Unverified"},
-    "rae": {"email": "rae.requester@org.test", "email_verified": True, "name": "Rae Requester"},
-}
-
-
-@pytest.fixture(scope="module")
-def sso_site(app):
-    """The app on http://localhost:<port> with one single sign-on provider, `local`: the real
-    OpenID provider (tests/oidc/provider.mjs) run by node on loopback for the module."""
-    from tests.browser import LiveServer
-    from tests.oidc import OidcProvider
-
-    with (
-        LiveServer() as server,
-        OidcProvider(
-            redirect_uri=server.localhost_url + "/sso/local/callback",
-            post_logout_redirect_uri=server.localhost_url + "/login",
-            accounts=OIDC_ACCOUNTS,
-        ) as provider,
-    ):
-        site = make_app(BASE_URL=server.localhost_url, OIDC_PROVIDERS={"local": provider.app_settings()})
-        server.serve(site)
-        server.provider = provider
-        yield server
-        _dispose(site)
-
-
-def _dispose(site) -> None:
-    from tacenter.extensions import db
-
-    with site.app_context():
-        db.session.remove()
-        db.engine.dispose()

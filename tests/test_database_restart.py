@@ -22,7 +22,8 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import FIGURES, Auth, csrf_token, make_app
+from tests.conftest import Auth, csrf_token, make_app
+from tests.figures import FIGURES
 from tests.services import free_port
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1:] or [""]

@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIGURES
+from tests.figures import FIGURES
 from tests.routes import OWN, ROLES, build_world, login_path_of, routes, url_for_case
 from tests.test_access_matrix import Visitor
 

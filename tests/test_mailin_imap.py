@@ -19,7 +19,8 @@ from tacenter.mailin.models import InboundMessage
 from tacenter.mailin.services import receive_mail
 from tacenter.notifications.models import EmailOutbox
 from tests import mail_samples as samples
-from tests.conftest import DATABASE_URL, FIGURES, config_for_tests
+from tests.conftest import DATABASE_URL, config_for_tests
+from tests.figures import FIGURES
 from tests.imap import DovecotServer
 from tests.services import WorkerProcess, flush_redis
 from tests.test_mailin import replies, waiting_request

@@ -153,7 +153,7 @@ def test_sign_in_takes_the_same_time_for_existing_unknown_and_deactivated_accoun
 ):
     """quality.md S10's timing test: 100 tries each through /login; totals within 10 %."""
     from tacenter.extensions import limiter
-    from tests.conftest import FIGURES
+    from tests.figures import FIGURES
 
     monkeypatch.setattr(limiter, "enabled", False)  # the throttle would answer after 10 failures
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from tacenter.records.columns import ORDER
 from tacenter.records.export import write_archive
 from tacenter.records.services import import_file
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.records_data import build_center
 
 

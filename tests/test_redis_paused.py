@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 
 from tacenter.extensions import db
 from tacenter.notifications.models import EmailOutbox
-from tests.conftest import DATABASE_URL, FIGURES, Auth, csrf_token, make_app
+from tests.conftest import DATABASE_URL, Auth, csrf_token, make_app
 from tests.factories import RequesterFactory, TopicFactory
+from tests.figures import FIGURES
 from tests.services import WorkerProcess, free_port
 
 pytestmark = [

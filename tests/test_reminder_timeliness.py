@@ -29,8 +29,8 @@ from tacenter.reminders.rules import Kind
 from tacenter.reminders.services import run_sweep
 from tacenter.reminders.sweeps import _due
 from tacenter.timeliness.queries import targets_table
-from tests.conftest import FIGURES
 from tests.factories import RequesterFactory, TopicFactory, UserFactory, submit
+from tests.figures import FIGURES
 
 SWEEPS = ("untriaged", "stale", "waiting", "needed_by", "survey")  # the beat's remind-* entries
 # Monday 20:00 in New York: the local midnight that makes Monday's dues late comes 4 hours in.

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from tacenter.audit.models import AuditEvent
 from tacenter.extensions import db
-from tests.conftest import _dispose, make_app
+from tests.conftest import make_app
 from tests.factories import UserFactory
 from tests.oidc import CLIENT_ID, FakeProvider
+from tests.sites import _dispose
 
 BASE = "http://localhost"
 DIDNT_COMPLETE = "Single sign-on did not complete. Start again from the sign-in page."

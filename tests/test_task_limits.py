@@ -14,7 +14,8 @@ import pytest
 
 import config
 from tacenter import jobs
-from tests.conftest import DATABASE_URL, FIGURES
+from tests.conftest import DATABASE_URL
+from tests.figures import FIGURES
 from tests.services import WorkerProcess, flush_redis
 
 

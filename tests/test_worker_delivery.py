@@ -61,7 +61,8 @@ def test_requester_gets_the_receipt_email_through_the_worker(client, auth, worke
 
 def test_requests_saved_while_redis_is_down_are_emailed_once_redis_is_back(app, smtp_sink, tmp_path):
     """R6 (CI size): 20 requests submitted with the broker unreachable; all saved fast, all emailed once."""
-    from tests.conftest import FIGURES, Auth, csrf_token
+    from tests.conftest import Auth, csrf_token
+    from tests.figures import FIGURES
 
     dead_broker = make_app(broker_url="redis://127.0.0.1:1/0")
     latencies = []

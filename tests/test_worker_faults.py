@@ -23,8 +23,9 @@ from tacenter.notifications.models import EmailOutbox, Notification
 from tacenter.reminders.models import ReminderSent
 from tacenter.reminders.services import run_sweep
 from tacenter.workflow.services import change_stage
-from tests.conftest import DATABASE_URL, FIGURES
+from tests.conftest import DATABASE_URL
 from tests.factories import RequesterFactory, TopicFactory, UserFactory, submit
+from tests.figures import FIGURES
 from tests.services import BeatProcess, WorkerProcess, flush_redis
 
 pytestmark = pytest.mark.worker
