@@ -72,9 +72,10 @@ def main() -> None:
         for i in range(args.n):
             hit(i)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    profiled = " (with the profiler's own)" if args.tree else ""
     print(
         f"{args.path}: status {status}, {elapsed / args.n * 1000:.2f} ms/request, "
-        f"{cpu / args.n * 1000:.2f} ms CPU/request (with the profiler's own) "
+        f"{cpu / args.n * 1000:.2f} ms CPU/request{profiled} "
         f"({args.n / elapsed:.0f}/s in one process), {counter.count} SQL statements"
     )
     if args.tree:
