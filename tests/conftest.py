@@ -132,6 +132,9 @@ def _clean_database(request, app):
     empty_tables()
     limiter.reset()
     ctx.pop()
+    # A test that hashed at the app's own profile must put the cheap one back, or every later
+    # test in this process signs in at a third of a second (test_password_policy.app_profile).
+    assert passwords._hasher.time_cost == CHEAPEST.time_cost, "a test left another argon2 profile in place"
 
 
 @pytest.fixture

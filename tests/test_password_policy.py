@@ -29,7 +29,9 @@ def _params(password_hash: str) -> dict[str, int]:
 
 @pytest.fixture
 def app_profile():
-    """The app's own argon2 parameters, not the suite's cheap ones (conftest)."""
+    """The app's own argon2 parameters, not the suite's cheap ones (conftest). Ask for it before
+    `monkeypatch` when the test patches the hasher: fixtures end in reverse order, so the patch
+    is undone first and this puts the cheap one back last."""
     cheap = passwords._hasher
     passwords.use_hasher(PasswordHasher.from_parameters(passwords.PROFILE))
     yield
@@ -130,7 +132,7 @@ def _sign_in_paths():
 
 
 def test_every_sign_in_path_does_exactly_one_argon2_verification_at_the_same_cost(
-    app, monkeypatch, app_profile
+    app, app_profile, monkeypatch
 ):
     """RT CVE-2021-38562's lesson, checked deterministically: the expensive step is the same on
     every path (one argon2id verification with the same parameters, no hash)."""
@@ -149,7 +151,7 @@ def test_every_sign_in_path_does_exactly_one_argon2_verification_at_the_same_cos
 
 @pytest.mark.soak
 def test_sign_in_takes_the_same_time_for_existing_unknown_and_deactivated_accounts(
-    client, monkeypatch, app_profile
+    client, app_profile, monkeypatch
 ):
     """quality.md S10's timing test: 100 tries each through /login; totals within 10 %."""
     from tacenter.extensions import limiter
