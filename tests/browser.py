@@ -51,3 +51,17 @@ def launch_chromium(playwright):
     if executable is None:
         raise RuntimeError("Debian's chromium is not installed: `make test` installs it.")
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+def open_html(page, url: str) -> bool:
+    """Open `url` in `page`; False when it is not a page for people: a file download (a browser
+    does not render it) or an answer other than HTML."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            return False
+        raise
+    return "text/html" in (response.headers.get("content-type") or "")

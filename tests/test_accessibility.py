@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.browser import open_html
 from tests.routes import MISSING_TEXT, OWN, ROLES, build_world, object_cases, routes, url_for_case
 
 pytestmark = pytest.mark.browser
@@ -84,14 +84,8 @@ def visit_all(page, urls, label_prefix, found, visited, errors):
             continue
         visited.add((label_prefix, url))
         errors.clear()
-        try:
-            response = page.goto(url)
-        except PlaywrightError as error:
-            if "Download is starting" in str(error):
-                continue  # a file download (an attachment), not a page for axe
-            raise
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
+        if not open_html(page, url):
+            continue  # a file download (an attachment) or JSON: not a page for axe
         label = f"{label_prefix} {url}"
         check(page, label, found)
         # The error pages log their own status; anything else logged is a defect.

@@ -10,7 +10,6 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from tacenter.accounts.models import User
@@ -20,6 +19,7 @@ from tacenter.intake.models import TARequest
 from tacenter.notifications.models import EmailOutbox
 from tacenter.notifications.rendering import render_deferred
 from tests import xss_channels as channels
+from tests.browser import open_html
 from tests.factories import OrganizationFactory, RequesterFactory, TopicFactory, UserFactory, submit
 
 pytestmark = pytest.mark.browser
@@ -162,15 +162,8 @@ def test_payloads_never_run_or_become_elements(app, page_for):
             paths = [*_pages(app, values), *dict.fromkeys(extra.get(user.role, []))]
         for path in paths:
             # Downloads (CSV, Excel, archives) are not rendered by a browser; their cells' escaping
-            # has its own tests. Only pages that answer HTML are looked into. (One visit each: the
-            # crawl is the suite's second-longest test.)
-            try:
-                answer = page.goto(path)
-            except PlaywrightError as error:
-                if "Download is starting" not in str(error):
-                    raise
-                continue
-            if "text/html" not in (answer.headers.get("content-type") or ""):
+            # has its own tests. Only pages that answer HTML are looked into.
+            if not open_html(page, path):
                 continue
             injected = page.evaluate("document.querySelectorAll('.xss-node').length")
             ran = page.evaluate("window.__xss === 1")

@@ -12,9 +12,8 @@ from tacenter.i18n import current_language
 from tacenter.i18n import gettext as _
 
 PROFILE = RFC_9106_LOW_MEMORY  # m=64 MiB, t=3, p=4: above OWASP's floor for argon2id
-_hasher = PasswordHasher.from_parameters(PROFILE)
-# Verified against when the account does not exist, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash("timing-equalizer-not-a-password")
+_hasher: PasswordHasher
+_DUMMY_HASH: str  # verified against when the account does not exist, so both paths cost the same
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
@@ -25,6 +24,8 @@ def use_hasher(hasher: PasswordHasher) -> None:
     global _hasher, _DUMMY_HASH
     _hasher, _DUMMY_HASH = hasher, hasher.hash("timing-equalizer-not-a-password")
 
+
+use_hasher(PasswordHasher.from_parameters(PROFILE))
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
